@@ -1,0 +1,82 @@
+"""The REST API: one NinjaAPI, routers per app, errors in one shape.
+
+Authentication: ``Authorization: Bearer <token>`` (``clientfocus token create USER``),
+or the browser session (for the interactive docs at /api/docs).
+Errors: 422 ``{"detail": [{"loc": [...], "msg": ..., "type": ...}]}`` for invalid input,
+403 ``{"detail": ...}`` for a forbidden action, 404 for unknown or invisible objects.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+
+from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.core.models import ApiToken, hash_token
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        found = (
+            ApiToken.objects.active()
+            .select_related("user")
+            .filter(key_hash=hash_token(token))
+            .first()
+        )
+        if found is None:
+            return None
+        now = timezone.now()
+        # Record use at most once a minute so reads stay reads.
+        if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=1):
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="clientfocus API",
+    version="1",
+    description=__doc__ or "",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ServiceError)
+def service_error(request, exc: ServiceError):
+    return api.create_response(
+        request,
+        {"detail": [{"loc": ["body", exc.field], "msg": exc.message, "type": "value_error"}]},
+        status=422,
+    )
+
+
+@api.exception_handler(NotAllowed)
+def not_allowed(request, exc: NotAllowed):
+    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def not_found(request, exc: ObjectDoesNotExist):
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+@api.exception_handler(Http404)
+def http_404(request, exc: Http404):
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+from clientfocus.customers.api import router as customers_router  # noqa: E402
+from clientfocus.people.api import router as people_router  # noqa: E402
+from clientfocus.service.api import queues_router  # noqa: E402
+from clientfocus.service.api import router as service_router  # noqa: E402
+
+api.add_router("/customers", customers_router)
+api.add_router("/requests", service_router)
+api.add_router("/queues", queues_router)
+api.add_router("/", people_router)

@@ -1,0 +1,40 @@
+"""The `clientfocus` command: Django management commands with the settings preset.
+
+    clientfocus demo | serve | worker | migrate | createadmin
+    clientfocus token create USERNAME
+    clientfocus import customers FILE.csv
+    clientfocus sla due --calendar CAL.json --opened ISO --minutes N
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {"import": "import_data"}
+OWN_COMMANDS = ("demo", "serve", "worker", "migrate", "createadmin", "token", "import", "sla")
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clientfocus.settings")
+    if len(argv) > 1 and argv[1] in ALIASES:
+        argv[1] = ALIASES[argv[1]]
+    if len(argv) > 1 and argv[1] == "demo":
+        os.environ.setdefault("CLIENTFOCUS_DEMO", "1")
+    if len(argv) == 1:
+        print(__doc__)
+        print("Every Django management command works too, e.g. `clientfocus check`.")
+        return
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as exc:
+        print(f"clientfocus: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
+
+
+if __name__ == "__main__":
+    main()

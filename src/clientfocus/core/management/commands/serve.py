@@ -1,0 +1,50 @@
+"""`clientfocus serve`: the web process (gunicorn), or the embedded mode (--embedded:
+waitress with task-worker threads in the same process, for SQLite demos)."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+def serve_embedded(host: str, port: int, *, threads: int = 8) -> None:
+    from waitress import serve
+
+    from clientfocus.core.management.commands.worker import start_worker_threads
+    from clientfocus.wsgi import application
+
+    start_worker_threads(count=1)
+    serve(application, host=host, port=port, threads=threads, ident="clientfocus")
+
+
+class Command(BaseCommand):
+    help = "Serve the web UI, the API (/api/) and the admin (/admin/)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "4")))
+        parser.add_argument("--embedded", action="store_true",
+                            help="one process: waitress plus background-task threads")
+
+    def handle(self, *args, host: str, port: int, workers: int, embedded: bool, **options) -> None:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if embedded:
+            serve_embedded(host, port)
+            return
+        from gunicorn.app.base import BaseApplication
+
+        from clientfocus.wsgi import application
+
+        class Gunicorn(BaseApplication):
+            def load_config(self) -> None:
+                self.cfg.set("bind", f"{host}:{port}")
+                self.cfg.set("workers", workers)
+                self.cfg.set("accesslog", os.environ.get("ACCESS_LOG") or None)
+
+            def load(self):
+                return application
+
+        Gunicorn().run()

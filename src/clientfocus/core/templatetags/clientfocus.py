@@ -1,0 +1,60 @@
+"""Template filters: time left on a target, event labels."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+register = template.Library()
+
+
+def _span(seconds: float) -> str:
+    minutes = int(abs(seconds) // 60)
+    days, rest = divmod(minutes, 60 * 24)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": mins}
+    return _("%(minutes)d min") % {"minutes": mins}
+
+
+@register.filter
+def time_left(due: datetime | None) -> str:
+    """'2 h 5 min left' or 'overdue by 12 min'; '' when no clock runs."""
+    if due is None:
+        return ""
+    seconds = (due - timezone.now()).total_seconds()
+    if seconds >= 0:
+        return _("%(span)s left") % {"span": _span(seconds)}
+    return _("overdue by %(span)s") % {"span": _span(seconds)}
+
+
+@register.filter
+def is_overdue(due: datetime | None) -> bool:
+    return due is not None and due <= timezone.now()
+
+
+EVENT_LABELS = {
+    "opened": gettext_noop("Request opened"),
+    "replied": gettext_noop("Replied to the customer"),
+    "note_added": gettext_noop("Internal note"),
+    "customer_message": gettext_noop("Message from the customer"),
+    "state_changed": gettext_noop("State changed"),
+    "assigned": gettext_noop("Assigned"),
+    "sla_at_risk": gettext_noop("Target at risk"),
+    "sla_breached": gettext_noop("Target breached"),
+    "created": gettext_noop("Customer record created"),
+    "tier_changed": gettext_noop("Tier changed"),
+    "owner_changed": gettext_noop("Owner changed"),
+    "profile_updated": gettext_noop("Profile updated"),
+}
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    return _(EVENT_LABELS.get(kind, kind))

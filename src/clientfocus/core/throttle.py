@@ -1,0 +1,35 @@
+"""Login throttling: after LOGIN_FAILURE_LIMIT failures for one username (or from one
+address) within the window, further attempts are refused until the window passes."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def _keys(username: str, address: str) -> list[str]:
+    digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()[:32]
+    return [f"login-fail:user:{digest}", f"login-fail:addr:{address}"]
+
+
+def is_locked(username: str, address: str) -> bool:
+    limit = settings.LOGIN_FAILURE_LIMIT
+    user_key, addr_key = _keys(username, address)
+    # One address may try several names, so it gets a wider allowance.
+    return (cache.get(user_key, 0) >= limit) or (cache.get(addr_key, 0) >= limit * 4)
+
+
+def record_failure(username: str, address: str) -> None:
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    for key in _keys(username, address):
+        if not cache.add(key, 1, timeout=window):
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, timeout=window)
+
+
+def clear_failures(username: str, address: str) -> None:
+    cache.delete(_keys(username, address)[0])

@@ -1,0 +1,190 @@
+"""The customer record over the API: create, read, update, search, timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth import get_user_model
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.core.schemas import AwareDateTime
+from clientfocus.customers.models import ContactKind, Customer, Tier
+from clientfocus.customers.permissions import can_view_customers
+from clientfocus.customers.selectors import (
+    customer_timeline,
+    customers_with_profile,
+    search_customers,
+)
+from clientfocus.customers.services import create_customer, update_customer
+from clientfocus.service.permissions import requests_visible_to
+
+router = Router(tags=["customers"])
+
+
+class CustomerOut(Schema):
+    id: UUID
+    kind: str
+    name: str
+    emails: list[str]
+    phones: list[str]
+    language: str
+    country: str
+    timezone: str
+    tier: str
+    owner: str | None
+    company: UUID | None
+    consent_email: bool
+    consent_sms: bool
+    consent_marketing: bool
+    notes: str
+    external_ref: str
+    created_at: AwareDateTime
+
+    @staticmethod
+    def resolve_id(obj: Customer) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_emails(obj: Customer) -> list[str]:
+        return [c.value for c in obj.contacts.all() if c.kind == ContactKind.EMAIL]
+
+    @staticmethod
+    def resolve_phones(obj: Customer) -> list[str]:
+        return [c.value for c in obj.contacts.all() if c.kind == ContactKind.PHONE]
+
+    @staticmethod
+    def resolve_tier(obj: Customer) -> str:
+        return obj.tier.code
+
+    @staticmethod
+    def resolve_owner(obj: Customer) -> str | None:
+        return obj.owner.get_username() if obj.owner else None
+
+    @staticmethod
+    def resolve_company(obj: Customer) -> UUID | None:
+        return obj.company.public_id if obj.company else None
+
+
+class CustomerIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    kind: str = Field(default="person", pattern="^(person|company)$")
+    emails: list[str] = Field(default_factory=list, max_length=20)
+    phones: list[str] = Field(default_factory=list, max_length=20)
+    language: str = "en"
+    country: str = ""
+    timezone: str = "UTC"
+    tier: str | None = None
+    owner: str | None = None
+    company: UUID | None = None
+    consent_email: bool = True
+    consent_sms: bool = False
+    consent_marketing: bool = False
+    notes: str = Field(default="", max_length=10_000)
+    external_ref: str = Field(default="", max_length=100)
+
+
+class CustomerPatch(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: str | None = Field(default=None, pattern="^(person|company)$")
+    emails: list[str] | None = Field(default=None, max_length=20)
+    phones: list[str] | None = Field(default=None, max_length=20)
+    language: str | None = None
+    country: str | None = None
+    timezone: str | None = None
+    tier: str | None = None
+    owner: str | None = None
+    company: UUID | None = None
+    consent_email: bool | None = None
+    consent_sms: bool | None = None
+    consent_marketing: bool | None = None
+    notes: str | None = Field(default=None, max_length=10_000)
+    external_ref: str | None = Field(default=None, max_length=100)
+
+
+class TimelineItemOut(Schema):
+    at: AwareDateTime
+    kind: str
+    source: str
+    actor: str
+    request: str | None
+    request_subject: str | None
+    data: dict[str, Any]
+
+
+def _references(values: dict[str, Any]) -> dict[str, Any]:
+    """Turn tier codes, usernames and company ids into objects (422 when unknown)."""
+    if values.get("tier") is not None:
+        tier = Tier.objects.filter(code=values["tier"]).first()
+        if tier is None:
+            raise ServiceError("tier", f"unknown tier {values['tier']!r}")
+        values["tier"] = tier
+    if "owner" in values and values["owner"] is not None:
+        owner = get_user_model().objects.filter(username=values["owner"]).first()
+        if owner is None:
+            raise ServiceError("owner", f"unknown user {values['owner']!r}")
+        values["owner"] = owner
+    if "company" in values and values["company"] is not None:
+        company = Customer.objects.filter(public_id=values["company"]).first()
+        if company is None:
+            raise ServiceError("company", "unknown company")
+        values["company"] = company
+    return values
+
+
+def _visible_customer(user, customer_id: UUID) -> Customer:
+    if not can_view_customers(user):
+        raise Customer.DoesNotExist
+    return customers_with_profile().get(public_id=customer_id)
+
+
+@router.get("", response=list[CustomerOut])
+def search(request, q: str = "", limit: int = Query(25, ge=1, le=100)):
+    """Search by name (prefix, then substring), e-mail or phone number."""
+    if not can_view_customers(request.auth):
+        raise NotAllowed("employees only")
+    return list(search_customers(q, limit=limit))
+
+
+@router.post("", response={201: CustomerOut})
+def create(request, payload: CustomerIn):
+    values = _references(payload.model_dump())
+    customer = create_customer(actor=request.auth, **values)
+    return 201, customers_with_profile().get(pk=customer.pk)
+
+
+@router.get("/{customer_id}", response=CustomerOut)
+def get(request, customer_id: UUID):
+    return _visible_customer(request.auth, customer_id)
+
+
+@router.patch("/{customer_id}", response=CustomerOut)
+def update(request, customer_id: UUID, payload: CustomerPatch):
+    customer = _visible_customer(request.auth, customer_id)
+    values = _references(payload.model_dump(exclude_unset=True))
+    for nullable in ("kind", "name", "language", "country", "timezone", "notes",
+                     "external_ref", "consent_email", "consent_sms", "consent_marketing"):
+        if nullable in values and values[nullable] is None:
+            raise ServiceError(nullable, "may not be null")
+    update_customer(customer=customer, actor=request.auth, **values)
+    return customers_with_profile().get(pk=customer.pk)
+
+
+@router.get("/{customer_id}/timeline", response=list[TimelineItemOut])
+def timeline(request, customer_id: UUID, limit: int = Query(100, ge=1, le=500)):
+    customer = _visible_customer(request.auth, customer_id)
+    visible = requests_visible_to(request.auth).filter(customer=customer).values("pk")
+    return [
+        {
+            "at": item.at,
+            "kind": item.kind,
+            "source": item.source,
+            "actor": item.actor,
+            "request": item.request_reference or None,
+            "request_subject": item.request_subject or None,
+            "data": item.data,
+        }
+        for item in customer_timeline(customer, request_ids_visible=visible, limit=limit)
+    ]

@@ -1,0 +1,87 @@
+"""Reads of the customer record: search and the 360° timeline (S18)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from clientfocus.customers.models import ContactKind, ContactPoint, Customer, normalise_contact
+
+
+def customers_with_profile() -> QuerySet[Customer]:
+    return Customer.objects.select_related("tier", "owner", "company").prefetch_related(
+        Prefetch("contacts", queryset=ContactPoint.objects.order_by("position", "id"))
+    )
+
+
+def search_customers(query: str, *, limit: int = 25) -> QuerySet[Customer]:
+    """Customers whose name starts with (or contains) ``query``, or who have the e-mail
+    or phone number given. Phone numbers match on their digits in any notation."""
+    query = (query or "").strip()
+    customers = customers_with_profile()
+    if not query:
+        return customers.order_by("-created_at")[:limit]
+    rule = Q(search_name__startswith=query.casefold())
+    if "@" in query:
+        rule |= Q(contacts__kind=ContactKind.EMAIL,
+                  contacts__normalised=normalise_contact(ContactKind.EMAIL, query))
+    digits = normalise_contact(ContactKind.PHONE, query)
+    if len(digits.lstrip("+")) >= 5:
+        tail = digits.lstrip("+")
+        rule |= Q(contacts__kind=ContactKind.PHONE, contacts__normalised__endswith=tail)
+    ids = Customer.objects.filter(rule).values_list("pk", flat=True).distinct()[:limit]
+    found = customers.filter(pk__in=list(ids))
+    if found.exists() or len(query) < 3:
+        return found.order_by("name")
+    # Fall back to a substring match on the name ("ivanov" finds "Pavel Ivanov").
+    return customers.filter(search_name__contains=query.casefold()).order_by("name")[:limit]
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: datetime
+    kind: str
+    source: str  # "customer" or "request"
+    data: dict[str, Any]
+    actor: str
+    request_reference: str = ""
+    request_subject: str = ""
+
+
+def customer_timeline(customer: Customer, *, request_ids_visible, limit: int = 100) -> list[TimelineItem]:
+    """Profile events and the events of the customer's requests visible to the reader,
+    newest first. ``request_ids_visible`` is a queryset of request ids the reader may see."""
+    from clientfocus.service.models import RequestEvent
+
+    items = [
+        TimelineItem(
+            at=event.created_at,
+            kind=event.kind,
+            source="customer",
+            data=event.data,
+            actor=str(event.actor or ""),
+        )
+        for event in customer.events.select_related("actor").order_by("-created_at")[:limit]
+    ]
+    request_events = (
+        RequestEvent.objects.filter(customer=customer, request_id__in=request_ids_visible)
+        .select_related("request", "actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    items += [
+        TimelineItem(
+            at=event.created_at,
+            kind=event.kind,
+            source="request",
+            data=event.data,
+            actor=str(event.actor or ""),
+            request_reference=event.request.reference,
+            request_subject=event.request.subject,
+        )
+        for event in request_events
+    ]
+    items.sort(key=lambda item: item.at, reverse=True)
+    return items[:limit]

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from clientfocus.customers import views
+
+app_name = "customers"
+urlpatterns = [
+    path("customers/", views.search, name="search"),
+    path("customers/lookup/", views.lookup, name="lookup"),
+    path("customers/new/", views.create, name="create"),
+    path("customers/<uuid:customer_id>/", views.record, name="record"),
+    path("customers/<uuid:customer_id>/edit/", views.edit, name="edit"),
+]

@@ -1,0 +1,137 @@
+"""The customer record in the UI: search, record with timeline, create, edit."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.customers.models import ContactKind, Customer, CustomerKind, Tier
+from clientfocus.customers.permissions import can_edit_customers
+from clientfocus.customers.selectors import customer_timeline, customers_with_profile, search_customers
+from clientfocus.customers.services import create_customer, update_customer
+from clientfocus.people.access import employee_required
+from clientfocus.service.permissions import requests_visible_to
+from clientfocus.service.selectors import request_list
+
+
+@employee_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    results = list(search_customers(query, limit=50))
+    template = "customers/_results.html" if request.headers.get("HX-Request") else "customers/search.html"
+    return render(request, template, {"query": query, "results": results})
+
+
+@employee_required
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Search results as choices for the new-request form (htmx)."""
+    query = request.GET.get("customer_query", "").strip()
+    results = list(search_customers(query, limit=8)) if len(query) >= 2 else []
+    return render(request, "customers/_lookup.html", {"query": query, "results": results})
+
+
+@employee_required
+def record(request: HttpRequest, customer_id) -> HttpResponse:
+    """Profile, contacts, tier, owner, requests and one timeline (S18)."""
+    customer = customers_with_profile().filter(public_id=customer_id).first()
+    if customer is None:
+        raise Http404
+    visible = requests_visible_to(request.user).filter(customer=customer)
+    requests = list(request_list(request.user, customer_id=customer.pk)[:50])
+    hidden = customer.requests.count() - visible.count()
+    timeline = customer_timeline(customer, request_ids_visible=visible.values("pk"), limit=100)
+    return render(
+        request,
+        "customers/record.html",
+        {
+            "customer": customer,
+            "requests": requests,
+            "hidden_requests": max(hidden, 0),
+            "timeline": timeline,
+            "can_edit": can_edit_customers(request.user),
+        },
+    )
+
+
+class CustomerForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CustomerKind.choices)
+    emails = forms.CharField(label=gettext_lazy("E-mails (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    phones = forms.CharField(label=gettext_lazy("Phones (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    language = forms.CharField(label=gettext_lazy("Preferred language"), max_length=8, initial="en")
+    country = forms.CharField(label=gettext_lazy("Country (ISO code)"), max_length=2, required=False)
+    timezone = forms.CharField(label=gettext_lazy("Time zone"), max_length=64, initial="UTC")
+    tier = forms.ModelChoiceField(label=gettext_lazy("Tier"), queryset=Tier.objects.all(), required=False)
+    owner = forms.ModelChoiceField(
+        label=gettext_lazy("Owner"),
+        queryset=get_user_model().objects.filter(employee__isnull=False, is_active=True).order_by("username"),
+        required=False,
+    )
+    consent_email = forms.BooleanField(label=gettext_lazy("May be e-mailed"), required=False, initial=True)
+    consent_sms = forms.BooleanField(label=gettext_lazy("May receive SMS"), required=False)
+    consent_marketing = forms.BooleanField(label=gettext_lazy("Accepts marketing"), required=False)
+    notes = forms.CharField(label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["emails"] = [v for v in data["emails"].splitlines() if v.strip()]
+        data["phones"] = [v for v in data["phones"].splitlines() if v.strip()]
+        return data
+
+
+def _save(request: HttpRequest, form: CustomerForm, customer: Customer | None) -> Customer | None:
+    try:
+        values = form.values()
+        if customer is None:
+            return create_customer(actor=request.user, **values)
+        if values.get("tier") is None:
+            values.pop("tier")
+        return update_customer(customer=customer, actor=request.user, **values)
+    except ServiceError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    except NotAllowed as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+@employee_required
+def create(request: HttpRequest) -> HttpResponse:
+    if not can_edit_customers(request.user):
+        raise Http404
+    form = CustomerForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        customer = _save(request, form, None)
+        if customer is not None:
+            messages.success(request, _("Customer created."))
+            return redirect(reverse("customers:record", args=[customer.public_id]))
+    return render(request, "customers/edit.html", {"form": form, "customer": None})
+
+
+@employee_required
+def edit(request: HttpRequest, customer_id) -> HttpResponse:
+    customer = customers_with_profile().filter(public_id=customer_id).first()
+    if customer is None or not can_edit_customers(request.user):
+        raise Http404
+    initial = {
+        "name": customer.name, "kind": customer.kind, "language": customer.language,
+        "country": customer.country, "timezone": customer.timezone, "tier": customer.tier,
+        "owner": customer.owner, "consent_email": customer.consent_email,
+        "consent_sms": customer.consent_sms, "consent_marketing": customer.consent_marketing,
+        "notes": customer.notes,
+        "emails": "\n".join(c.value for c in customer.contacts.all() if c.kind == ContactKind.EMAIL),
+        "phones": "\n".join(c.value for c in customer.contacts.all() if c.kind == ContactKind.PHONE),
+    }  # fmt: skip
+    form = CustomerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, customer)
+        if saved is not None:
+            messages.success(request, _("Customer updated."))
+            return redirect(reverse("customers:record", args=[customer.public_id]))
+    return render(request, "customers/edit.html", {"form": form, "customer": customer})

@@ -1,0 +1,69 @@
+"""Departments and tiers over the API."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError
+from ninja import Router, Schema
+from pydantic import Field
+
+from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.customers.models import Tier
+from clientfocus.people.models import Department
+from clientfocus.people.selectors import is_admin
+from clientfocus.people.services import create_department
+
+router = Router(tags=["departments"])
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+    code: str
+    tier: str | None = None
+
+    @staticmethod
+    def resolve_tier(obj: Department) -> str | None:
+        return obj.tier.code if obj.tier else None
+
+
+class DepartmentIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    code: str = Field(default="", max_length=40, pattern=r"^[-a-zA-Z0-9_]*$")
+    tier: str | None = None
+
+
+class TierOut(Schema):
+    code: str
+    name: str
+    rank: int
+    is_default: bool
+
+
+@router.get("/departments", response=list[DepartmentOut])
+def list_departments(request):
+    return Department.objects.select_related("tier").order_by("name")
+
+
+@router.post("/departments", response={201: DepartmentOut})
+def add_department(request, payload: DepartmentIn):
+    if not is_admin(request.auth):
+        raise NotAllowed("only administrators create departments")
+    tier = None
+    if payload.tier:
+        tier = Tier.objects.filter(code=payload.tier).first()
+        if tier is None:
+            raise ServiceError("tier", f"unknown tier {payload.tier!r}")
+    try:
+        return 201, create_department(name=payload.name, code=payload.code, tier=tier)
+    except IntegrityError as exc:
+        raise ServiceError("name", "a department with this name or code exists") from exc
+
+
+@router.get("/departments/{department_id}", response=DepartmentOut)
+def get_department(request, department_id: int):
+    return Department.objects.select_related("tier").get(pk=department_id)
+
+
+@router.get("/tiers", response=list[TierOut], tags=["tiers"])
+def list_tiers(request):
+    return Tier.objects.all()

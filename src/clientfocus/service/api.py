@@ -1,0 +1,309 @@
+"""Requests over the API: create, list with filters, get, add message, change state,
+assign."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+from uuid import UUID
+
+from django.contrib.auth import get_user_model
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.core.schemas import AwareDateTime
+from clientfocus.customers.models import Customer
+from clientfocus.people.models import Department
+from clientfocus.service import services
+from clientfocus.service.models import Category, Queue, Request, State
+from clientfocus.service.permissions import (
+    can_handle_request,
+    is_requester_side,
+    queues_visible_to,
+)
+from clientfocus.service.selectors import request_detail, request_list
+
+router = Router(tags=["requests"])
+queues_router = Router(tags=["queues"])
+
+
+class QueueOut(Schema):
+    id: int
+    name: str
+    department: str
+
+    @staticmethod
+    def resolve_department(obj: Queue) -> str:
+        return obj.department.code
+
+
+class RequestOut(Schema):
+    reference: str
+    subject: str
+    state: str
+    priority: str
+    channel: str
+    customer: UUID | None
+    customer_name: str | None
+    requesting_department: str | None
+    category: str | None
+    queue: int
+    queue_name: str
+    assignee: str | None
+    tier: str
+    sla_state: str
+    first_response_due: AwareDateTime | None
+    next_response_due: AwareDateTime | None
+    resolution_due: AwareDateTime | None
+    due_at: AwareDateTime | None
+    first_responded_at: AwareDateTime | None
+    first_response_met: bool | None
+    resolved_at: AwareDateTime | None
+    resolution_met: bool | None
+    breach_count: int
+    created_at: AwareDateTime
+
+    @staticmethod
+    def resolve_customer(obj: Request) -> UUID | None:
+        return obj.customer.public_id if obj.customer else None
+
+    @staticmethod
+    def resolve_customer_name(obj: Request) -> str | None:
+        return obj.customer.name if obj.customer else None
+
+    @staticmethod
+    def resolve_requesting_department(obj: Request) -> str | None:
+        return obj.requesting_department.code if obj.requesting_department else None
+
+    @staticmethod
+    def resolve_category(obj: Request) -> str | None:
+        return obj.category.name if obj.category else None
+
+    @staticmethod
+    def resolve_queue(obj: Request) -> int:
+        return obj.queue_id
+
+    @staticmethod
+    def resolve_queue_name(obj: Request) -> str:
+        return obj.queue.name
+
+    @staticmethod
+    def resolve_assignee(obj: Request) -> str | None:
+        return obj.assignee.get_username() if obj.assignee else None
+
+    @staticmethod
+    def resolve_tier(obj: Request) -> str:
+        return obj.tier.code
+
+
+class MessageOut(Schema):
+    id: int
+    kind: str
+    author: str
+    body_html: str
+    body_text: str
+    created_at: AwareDateTime
+
+    @staticmethod
+    def resolve_author(obj) -> str:
+        return obj.author_name
+
+
+class EventOut(Schema):
+    kind: str
+    actor: str | None
+    data: dict[str, Any]
+    created_at: AwareDateTime
+
+    @staticmethod
+    def resolve_actor(obj) -> str | None:
+        return obj.actor.get_username() if obj.actor else None
+
+
+class RequestDetailOut(RequestOut):
+    messages: list[MessageOut]
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_messages(obj: Request) -> list:
+        return list(obj.messages.all())
+
+    @staticmethod
+    def resolve_events(obj: Request) -> list:
+        return list(obj.events.all())
+
+
+class RequestIn(Schema):
+    subject: str = Field(min_length=1, max_length=250)
+    customer: UUID | None = Field(default=None, description="external customer's id")
+    requesting_department: str | None = Field(
+        default=None, description="department code, for an internal request"
+    )
+    body: str = Field(default="", max_length=100_000, description="what the requester said")
+    body_is_html: bool = False
+    category: str | None = None
+    priority: Literal["low", "normal", "high", "urgent"] = "normal"
+    channel: Literal["phone", "email", "web", "portal", "chat", "api", "internal"] = "api"
+    queue: int | None = None
+    assignee: str | None = None
+
+
+class MessageIn(Schema):
+    body: str = Field(min_length=1, max_length=100_000)
+    kind: Literal["reply", "note", "customer"] = "reply"
+    body_is_html: bool = False
+
+
+class StateIn(Schema):
+    state: Literal["new", "open", "waiting_on_customer", "resolved", "closed"]
+
+
+class AssignIn(Schema):
+    assignee: str | None = Field(default=None, description="username; null to unassign")
+    queue: int | None = None
+
+
+class RequestFilters(Schema):
+    state: Literal["new", "open", "waiting_on_customer", "resolved", "closed"] | None = None
+    queue: int | None = None
+    assignee: str | None = Field(default=None, description="username, 'me' or 'none'")
+    tier: str | None = None
+    breached: bool | None = None
+    customer: UUID | None = None
+    active: bool = Field(default=False, description="only new, open and waiting requests")
+
+
+def _user(username: str | None, field: str):
+    if username is None:
+        return None
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise ServiceError(field, f"unknown user {username!r}")
+    return user
+
+
+def _queue(user, queue_id: int | None, field: str = "queue") -> Queue | None:
+    if queue_id is None:
+        return None
+    queue = Queue.objects.select_related("department").filter(pk=queue_id).first()
+    if queue is None:
+        raise ServiceError(field, f"unknown queue {queue_id}")
+    return queue
+
+
+def _reload(user, reference: str) -> Request:
+    return request_detail(user, reference)
+
+
+@router.get("", response=list[RequestOut])
+@paginate(LimitOffsetPagination)
+def list_requests(request, filters: Query[RequestFilters]):
+    """Requests you may see, soonest due first."""
+    customer_id = None
+    if filters.customer is not None:
+        customer_id = (
+            Customer.objects.filter(public_id=filters.customer).values_list("pk", flat=True).first()
+        ) or -1
+    return request_list(
+        request.auth,
+        state=filters.state,
+        queue_id=filters.queue,
+        assignee=filters.assignee,
+        tier=filters.tier,
+        breached=filters.breached,
+        customer_id=customer_id,
+        active_only=filters.active,
+    )
+
+
+@router.post("", response={201: RequestOut})
+def create_request(request, payload: RequestIn):
+    """Open a request for a customer (``customer``) or an internal request from a
+    department (``requesting_department``). Answers with the running targets."""
+    customer = None
+    if payload.customer is not None:
+        customer = Customer.objects.select_related("tier").filter(public_id=payload.customer).first()
+        if customer is None:
+            raise ServiceError("customer", "unknown customer")
+    department = None
+    if payload.requesting_department:
+        department = Department.objects.select_related("tier").filter(
+            code=payload.requesting_department
+        ).first()
+        if department is None:
+            raise ServiceError("requesting_department", "unknown department")
+    category = None
+    if payload.category:
+        category = Category.objects.select_related("default_queue").filter(
+            name=payload.category
+        ).first()
+        if category is None:
+            raise ServiceError("category", f"unknown category {payload.category!r}")
+    created = services.open_request(
+        actor=request.auth,
+        customer=customer,
+        requesting_department=department,
+        subject=payload.subject,
+        body=payload.body,
+        body_is_html=payload.body_is_html,
+        category=category,
+        priority=payload.priority,
+        channel=payload.channel,
+        queue=_queue(request.auth, payload.queue),
+        assignee=_user(payload.assignee, "assignee"),
+    )
+    created.customer = customer
+    created.requesting_department = department
+    return 201, created
+
+
+@queues_router.get("", response=list[QueueOut])
+def list_queues(request):
+    return queues_visible_to(request.auth)
+
+
+@router.get("/{reference}", response=RequestDetailOut)
+def get_request(request, reference: str):
+    return _reload(request.auth, reference)
+
+
+@router.post("/{reference}/messages", response={201: MessageOut})
+def add_message(request, reference: str, payload: MessageIn):
+    """Reply to the requester, write an internal note, or record a message the
+    requester sent (``kind: customer``, e.g. from a phone call)."""
+    target = _reload(request.auth, reference)
+    if payload.kind == "customer":
+        if not can_handle_request(request.auth, target) and not is_requester_side(
+            request.auth, target
+        ):
+            raise NotAllowed("you may not write on this request")
+        message = services.receive_customer_message(
+            request=target, body=payload.body, actor=request.auth,
+            body_is_html=payload.body_is_html,
+        )
+    else:
+        message = services.add_message(
+            request=target, actor=request.auth, body=payload.body, kind=payload.kind,
+            body_is_html=payload.body_is_html,
+        )
+    return 201, message
+
+
+@router.post("/{reference}/state", response=RequestOut)
+def change_state(request, reference: str, payload: StateIn):
+    target = _reload(request.auth, reference)
+    services.change_state(request=target, actor=request.auth, state=State(payload.state))
+    return _reload(request.auth, reference)
+
+
+@router.post("/{reference}/assign", response=RequestOut)
+def assign(request, reference: str, payload: AssignIn):
+    target = _reload(request.auth, reference)
+    services.assign_request(
+        request=target,
+        actor=request.auth,
+        assignee=_user(payload.assignee, "assignee"),
+        queue=_queue(request.auth, payload.queue),
+    )
+    return _reload(request.auth, reference)

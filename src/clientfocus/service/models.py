@@ -1,0 +1,426 @@
+"""Requests (external and internal), conversations, queues, calendars and SLA policies."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clientfocus.core.models import TimeStampedModel
+from clientfocus.service.clock import BusinessCalendar as CalendarRules
+from clientfocus.service.clock import CalendarError
+
+
+def default_hours() -> dict:
+    weekday = [["09:00", "18:00"]]
+    return {"mon": weekday, "tue": weekday, "wed": weekday, "thu": weekday, "fri": weekday}
+
+
+class BusinessCalendar(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Vilnius")
+    hours = models.JSONField(
+        _("opening hours"),
+        default=default_hours,
+        help_text=_('Per weekday, e.g. {"mon": [["09:00", "18:00"]], "sat": []}'),
+    )
+    holidays = models.JSONField(_("holidays"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("business calendar")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def rules(self) -> CalendarRules:
+        return CalendarRules.from_dict(
+            {"timezone": self.timezone, "hours": self.hours, "holidays": self.holidays}
+        )
+
+    def clean(self) -> None:
+        try:
+            self.rules()
+        except CalendarError as exc:
+            raise ValidationError({"hours": str(exc)}) from exc
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class SlaPolicy(models.Model):
+    """Targets in business minutes for a tier and priority (either may be blank = any).
+
+    The most specific active policy wins: tier+priority, then tier, then priority,
+    then the catch-all."""
+
+    name = models.CharField(_("name"), max_length=100)
+    tier = models.ForeignKey(
+        "customers.Tier", verbose_name=_("tier"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, blank=True
+    )
+    calendar = models.ForeignKey(
+        BusinessCalendar, verbose_name=_("calendar"), on_delete=models.PROTECT
+    )
+    first_response_minutes = models.PositiveIntegerField(_("first response (business minutes)"))
+    next_response_minutes = models.PositiveIntegerField(_("next response (business minutes)"))
+    resolution_minutes = models.PositiveIntegerField(_("resolution (business minutes)"))
+    at_risk_share = models.FloatField(
+        _("warn when this share of a target is left"), null=True, blank=True
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("response-target policy")
+        verbose_name_plural = _("response-target policies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tier", "priority"],
+                condition=models.Q(active=True),
+                name="one_active_policy_per_tier_priority",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(first_response_minutes__gt=0)
+                & models.Q(next_response_minutes__gt=0)
+                & models.Q(resolution_minutes__gt=0),
+                name="policy_targets_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(at_risk_share__isnull=True)
+                | (models.Q(at_risk_share__gt=0) & models.Q(at_risk_share__lt=1)),
+                name="policy_at_risk_share_between_0_and_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def warn_share(self) -> float:
+        return self.at_risk_share if self.at_risk_share is not None else settings.SLA_AT_RISK_SHARE
+
+
+class Queue(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    department = models.ForeignKey(
+        "people.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="queues",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("queue")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="unique_queue_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    default_queue = models.ForeignKey(
+        Queue, verbose_name=_("default queue"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class State(models.TextChoices):
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    WAITING_ON_CUSTOMER = "waiting_on_customer", _("Waiting on customer")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+ACTIVE_STATES = (State.NEW, State.OPEN, State.WAITING_ON_CUSTOMER)
+CLOCK_RUNNING_STATES = (State.NEW, State.OPEN)
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    WEB = "web", _("Web form")
+    PORTAL = "portal", _("Portal")
+    CHAT = "chat", _("Chat")
+    API = "api", _("API")
+    INTERNAL = "internal", _("Internal")
+
+
+class SlaState(models.TextChoices):
+    OK = "ok", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    BREACHED = "breached", _("Breached")
+
+
+TARGETS = ("first_response", "next_response", "resolution")
+REFERENCE_PATTERN = re.compile(r"^REQ-(\d{1,18})$", re.IGNORECASE)
+
+
+class RequestQuerySet(models.QuerySet["Request"]):
+    def by_reference(self, reference: str) -> Request:
+        """The request with public reference ``REQ-000123``; DoesNotExist otherwise."""
+        match = REFERENCE_PATTERN.match(reference.strip())
+        if not match:
+            raise self.model.DoesNotExist(f"no request {reference!r}")
+        return self.get(pk=int(match.group(1)))
+
+    def active(self) -> RequestQuerySet:
+        return self.filter(state__in=ACTIVE_STATES)
+
+
+class Request(TimeStampedModel):
+    """A customer's (or a department's) request and its service clocks."""
+
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
+    requesting_department = models.ForeignKey(
+        "people.Department",
+        verbose_name=_("requesting department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="filed_requests",
+    )
+    subject = models.CharField(_("subject"), max_length=250)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.NEW)
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("queue"), on_delete=models.PROTECT, related_name="requests"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+    )
+    # The tier and policy in force when the request was opened: targets follow them.
+    tier = models.ForeignKey(
+        "customers.Tier", verbose_name=_("tier"), on_delete=models.PROTECT, related_name="+"
+    )
+    sla_policy = models.ForeignKey(
+        SlaPolicy, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    first_response_due = models.DateTimeField(null=True, blank=True)
+    first_response_warn_at = models.DateTimeField(null=True, blank=True)
+    next_response_due = models.DateTimeField(null=True, blank=True)
+    next_response_warn_at = models.DateTimeField(null=True, blank=True)
+    resolution_due = models.DateTimeField(null=True, blank=True)
+    resolution_warn_at = models.DateTimeField(null=True, blank=True)
+    # Business minutes left on each target while its clock is stopped (waiting on the
+    # customer, resolved); {"resolution": 123.5}.
+    paused_minutes = models.JSONField(default=dict, blank=True)
+    # What the sweep already announced for each running target: {"first_response": "at_risk"}.
+    sla_flags = models.JSONField(default=dict, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sla_state = models.CharField(
+        max_length=10, choices=SlaState.choices, default=SlaState.OK, editable=False
+    )
+
+    first_responded_at = models.DateTimeField(null=True, blank=True)
+    first_response_met = models.BooleanField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_met = models.BooleanField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    breach_count = models.PositiveIntegerField(default=0)
+
+    objects = RequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(customer__isnull=False)
+                | models.Q(requesting_department__isnull=False),
+                name="request_has_customer_or_department",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["queue", "due_at"],
+                condition=models.Q(state__in=ACTIVE_STATES),
+                name="request_active_queue_due",
+            ),
+            models.Index(
+                fields=["assignee", "due_at"],
+                condition=models.Q(state__in=ACTIVE_STATES),
+                name="request_active_assignee_due",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(state__in=CLOCK_RUNNING_STATES),
+                name="request_running_due",
+            ),
+            models.Index(
+                fields=["warn_at"],
+                condition=models.Q(state__in=CLOCK_RUNNING_STATES),
+                name="request_running_warn",
+            ),
+            models.Index(fields=["customer", "-created_at"], name="request_customer_recent"),
+            models.Index(fields=["requesting_department", "-created_at"], name="request_dept"),
+            models.Index(fields=["first_responded_at"], name="request_first_responded"),
+            models.Index(fields=["resolved_at"], name="request_resolved"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return f"REQ-{self.pk:06d}" if self.pk else "REQ-?"
+
+    @property
+    def is_internal(self) -> bool:
+        return self.requesting_department_id is not None and self.customer_id is None
+
+    @property
+    def requester_name(self) -> str:
+        if self.customer_id:
+            return self.customer.name  # type: ignore[union-attr]
+        return str(self.requesting_department)
+
+    def due(self, target: str) -> datetime | None:
+        return getattr(self, f"{target}_due")  # type: ignore[no-any-return]
+
+    def refresh_summary_fields(self) -> None:
+        """Recompute ``due_at``/``warn_at`` (soonest running target) for sorting."""
+        dues = [d for d in (self.due(t) for t in TARGETS) if d is not None]
+        warns = [
+            w for w in (getattr(self, f"{t}_warn_at") for t in TARGETS) if w is not None
+        ]
+        self.due_at = min(dues) if dues else None
+        self.warn_at = min(warns) if warns else None
+
+    def time_left(self, now: datetime | None = None) -> float | None:
+        """Seconds until the soonest due target (negative when overdue)."""
+        if self.due_at is None:
+            return None
+        return (self.due_at - (now or timezone.now())).total_seconds()
+
+
+class MessageKind(models.TextChoices):
+    REPLY = "reply", _("Public reply")
+    NOTE = "note", _("Internal note")
+    CUSTOMER = "customer", _("Customer message")
+
+
+class Message(models.Model):
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=10, choices=MessageKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    author_name = models.CharField(max_length=200, blank=True)
+    body_html = models.TextField()
+    body_text = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request", "created_at"], name="message_request_time")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.request_id}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind != MessageKind.NOTE
+
+
+class RequestEvent(models.Model):
+    """Append-only history of a request; also the request part of the customer timeline."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="request_events",
+    )
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["customer", "-created_at"], name="request_event_customer"),
+            models.Index(fields=["request", "created_at"], name="request_event_request"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.request_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("request events are append-only")
+        super().save(*args, **kwargs)
+
+
+class AgentNotice(models.Model):
+    """An in-app notice to an employee (at risk, breached, assigned)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=30)
+    target = models.CharField(max_length=20, blank=True)
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at"],
+                condition=models.Q(read_at__isnull=True),
+                name="notice_unread",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text

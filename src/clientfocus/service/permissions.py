@@ -1,0 +1,92 @@
+"""Who may see and act on requests: the one place these rules live (UI, API, exports).
+
+Agents: their department's queues and requests assigned to them.
+Department staff: internal requests their department filed or received.
+Managers: everything their department files, receives or is assigned.
+Admins: everything.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from clientfocus.people.models import Role
+from clientfocus.people.selectors import department_of, role_of
+from clientfocus.service.models import Queue, Request
+
+
+def requests_visible_to(user) -> QuerySet[Request]:
+    role = role_of(user)
+    requests = Request.objects.all()
+    if role is None:
+        return requests.none()
+    if role == Role.ADMIN:
+        return requests
+    department = department_of(user)
+    if role == Role.AGENT:
+        rule = Q(assignee=user)
+        if department is not None:
+            rule |= Q(queue__department=department)
+        return requests.filter(rule)
+    if department is None:
+        return requests.filter(assignee=user)
+    if role == Role.MANAGER:
+        return requests.filter(
+            Q(queue__department=department)
+            | Q(requesting_department=department)
+            | Q(assignee__employee__department=department)
+        )
+    # Department staff: internal requests only.
+    return requests.filter(requesting_department__isnull=False).filter(
+        Q(requesting_department=department) | Q(queue__department=department)
+    )
+
+
+def queues_visible_to(user) -> QuerySet[Queue]:
+    role = role_of(user)
+    if role is None:
+        return Queue.objects.none()
+    if role == Role.ADMIN:
+        return Queue.objects.select_related("department")
+    department = department_of(user)
+    return Queue.objects.filter(department=department).select_related("department")
+
+
+def can_see_request(user, request: Request) -> bool:
+    return requests_visible_to(user).filter(pk=request.pk).exists()
+
+
+def is_requester_side(user, request: Request) -> bool:
+    """True when ``user`` belongs to the department that filed this internal request
+    (and not to the department handling it): their messages are the requester's."""
+    if request.requesting_department_id is None:
+        return False
+    department = department_of(user)
+    return (
+        department is not None
+        and department.pk == request.requesting_department_id
+        and department.pk != request.queue.department_id
+    )
+
+
+def can_handle_request(user, request: Request) -> bool:
+    """May reply, change state and assign (the handling side)."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return True
+    if role is None or is_requester_side(user, request):
+        return False
+    if role == Role.DEPARTMENT_STAFF:
+        return request.requesting_department_id is not None and (
+            department_of(user) is not None
+            and department_of(user).pk == request.queue.department_id  # type: ignore[union-attr]
+        )
+    return can_see_request(user, request)
+
+
+def can_file_external_requests(user) -> bool:
+    return role_of(user) in {Role.AGENT, Role.MANAGER, Role.ADMIN}
+
+
+def can_see_overview(user) -> bool:
+    return role_of(user) in {Role.MANAGER, Role.ADMIN}

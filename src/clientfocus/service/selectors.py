@@ -1,0 +1,81 @@
+"""Reads of requests shared by the UI and the API."""
+
+from __future__ import annotations
+
+from django.db.models import F, Prefetch, QuerySet
+
+from clientfocus.service.models import (
+    ACTIVE_STATES,
+    AgentNotice,
+    Message,
+    Request,
+    RequestEvent,
+    SlaState,
+)
+from clientfocus.service.permissions import requests_visible_to
+
+
+def request_list(
+    user,
+    *,
+    state: str | None = None,
+    queue_id: int | None = None,
+    assignee: str | None = None,
+    tier: str | None = None,
+    breached: bool | None = None,
+    customer_id: int | None = None,
+    active_only: bool = False,
+) -> QuerySet[Request]:
+    """Requests visible to ``user`` matching the filters, soonest due first
+    (requests with no running clock last, newest first among them).
+
+    ``assignee`` is a username, ``"me"`` or ``"none"`` (unassigned)."""
+    requests = requests_visible_to(user).select_related(
+        "customer", "requesting_department", "queue", "assignee", "tier", "category"
+    )
+    if state:
+        requests = requests.filter(state=state)
+    elif active_only:
+        requests = requests.filter(state__in=ACTIVE_STATES)
+    if queue_id is not None:
+        requests = requests.filter(queue_id=queue_id)
+    if assignee == "me":
+        requests = requests.filter(assignee=user)
+    elif assignee == "none":
+        requests = requests.filter(assignee__isnull=True)
+    elif assignee:
+        requests = requests.filter(assignee__username=assignee)
+    if tier:
+        requests = requests.filter(tier__code=tier)
+    if breached is True:
+        requests = requests.filter(sla_state=SlaState.BREACHED)
+    elif breached is False:
+        requests = requests.exclude(sla_state=SlaState.BREACHED)
+    if customer_id is not None:
+        requests = requests.filter(customer_id=customer_id)
+    return requests.order_by(F("due_at").asc(nulls_last=True), "-created_at", "-id")
+
+
+def request_detail(user, reference: str) -> Request:
+    """The request with ``reference`` if ``user`` may see it; DoesNotExist otherwise
+    (a forbidden request is indistinguishable from a missing one)."""
+    return (
+        requests_visible_to(user)
+        .select_related(
+            "customer__tier", "requesting_department", "queue__department", "assignee", "tier",
+            "category", "sla_policy",
+        )
+        .prefetch_related(
+            Prefetch("messages", queryset=Message.objects.select_related("author")),
+            Prefetch("events", queryset=RequestEvent.objects.select_related("actor")),
+        )
+        .by_reference(reference)
+    )
+
+
+def unread_notice_count(user) -> int:
+    return AgentNotice.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notices_for(user, *, limit: int = 50) -> QuerySet[AgentNotice]:
+    return AgentNotice.objects.filter(recipient=user).select_related("request")[:limit]

@@ -1,0 +1,606 @@
+"""Every write on requests: one function per business action, one transaction each."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.core.html import sanitise_html, text_to_html
+from clientfocus.customers.models import Customer, Tier
+from clientfocus.people.models import Department, Employee, Role
+from clientfocus.people.selectors import department_of, employee_of, managers_of, role_of
+from clientfocus.service.clock import BusinessCalendar as CalendarRules
+from clientfocus.service.clock import TargetClock
+from clientfocus.service.models import (
+    ACTIVE_STATES,
+    CLOCK_RUNNING_STATES,
+    TARGETS,
+    AgentNotice,
+    Category,
+    Channel,
+    Message,
+    MessageKind,
+    Priority,
+    Queue,
+    Request,
+    RequestEvent,
+    SlaPolicy,
+    SlaState,
+    State,
+)
+from clientfocus.service.permissions import (
+    can_file_external_requests,
+    can_handle_request,
+    is_requester_side,
+)
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    State.NEW: {State.OPEN, State.WAITING_ON_CUSTOMER, State.RESOLVED, State.CLOSED},
+    State.OPEN: {State.WAITING_ON_CUSTOMER, State.RESOLVED, State.CLOSED},
+    State.WAITING_ON_CUSTOMER: {State.OPEN, State.RESOLVED, State.CLOSED},
+    State.RESOLVED: {State.OPEN, State.CLOSED},
+    State.CLOSED: set(),
+}
+MAX_BODY_CHARS = 100_000
+
+
+# -- policy and clocks ---------------------------------------------------------------
+
+
+def select_policy(*, tier: Tier | None, priority: str) -> SlaPolicy | None:
+    """The most specific active policy for ``tier`` and ``priority``."""
+    candidates = SlaPolicy.objects.filter(active=True).filter(
+        Q(tier=tier) | Q(tier__isnull=True), Q(priority=priority) | Q(priority="")
+    ).select_related("calendar")
+
+    def specificity(policy: SlaPolicy) -> tuple[int, int]:
+        return (policy.tier_id is not None, policy.priority != "")
+
+    return max(candidates, key=specificity, default=None)
+
+
+def _calendar(request: Request) -> CalendarRules | None:
+    policy = request.sla_policy
+    return policy.calendar.rules() if policy else None
+
+
+def _target_minutes(policy: SlaPolicy, target: str) -> int:
+    return int(getattr(policy, f"{target}_minutes"))
+
+
+def _start_clock(request: Request, target: str, *, now: datetime, remaining: float | None) -> None:
+    policy = request.sla_policy
+    calendar = _calendar(request)
+    if policy is None or calendar is None:
+        return
+    total = _target_minutes(policy, target)
+    clock = TargetClock.start(
+        calendar,
+        at=now,
+        remaining_minutes=total if remaining is None else remaining,
+        target_minutes=total,
+        at_risk_share=policy.warn_share(),
+    )
+    setattr(request, f"{target}_due", clock.due)
+    setattr(request, f"{target}_warn_at", clock.warn_at)
+    request.paused_minutes.pop(target, None)
+    request.sla_flags.pop(target, None)
+
+
+def _stop_clock(request: Request, target: str, *, now: datetime, keep_remaining: bool) -> None:
+    """Stop a running clock; with ``keep_remaining`` its business minutes left are kept
+    so that resuming continues where it stopped. An already breached target is not
+    kept: its breach stands, and resuming starts nothing for it."""
+    due = request.due(target)
+    if due is not None and keep_remaining:
+        calendar = _calendar(request)
+        remaining = calendar.business_minutes_between(now, due) if calendar else 0
+        if remaining > 0:
+            request.paused_minutes[target] = round(remaining, 3)
+    setattr(request, f"{target}_due", None)
+    setattr(request, f"{target}_warn_at", None)
+    request.sla_flags.pop(target, None)
+
+
+def _resume_clocks(request: Request, *, now: datetime) -> None:
+    for target, remaining in list(request.paused_minutes.items()):
+        _start_clock(request, target, now=now, remaining=float(remaining))
+
+
+def _refresh_sla(request: Request) -> None:
+    """Recompute the sort key, the next sweep check and the request's SLA state from
+    what the sweep has already announced for the targets still running."""
+    request.refresh_summary_fields()
+    checks: list[datetime] = []
+    flags = []
+    for target in TARGETS:
+        due = request.due(target)
+        if due is None:
+            continue
+        flag = request.sla_flags.get(target)
+        flags.append(flag)
+        if flag is None:
+            checks.append(getattr(request, f"{target}_warn_at") or due)
+        elif flag == SlaState.AT_RISK:
+            checks.append(due)
+    running = request.state in CLOCK_RUNNING_STATES
+    request.warn_at = min(checks) if checks and running else None
+    if SlaState.BREACHED in flags:
+        request.sla_state = SlaState.BREACHED
+    elif SlaState.AT_RISK in flags:
+        request.sla_state = SlaState.AT_RISK
+    else:
+        request.sla_state = SlaState.OK
+
+
+def _record(request: Request, kind: str, *, actor=None, now: datetime, **data) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=request,
+        customer_id=request.customer_id,
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        data=data,
+        created_at=now,
+    )
+
+
+def _lock(request: Request) -> Request:
+    return (
+        Request.objects.select_for_update(of=("self",))
+        .select_related("sla_policy__calendar", "queue", "customer", "tier")
+        .get(pk=request.pk)
+    )
+
+
+def _body_html(body: str, *, is_html: bool) -> str:
+    if len(body) > MAX_BODY_CHARS:
+        raise ServiceError("body", f"the message is longer than {MAX_BODY_CHARS} characters")
+    cleaned = sanitise_html(body) if is_html else text_to_html(body)
+    if not cleaned.strip():
+        raise ServiceError("body", "the message is empty")
+    return cleaned
+
+
+def _plain(body_html: str) -> str:
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", " ", body_html)).strip()
+
+
+# -- opening -------------------------------------------------------------------------
+
+
+def _check_assignee(assignee, queue: Queue) -> None:
+    if assignee is None:
+        return
+    employee: Employee | None = employee_of(assignee)
+    if employee is None or not assignee.is_active:
+        raise ServiceError("assignee", "the assignee is not an active employee")
+    if employee.is_admin:
+        return
+    if employee.department_id != queue.department_id:
+        raise ServiceError(
+            "assignee", f"{assignee.get_username()} does not work in {queue.department.name}"
+        )
+
+
+def _pick_queue(*, queue: Queue | None, category: Category | None, actor) -> Queue:
+    if queue is not None:
+        return queue
+    if category is not None and category.default_queue_id is not None:
+        return category.default_queue  # type: ignore[return-value]
+    department = department_of(actor)
+    fallback = Queue.objects.filter(department=department).first() if department else None
+    if fallback is None:
+        raise ServiceError("queue", "choose a queue for this request")
+    return fallback
+
+
+@transaction.atomic
+def open_request(
+    *,
+    actor,
+    subject: str,
+    customer: Customer | None = None,
+    requesting_department: Department | None = None,
+    body: str = "",
+    body_is_html: bool = False,
+    category: Category | None = None,
+    priority: str = Priority.NORMAL,
+    channel: str = Channel.PHONE,
+    queue: Queue | None = None,
+    assignee=None,
+    now: datetime | None = None,
+) -> Request:
+    """Open a request for an external customer or, as an internal request, for a
+    department (S1). The tier (customer's, or the requesting department's) and the
+    priority pick the response-target policy; its clocks start now."""
+    now = now or timezone.now()
+    subject = (subject or "").strip()
+    if not subject:
+        raise ServiceError("subject", "a subject is required")
+    if len(subject) > 250:
+        raise ServiceError("subject", "the subject is longer than 250 characters")
+    if priority not in Priority.values:
+        raise ServiceError("priority", f"unknown priority {priority!r}")
+    if channel not in Channel.values:
+        raise ServiceError("channel", f"unknown channel {channel!r}")
+    if (customer is None) == (requesting_department is None):
+        raise ServiceError(
+            "customer", "give either a customer or a requesting department (internal request)"
+        )
+    role = role_of(actor)
+    if role is None:
+        raise NotAllowed("only employees can open requests")
+    if customer is not None and not can_file_external_requests(actor):
+        raise NotAllowed("department staff file internal requests only")
+    if requesting_department is not None and role != Role.ADMIN:
+        own = department_of(actor)
+        if role == Role.DEPARTMENT_STAFF and (own is None or own.pk != requesting_department.pk):
+            raise NotAllowed("you can file internal requests for your own department only")
+    queue = _pick_queue(queue=queue, category=category, actor=actor)
+    _check_assignee(assignee, queue)
+
+    if customer is not None:
+        tier = customer.tier
+        channel = channel if channel != Channel.INTERNAL else Channel.PHONE
+    else:
+        tier = requesting_department.tier or Tier.objects.filter(is_default=True).first()  # type: ignore[union-attr]
+        channel = Channel.INTERNAL
+    if tier is None:
+        raise ServiceError("tier", "no default tier is configured; create one in the admin")
+    request = Request(
+        customer=customer,
+        requesting_department=requesting_department,
+        subject=subject,
+        category=category,
+        priority=priority,
+        channel=channel,
+        state=State.NEW,
+        queue=queue,
+        assignee=assignee,
+        tier=tier,
+        sla_policy=select_policy(tier=tier, priority=priority),
+        created_at=now,
+    )
+    request.paused_minutes, request.sla_flags = {}, {}
+    _start_clock(request, "first_response", now=now, remaining=None)
+    _start_clock(request, "resolution", now=now, remaining=None)
+    _refresh_sla(request)
+    request.save()
+    _record(
+        request,
+        "opened",
+        actor=actor,
+        now=now,
+        channel=channel,
+        priority=priority,
+        tier=tier.code,
+        queue=queue.name,
+        subject=subject,
+    )
+    if body.strip():
+        body_html = _body_html(body, is_html=body_is_html)
+        Message.objects.create(
+            request=request,
+            kind=MessageKind.CUSTOMER,
+            author=actor if requesting_department is not None else None,
+            author_name=request.requester_name,
+            body_html=body_html,
+            body_text=_plain(body_html),
+            created_at=now,
+        )
+    if assignee is not None:
+        _record(request, "assigned", actor=actor, now=now, assignee=assignee.get_username())
+    return request
+
+
+# -- conversation --------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_message(
+    *,
+    request: Request,
+    actor,
+    body: str,
+    kind: str = MessageKind.REPLY,
+    body_is_html: bool = False,
+    now: datetime | None = None,
+) -> Message:
+    """A staff member writes on a request: a public reply to the requester or an
+    internal note. On an internal request, a message from the requesting department
+    counts as the requester's message."""
+    if kind not in (MessageKind.REPLY, MessageKind.NOTE):
+        raise ServiceError("kind", "kind must be 'reply' or 'note'")
+    if kind == MessageKind.REPLY and is_requester_side(actor, request):
+        return receive_customer_message(request=request, body=body, actor=actor, now=now,
+                                        body_is_html=body_is_html)
+    if not can_handle_request(actor, request):
+        raise NotAllowed("you may not write on this request")
+    now = now or timezone.now()
+    request = _lock(request)
+    if request.state == State.CLOSED:
+        raise ServiceError("state", "the request is closed; open a new request instead")
+    body_html = _body_html(body, is_html=body_is_html)
+    message = Message.objects.create(
+        request=request,
+        kind=kind,
+        author=actor,
+        author_name=actor.get_full_name() or actor.get_username(),
+        body_html=body_html,
+        body_text=_plain(body_html),
+        created_at=now,
+    )
+    if kind == MessageKind.NOTE:
+        _record(request, "note_added", actor=actor, now=now, message_id=message.pk)
+        return message
+    if request.first_responded_at is None:
+        request.first_responded_at = now
+        due = request.first_response_due
+        if due is not None:
+            request.first_response_met = now <= due
+        elif "first_response" in request.paused_minutes:
+            request.first_response_met = True
+        elif request.sla_policy is not None:
+            request.first_response_met = False
+        request.paused_minutes.pop("first_response", None)
+        _stop_clock(request, "first_response", now=now, keep_remaining=False)
+    _stop_clock(request, "next_response", now=now, keep_remaining=False)
+    request.paused_minutes.pop("next_response", None)
+    if request.state == State.NEW:
+        request.state = State.OPEN
+    _refresh_sla(request)
+    request.save()
+    _record(request, "replied", actor=actor, now=now, message_id=message.pk)
+    return message
+
+
+@transaction.atomic
+def receive_customer_message(
+    *,
+    request: Request,
+    body: str,
+    actor=None,
+    author_name: str = "",
+    body_is_html: bool = False,
+    now: datetime | None = None,
+) -> Message:
+    """The requester writes (e-mail, portal, phone logged by an agent, API). A request
+    waiting on the customer or resolved opens again and its clocks resume; the
+    next-response clock starts."""
+    now = now or timezone.now()
+    request = _lock(request)
+    if request.state == State.CLOSED:
+        raise ServiceError("state", "the request is closed; open a new request instead")
+    body_html = _body_html(body, is_html=body_is_html)
+    message = Message.objects.create(
+        request=request,
+        kind=MessageKind.CUSTOMER,
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+        author_name=author_name or request.requester_name,
+        body_html=body_html,
+        body_text=_plain(body_html),
+        created_at=now,
+    )
+    if request.state in (State.WAITING_ON_CUSTOMER, State.RESOLVED):
+        previous = request.state
+        request.state = State.OPEN
+        request.resolved_at = None
+        request.resolution_met = None
+        _resume_clocks(request, now=now)
+        _record(request, "state_changed", actor=actor, now=now, old=previous, new=State.OPEN,
+                reason="customer replied")
+    if request.first_responded_at is not None and request.next_response_due is None:
+        _start_clock(request, "next_response", now=now, remaining=None)
+    _refresh_sla(request)
+    request.save()
+    _record(request, "customer_message", actor=actor, now=now, message_id=message.pk)
+    return message
+
+
+@transaction.atomic
+def change_state(
+    *, request: Request, actor, state: str, now: datetime | None = None
+) -> Request:
+    """Move a request to ``state``. Waiting on the customer pauses the clocks; opening
+    again resumes them; resolving records whether the resolution target was met."""
+    if state not in State.values:
+        raise ServiceError("state", f"unknown state {state!r}")
+    if not can_handle_request(actor, request):
+        raise NotAllowed("you may not change the state of this request")
+    now = now or timezone.now()
+    request = _lock(request)
+    old = request.state
+    if state == old:
+        return request
+    if state not in ALLOWED_TRANSITIONS[old]:
+        raise ServiceError("state", f"a {old} request cannot become {state}")
+    if state == State.WAITING_ON_CUSTOMER:
+        for target in TARGETS:
+            _stop_clock(request, target, now=now, keep_remaining=True)
+    elif state == State.OPEN:
+        request.resolved_at = None
+        request.resolution_met = None
+        _resume_clocks(request, now=now)
+    elif state == State.RESOLVED:
+        request.resolved_at = now
+        due = request.resolution_due
+        if due is not None:
+            request.resolution_met = now <= due
+        elif request.sla_policy is not None:
+            request.resolution_met = "resolution" in request.paused_minutes
+        for target in TARGETS:
+            _stop_clock(request, target, now=now, keep_remaining=True)
+    elif state == State.CLOSED:
+        if old != State.RESOLVED and request.resolved_at is None:
+            request.resolved_at = now
+            due = request.resolution_due
+            if due is not None:
+                request.resolution_met = now <= due
+        request.closed_at = now
+        for target in TARGETS:
+            _stop_clock(request, target, now=now, keep_remaining=False)
+        request.paused_minutes = {}
+    request.state = state
+    _refresh_sla(request)
+    request.save()
+    _record(request, "state_changed", actor=actor, now=now, old=old, new=state)
+    return request
+
+
+@transaction.atomic
+def assign_request(
+    *, request: Request, actor, assignee, queue: Queue | None = None, now: datetime | None = None
+) -> Request:
+    """Give the request to ``assignee`` (None = unassigned), optionally moving it to
+    another queue. Agents may take requests themselves; managers and admins assign anyone
+    in the handling department."""
+    if not can_handle_request(actor, request):
+        raise NotAllowed("you may not assign this request")
+    now = now or timezone.now()
+    request = _lock(request)
+    if request.state == State.CLOSED:
+        raise ServiceError("state", "the request is closed")
+    role = role_of(actor)
+    target_queue = queue or request.queue
+    if queue is not None and queue.pk != request.queue_id and role not in (
+        Role.ADMIN,
+        Role.MANAGER,
+        Role.AGENT,
+    ):
+        raise NotAllowed("you may not move requests between queues")
+    if role == Role.AGENT and assignee is not None and assignee.pk != actor.pk:
+        own = department_of(actor)
+        if own is None or own.pk != target_queue.department_id:
+            raise NotAllowed("agents assign within their own department")
+    _check_assignee(assignee, target_queue)
+    changes = {}
+    if queue is not None and queue.pk != request.queue_id:
+        changes["queue"] = queue.name
+        request.queue = queue
+    if (assignee.pk if assignee else None) != request.assignee_id:
+        changes["assignee"] = assignee.get_username() if assignee else None
+        request.assignee = assignee
+    if not changes:
+        return request
+    request.save()
+    _record(request, "assigned", actor=actor, now=now, **changes)
+    if assignee is not None and assignee.pk != getattr(actor, "pk", None):
+        AgentNotice.objects.create(
+            recipient=assignee,
+            request=request,
+            kind="assigned",
+            text=f"{request.reference} was assigned to you: {request.subject}"[:300],
+            created_at=now,
+        )
+    return request
+
+
+# -- the sweep -----------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    checked: int = 0
+    at_risk: int = 0
+    breached: int = 0
+
+
+TARGET_LABELS = {
+    "first_response": "first response",
+    "next_response": "next response",
+    "resolution": "resolution",
+}
+
+
+def _notify_sla(request: Request, *, target: str, level: str, now: datetime) -> None:
+    recipients = {}
+    if request.assignee_id:
+        recipients[request.assignee_id] = request.assignee
+        assignee_department = (
+            Employee.objects.filter(user_id=request.assignee_id)
+            .values_list("department_id", flat=True)
+            .first()
+        )
+        for manager in managers_of(assignee_department):
+            recipients[manager.user_id] = manager.user
+    for manager in managers_of(request.queue.department_id):
+        recipients[manager.user_id] = manager.user
+    due = request.due(target)
+    verb = "is at risk" if level == SlaState.AT_RISK else "is breached"
+    text = f"{request.reference}: {TARGET_LABELS[target]} target {verb} (due {due:%Y-%m-%d %H:%M} UTC)"
+    AgentNotice.objects.bulk_create(
+        AgentNotice(
+            recipient=user, request=request, kind=f"sla_{level}", target=target,
+            text=text[:300], created_at=now,
+        )
+        for user in recipients.values()
+    )
+
+
+def sweep_sla(*, now: datetime | None = None, batch_size: int = 200) -> SweepResult:
+    """Mark running targets *at risk* (only the configured share left) and *breached*,
+    record an event and notify the assignee and managers. Idempotent: what was already
+    announced for a running clock is not announced again, so running it twice (or on
+    several workers at once: rows are locked and skipped) does no harm."""
+    now = now or timezone.now()
+    result = SweepResult()
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Request.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("queue", "assignee", "sla_policy")
+                .filter(state__in=CLOCK_RUNNING_STATES, warn_at__lte=now)
+                .order_by("warn_at")[:batch_size]
+            )
+            for request in batch:
+                result.checked += 1
+                for target in TARGETS:
+                    due = request.due(target)
+                    if due is None:
+                        continue
+                    flag = request.sla_flags.get(target)
+                    warn_at = getattr(request, f"{target}_warn_at") or due
+                    level = None
+                    if due <= now and flag != SlaState.BREACHED:
+                        level = SlaState.BREACHED
+                    elif warn_at <= now and flag is None and due > now:
+                        level = SlaState.AT_RISK
+                    if level is None:
+                        continue
+                    request.sla_flags[target] = level
+                    if level == SlaState.BREACHED:
+                        request.breach_count += 1
+                        result.breached += 1
+                    else:
+                        result.at_risk += 1
+                    _record(request, f"sla_{level}", now=now, target=target,
+                            due=due.isoformat())
+                    _notify_sla(request, target=target, level=level, now=now)
+                _refresh_sla(request)
+                request.save(update_fields=["sla_flags", "sla_state", "warn_at", "due_at",
+                                            "breach_count", "updated_at"])
+        if len(batch) < batch_size:
+            return result
+
+
+@transaction.atomic
+def mark_notices_read(*, user, notice_ids: list[int] | None = None) -> int:
+    notices = AgentNotice.objects.filter(recipient=user, read_at__isnull=True)
+    if notice_ids is not None:
+        notices = notices.filter(pk__in=notice_ids)
+    return notices.update(read_at=timezone.now())
+
+
+def active_states() -> tuple[str, ...]:
+    return tuple(ACTIVE_STATES)

@@ -1,0 +1,285 @@
+"""Agent-facing pages: the queue, a request, the new-request form, notices."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.customers.models import Customer
+from clientfocus.customers.services import create_customer
+from clientfocus.people.access import employee_required
+from clientfocus.people.models import Department, Role
+from clientfocus.people.selectors import department_of, role_of
+from clientfocus.service import services
+from clientfocus.service.models import (
+    Category,
+    Channel,
+    MessageKind,
+    Priority,
+    Queue,
+    Request,
+    State,
+)
+from clientfocus.service.permissions import (
+    can_file_external_requests,
+    can_handle_request,
+    is_requester_side,
+    queues_visible_to,
+)
+from clientfocus.service.selectors import notices_for, request_detail, request_list
+
+QUEUE_PAGE_SIZE = 50
+
+
+@employee_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Active requests, soonest due first: mine, or a queue of my department."""
+    view = request.GET.get("view", "mine")
+    queues = list(queues_visible_to(request.user))
+    selected_queue = None
+    if view == "mine":
+        requests = request_list(request.user, assignee="me", active_only=True)
+    elif view == "unassigned":
+        requests = request_list(request.user, assignee="none", active_only=True)
+    elif view == "breached":
+        requests = request_list(request.user, breached=True, active_only=True)
+    else:
+        try:
+            selected_queue = next(q for q in queues if str(q.pk) == request.GET.get("queue"))
+        except StopIteration:
+            selected_queue = None
+        requests = request_list(
+            request.user, queue_id=selected_queue.pk if selected_queue else None, active_only=True
+        )
+        view = "queue" if selected_queue else "all"
+    context = {
+        "requests": list(requests[:QUEUE_PAGE_SIZE]),
+        "view": view,
+        "queues": queues,
+        "selected_queue": selected_queue,
+        "page_size": QUEUE_PAGE_SIZE,
+    }
+    template = "service/_queue_table.html" if request.headers.get("HX-Request") else "service/queue.html"
+    return render(request, template, context)
+
+
+def _load(request: HttpRequest, reference: str) -> Request:
+    try:
+        return request_detail(request.user, reference)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _assignable_users(target: Request):
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, employee__department_id=target.queue.department_id)
+        .exclude(employee__role=Role.DEPARTMENT_STAFF if not target.requesting_department_id else "")
+        .order_by("first_name", "username")
+    )
+
+
+@employee_required
+def request_page(request: HttpRequest, reference: str) -> HttpResponse:
+    """The whole conversation, the clocks, and what the agent can do next."""
+    target = _load(request, reference)
+    handler = can_handle_request(request.user, target)
+    context = {
+        "req": target,
+        "can_handle": handler,
+        "requester_side": is_requester_side(request.user, target),
+        "states": [(s, label) for s, label in State.choices if s in services.ALLOWED_TRANSITIONS[target.state]],
+        "assignable": _assignable_users(target) if handler else [],
+        "queues": queues_visible_to(request.user) if handler else [],
+        "message_kinds": MessageKind,
+    }
+    return render(request, "service/request.html", context)
+
+
+@employee_required
+def request_clock(request: HttpRequest, reference: str) -> HttpResponse:
+    """The clocks panel alone (htmx polls it so the time left stays current)."""
+    return render(request, "service/_clocks.html", {"req": _load(request, reference)})
+
+
+def _after_action(request: HttpRequest, target: Request) -> HttpResponse:
+    return redirect(reverse("service:request", args=[target.reference]))
+
+
+@require_POST
+@employee_required
+def post_message(request: HttpRequest, reference: str) -> HttpResponse:
+    target = _load(request, reference)
+    kind = request.POST.get("kind", MessageKind.REPLY)
+    body = request.POST.get("body", "")
+    try:
+        if kind == MessageKind.CUSTOMER:
+            if not (can_handle_request(request.user, target) or is_requester_side(request.user, target)):
+                raise NotAllowed(_("You may not write on this request."))
+            services.receive_customer_message(request=target, body=body, actor=request.user)
+        else:
+            services.add_message(request=target, actor=request.user, body=body, kind=kind)
+            if kind == MessageKind.REPLY and request.POST.get("then_state"):
+                services.change_state(
+                    request=target, actor=request.user, state=request.POST["then_state"]
+                )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    except NotAllowed as exc:
+        return HttpResponse(str(exc), status=403)
+    return _after_action(request, target)
+
+
+@require_POST
+@employee_required
+def post_state(request: HttpRequest, reference: str) -> HttpResponse:
+    target = _load(request, reference)
+    try:
+        services.change_state(request=target, actor=request.user, state=request.POST.get("state", ""))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    except NotAllowed as exc:
+        return HttpResponse(str(exc), status=403)
+    return _after_action(request, target)
+
+
+@require_POST
+@employee_required
+def post_assign(request: HttpRequest, reference: str) -> HttpResponse:
+    target = _load(request, reference)
+    username = request.POST.get("assignee", "")
+    assignee = None
+    if username == "__me__":
+        assignee = request.user
+    elif username:
+        assignee = get_user_model().objects.filter(username=username).first()
+        if assignee is None:
+            messages.error(request, _("Unknown user."))
+            return _after_action(request, target)
+    queue = None
+    if request.POST.get("queue"):
+        queue = queues_visible_to(request.user).filter(pk=request.POST["queue"]).first()
+    try:
+        services.assign_request(request=target, actor=request.user, assignee=assignee, queue=queue)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    except NotAllowed as exc:
+        return HttpResponse(str(exc), status=403)
+    return _after_action(request, target)
+
+
+class NewRequestForm(forms.Form):
+    customer = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    new_customer_name = forms.CharField(label=gettext_lazy("New caller's name"), required=False, max_length=200)
+    new_customer_phone = forms.CharField(label=gettext_lazy("Phone"), required=False, max_length=40)
+    new_customer_email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
+    requesting_department = forms.ModelChoiceField(
+        label=gettext_lazy("Requesting department (internal request)"),
+        queryset=Department.objects.all(),
+        required=False,
+    )
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=250)
+    body = forms.CharField(label=gettext_lazy("What the customer said"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    priority = forms.ChoiceField(label=gettext_lazy("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.INTERNAL], initial=Channel.PHONE)
+    queue = forms.ModelChoiceField(label=gettext_lazy("Queue"), queryset=Queue.objects.none(), required=False)
+    category = forms.ModelChoiceField(label=gettext_lazy("Category"), queryset=Category.objects.all(), required=False)
+    assign_to_me = forms.BooleanField(label=gettext_lazy("Assign to me"), required=False, initial=True)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["queue"].queryset = Queue.objects.select_related("department").order_by("department__name", "name")
+        own = department_of(user)
+        if own is not None:
+            own_queue = Queue.objects.filter(department=own).first()
+            if own_queue:
+                self.fields["queue"].initial = own_queue.pk
+        if role_of(user) == Role.DEPARTMENT_STAFF:
+            self.fields["requesting_department"].queryset = Department.objects.filter(pk=getattr(own, "pk", None))
+            self.fields["requesting_department"].initial = getattr(own, "pk", None)
+            self.fields["requesting_department"].required = True
+            self.fields["assign_to_me"].initial = False
+
+    def clean(self):
+        data = super().clean()
+        has_customer = bool(data.get("customer") or data.get("new_customer_name"))
+        if data.get("requesting_department") is None and not has_customer:
+            raise forms.ValidationError(_("Pick a customer, enter a new caller's name, or choose a requesting department."))
+        if data.get("requesting_department") is not None and has_customer:
+            raise forms.ValidationError(_("An internal request has no external customer: clear one of them."))
+        return data
+
+
+@employee_required
+def new_request(request: HttpRequest) -> HttpResponse:
+    """Log a phone call (or any contact) in a few keystrokes: find or add the caller,
+    a subject, what they said."""
+    initial = {}
+    preset_customer = None
+    if request.GET.get("customer"):
+        preset_customer = Customer.objects.filter(public_id=request.GET["customer"]).first()
+        if preset_customer:
+            initial["customer"] = preset_customer.public_id
+    form = NewRequestForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            customer = None
+            if data.get("customer"):
+                customer = Customer.objects.select_related("tier").filter(public_id=data["customer"]).first()
+                if customer is None:
+                    raise ServiceError("customer", _("Unknown customer."))
+            elif data.get("new_customer_name"):
+                if not can_file_external_requests(request.user):
+                    raise NotAllowed(_("Department staff file internal requests only."))
+                customer = create_customer(
+                    actor=request.user,
+                    name=data["new_customer_name"],
+                    phones=[data["new_customer_phone"]] if data.get("new_customer_phone") else [],
+                    emails=[data["new_customer_email"]] if data.get("new_customer_email") else [],
+                    language=request.LANGUAGE_CODE or "en",
+                )
+            created = services.open_request(
+                actor=request.user,
+                customer=customer,
+                requesting_department=data.get("requesting_department"),
+                subject=data["subject"],
+                body=data.get("body", ""),
+                priority=data["priority"],
+                channel=data["channel"],
+                queue=data.get("queue"),
+                category=data.get("category"),
+                assignee=request.user if data.get("assign_to_me") else None,
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except NotAllowed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(reference)s opened.") % {"reference": created.reference})
+            return redirect(reverse("service:request", args=[created.reference]))
+    return render(request, "service/new_request.html", {"form": form, "preset_customer": preset_customer})
+
+
+@employee_required
+def notices(request: HttpRequest) -> HttpResponse:
+    items = list(notices_for(request.user))
+    return render(request, "service/notices.html", {"notices": items})
+
+
+@require_POST
+@employee_required
+def notices_read(request: HttpRequest) -> HttpResponse:
+    services.mark_notices_read(user=request.user)
+    return redirect("service:notices")
+

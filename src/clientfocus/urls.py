@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from clientfocus.api import api
+from clientfocus.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", core_views.ThrottledLoginView.as_view(), name="login"),
+    path("logout/", core_views.logout_view, name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("health", core_views.health, name="health"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("clientfocus.service.urls")),
+    path("", include("clientfocus.customers.urls")),
+    path("", include("clientfocus.insights.urls")),
+]
