@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The whole suite: lint, types, tests on SQLite and PostgreSQL, browser journeys.
+# Installs or starts what it needs (PostgreSQL, Chromium) or stops with a clear message.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+PG_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/clientfocus}"
+
+fail() { echo "test.sh: $*" >&2; exit 2; }
+
+echo "== lint and types"
+$BIN/ruff check src tests benchmarks
+$BIN/ruff format --check src tests benchmarks
+$BIN/mypy src
+
+echo "== translations"
+for lang in ru lt sl hi; do
+  po=src/clientfocus/locale/$lang/LC_MESSAGES/django.po
+  [ -f "$po" ] || fail "missing translation file $po"
+  msgfmt --check-format -o src/clientfocus/locale/$lang/LC_MESSAGES/django.mo "$po" \
+    || fail "translation file $po does not compile"
+done
+
+echo "== PostgreSQL"
+if ! $BIN/python scripts/wait_for_postgres.py "$PG_URL" 2>/dev/null; then
+  if command -v pg_ctlcluster >/dev/null 2>&1; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  fi
+  $BIN/python scripts/wait_for_postgres.py "$PG_URL" \
+    || fail "PostgreSQL is not reachable at $PG_URL (set TEST_DATABASE_URL)"
+fi
+
+echo "== Chromium"
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+      || fail "could not install Debian's chromium (apt-get install chromium)"
+  else
+    fail "/usr/bin/chromium is missing: install Debian's chromium package"
+  fi
+fi
+
+echo "== tests on SQLite (with browser journeys)"
+env -u DATABASE_URL $BIN/pytest -n 2 -q
+
+echo "== tests on PostgreSQL"
+DATABASE_URL="$PG_URL" $BIN/pytest -n 2 -q -m "not e2e"
