@@ -1,12 +1,11 @@
 """The customer record over the API: create, read, update, search, timeline."""
 
-from __future__ import annotations
 
 from typing import Any
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed, ServiceError
@@ -152,7 +151,7 @@ def search(request, q: str = "", limit: int = Query(25, ge=1, le=100)):
 def create(request, payload: CustomerIn):
     values = _references(payload.model_dump())
     customer = create_customer(actor=request.auth, **values)
-    return 201, customers_with_profile().get(pk=customer.pk)
+    return Status(201, customers_with_profile().get(pk=customer.pk))
 
 
 @router.get("/{customer_id}", response=CustomerOut)

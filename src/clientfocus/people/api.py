@@ -1,9 +1,8 @@
 """Departments and tiers over the API."""
 
-from __future__ import annotations
 
 from django.db import IntegrityError
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed, ServiceError
@@ -54,7 +53,7 @@ def add_department(request, payload: DepartmentIn):
         if tier is None:
             raise ServiceError("tier", f"unknown tier {payload.tier!r}")
     try:
-        return 201, create_department(name=payload.name, code=payload.code, tier=tier)
+        return Status(201, create_department(name=payload.name, code=payload.code, tier=tier))
     except IntegrityError as exc:
         raise ServiceError("name", "a department with this name or code exists") from exc
 

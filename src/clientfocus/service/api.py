@@ -1,13 +1,12 @@
 """Requests over the API: create, list with filters, get, add message, change state,
 assign."""
 
-from __future__ import annotations
 
 from typing import Any, Literal
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
@@ -255,7 +254,7 @@ def create_request(request, payload: RequestIn):
     )
     created.customer = customer
     created.requesting_department = department
-    return 201, created
+    return Status(201, created)
 
 
 @queues_router.get("", response=list[QueueOut])
@@ -287,7 +286,7 @@ def add_message(request, reference: str, payload: MessageIn):
             request=target, actor=request.auth, body=payload.body, kind=payload.kind,
             body_is_html=payload.body_is_html,
         )
-    return 201, message
+    return Status(201, message)
 
 
 @router.post("/{reference}/state", response=RequestOut)

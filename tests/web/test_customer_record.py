@@ -1,0 +1,58 @@
+"""The customer record: profile, contacts, requests and one timeline for every employee."""
+
+from __future__ import annotations
+
+from clientfocus.customers.models import Customer
+from clientfocus.service import services
+from tests.factories import ContactFactory
+
+
+def test_any_employee_opens_the_record_with_its_timeline(company, client):
+    ContactFactory(customer=company.customer, value="ruta@example.lt")
+    services.open_request(actor=company.agent, customer=company.customer, subject="Late courier",
+                          queue=company.care_queue)
+    for employee in (company.agent, company.other_agent, company.billing_staff, company.manager):
+        client.force_login(employee)
+        page = client.get(f"/customers/{company.customer.public_id}/").content.decode()
+        assert "Rūta Žukauskienė" in page and "ruta@example.lt" in page
+    client.force_login(company.agent)
+    page = client.get(f"/customers/{company.customer.public_id}/").content.decode()
+    assert "Late courier" in page and "Request opened" in page
+    client.force_login(company.other_agent)
+    page = client.get(f"/customers/{company.customer.public_id}/").content.decode()
+    assert "Late courier" not in page and "handled by another department" in page
+
+
+def test_record_page_queries_stay_flat(company, web_as, django_assert_max_num_queries):
+    client = web_as(company.agent)
+    for i in range(25):
+        services.open_request(actor=company.agent, customer=company.customer, subject=f"s{i}",
+                              queue=company.care_queue)
+    with django_assert_max_num_queries(16):
+        assert client.get(f"/customers/{company.customer.public_id}/").status_code == 200
+
+
+def test_search_page(company, web_as):
+    page = web_as(company.agent).get("/customers/", {"q": "алексей"}).content.decode()
+    assert "Алексей Иванов" in page and "Rūta" not in page
+
+
+def test_edit_and_create(company, web_as):
+    client = web_as(company.agent)
+    url = f"/customers/{company.customer.public_id}/edit/"
+    form = {"name": "Rūta Ž.", "kind": "person", "language": "lt", "timezone": "Europe/Vilnius",
+            "country": "LT", "tier": company.gold.pk, "emails": "ruta@example.lt", "phones": ""}
+    assert client.post(url, form).status_code == 302
+    company.customer.refresh_from_db()
+    assert company.customer.tier == company.gold and company.customer.name == "Rūta Ž."
+    bad = client.post(url, {**form, "timezone": "Nowhere/Never"}).content.decode()
+    assert "unknown time zone" in bad
+    created = client.post("/customers/new/", {**form, "name": "New Person", "emails": "np@example.com"})
+    assert created.status_code == 302
+    assert Customer.objects.filter(name="New Person").exists()
+
+
+def test_department_staff_cannot_edit(company, web_as):
+    client = web_as(company.billing_staff)
+    assert client.get(f"/customers/{company.customer.public_id}/edit/").status_code == 404
+    assert client.get("/customers/new/").status_code == 404
