@@ -56,10 +56,20 @@ def company(db) -> Company:
     standard = TierFactory(code="standard", name="Standard", rank=10, is_default=True)
     gold = TierFactory(code="gold", name="Gold", rank=30)
     calendar = CalendarFactory()
-    PolicyFactory(tier=standard, calendar=calendar, first_response_minutes=240,
-                  next_response_minutes=240, resolution_minutes=2400)
-    PolicyFactory(tier=gold, calendar=calendar, first_response_minutes=60,
-                  next_response_minutes=60, resolution_minutes=480)
+    PolicyFactory(
+        tier=standard,
+        calendar=calendar,
+        first_response_minutes=240,
+        next_response_minutes=240,
+        resolution_minutes=2400,
+    )
+    PolicyFactory(
+        tier=gold,
+        calendar=calendar,
+        first_response_minutes=60,
+        next_response_minutes=60,
+        resolution_minutes=480,
+    )
     care = DepartmentFactory(name="Customer Care", code="care", tier=standard)
     logistics = DepartmentFactory(name="Logistics", code="logistics", tier=standard)
     billing = DepartmentFactory(name="Billing", code="billing")

@@ -1,9 +1,9 @@
 """The `clientfocus` command: Django management commands with the settings preset.
 
-    clientfocus demo | serve | worker | migrate | createadmin
-    clientfocus token create USERNAME
-    clientfocus import customers FILE.csv
-    clientfocus sla due --calendar CAL.json --opened ISO --minutes N
+clientfocus demo | serve | worker | migrate | createadmin
+clientfocus token create USERNAME
+clientfocus import customers FILE.csv
+clientfocus sla due --calendar CAL.json --opened ISO --minutes N
 """
 
 from __future__ import annotations

@@ -8,11 +8,19 @@ from clientfocus.service import services
 
 def test_create_get_update_customer(company, api_as):
     api = api_as(company.agent)
-    created = api.post("/api/customers", {
-        "name": "Špela Vidmar", "emails": ["Spela@Example.com"], "phones": ["+386 41 123 456"],
-        "language": "sl", "country": "si", "timezone": "Europe/Ljubljana", "tier": "gold",
-        "owner": "agent",
-    })
+    created = api.post(
+        "/api/customers",
+        {
+            "name": "Špela Vidmar",
+            "emails": ["Spela@Example.com"],
+            "phones": ["+386 41 123 456"],
+            "language": "sl",
+            "country": "si",
+            "timezone": "Europe/Ljubljana",
+            "tier": "gold",
+            "owner": "agent",
+        },
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["name"] == "Špela Vidmar" and body["country"] == "SI" and body["tier"] == "gold"
@@ -28,10 +36,14 @@ def test_create_get_update_customer(company, api_as):
 
 def test_search_by_name_email_and_phone(company, api_as):
     api = api_as(company.agent)
-    api.post("/api/customers", {"name": "Priya Patel", "emails": ["priya@example.in"],
-                                "phones": ["+91 98765 43210"]})
+    api.post(
+        "/api/customers",
+        {"name": "Priya Patel", "emails": ["priya@example.in"], "phones": ["+91 98765 43210"]},
+    )
     assert [c["name"] for c in api.get("/api/customers", q="pri").json()] == ["Priya Patel"]
-    assert [c["name"] for c in api.get("/api/customers", q="PRIYA@example.in").json()] == ["Priya Patel"]
+    assert [c["name"] for c in api.get("/api/customers", q="PRIYA@example.in").json()] == [
+        "Priya Patel"
+    ]
     assert [c["name"] for c in api.get("/api/customers", q="98765-43210").json()] == ["Priya Patel"]
     assert [c["name"] for c in api.get("/api/customers", q="patel").json()] == ["Priya Patel"]
     assert [c["name"] for c in api.get("/api/customers", q="рута").json()] == []
@@ -72,14 +84,25 @@ def test_every_employee_reads_customers_but_department_staff_cannot_change_them(
     assert staff.get(url).status_code == 200
     assert staff.patch(url, {"name": "Hacked"}).status_code == 403
     assert staff.post("/api/customers", {"name": "New"}).status_code == 403
-    assert api_as(company.agent).get("/api/customers/00000000-0000-0000-0000-000000000000").status_code == 404
+    assert (
+        api_as(company.agent).get("/api/customers/00000000-0000-0000-0000-000000000000").status_code
+        == 404
+    )
 
 
 def test_timeline_hides_requests_the_reader_may_not_see(company, api_as):
-    services.open_request(actor=company.agent, customer=company.customer, subject="Care issue",
-                          queue=company.care_queue)
-    services.open_request(actor=company.admin, customer=company.customer, subject="Billing secret",
-                          queue=company.billing_queue)
+    services.open_request(
+        actor=company.agent,
+        customer=company.customer,
+        subject="Care issue",
+        queue=company.care_queue,
+    )
+    services.open_request(
+        actor=company.admin,
+        customer=company.customer,
+        subject="Billing secret",
+        queue=company.billing_queue,
+    )
     url = f"/api/customers/{company.customer.public_id}/timeline"
     agent_view = [i["request_subject"] for i in api_as(company.agent).get(url).json()]
     assert "Care issue" in agent_view and "Billing secret" not in agent_view

@@ -12,8 +12,13 @@ ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\
 
 
 def create(api, company, **extra):
-    payload = {"customer": str(company.gold_customer.public_id), "subject": "Broken oven",
-               "body": "It smells of smoke", "queue": company.care_queue.pk, **extra}
+    payload = {
+        "customer": str(company.gold_customer.public_id),
+        "subject": "Broken oven",
+        "body": "It smells of smoke",
+        "queue": company.care_queue.pk,
+        **extra,
+    }
     return api.post("/api/requests", payload)
 
 
@@ -34,7 +39,11 @@ def test_create_answers_201_with_reference_state_tier_and_due_times(company, api
 def test_internal_request_through_the_api(company, api_as):
     response = api_as(company.logistics_staff).post(
         "/api/requests",
-        {"requesting_department": "logistics", "subject": "Carrier", "queue": company.billing_queue.pk},
+        {
+            "requesting_department": "logistics",
+            "subject": "Carrier",
+            "queue": company.billing_queue.pk,
+        },
     )
     assert response.status_code == 201, response.content
     assert response.json()["requesting_department"] == "logistics"
@@ -49,7 +58,9 @@ def test_validation_errors_name_the_field(company, api_as):
     bad_priority = create(api, company, priority="asap")
     assert bad_priority.status_code == 422
     assert any("priority" in e["loc"] for e in bad_priority.json()["detail"])
-    unknown = api.post("/api/requests", {"customer": "00000000-0000-0000-0000-000000000000", "subject": "x"})
+    unknown = api.post(
+        "/api/requests", {"customer": "00000000-0000-0000-0000-000000000000", "subject": "x"}
+    )
     assert unknown.status_code == 422
     assert unknown.json()["detail"][0]["loc"] == ["body", "customer"]
     assert Request.objects.count() == 0
@@ -68,8 +79,15 @@ def test_department_staff_may_not_open_external_requests(company, api_as):
 def test_list_filters(company, api_as):
     api = api_as(company.agent)
     gold = create(api, company).json()["reference"]
-    api.post("/api/requests", {"customer": str(company.customer.public_id), "subject": "Invoice",
-                               "queue": company.care_queue.pk, "assignee": "agent2"})
+    api.post(
+        "/api/requests",
+        {
+            "customer": str(company.customer.public_id),
+            "subject": "Invoice",
+            "queue": company.care_queue.pk,
+            "assignee": "agent2",
+        },
+    )
     everything = api.get("/api/requests").json()
     assert everything["count"] == 2
     assert [r["reference"] for r in api.get("/api/requests", tier="gold").json()["items"]] == [gold]
@@ -98,13 +116,19 @@ def test_breached_filter(company, api_as):
 def test_get_message_state_assign(company, api_as):
     api = api_as(company.agent)
     reference = create(api, company).json()["reference"]
-    reply = api.post(f"/api/requests/{reference}/messages",
-                     {"body": "<p>Hello <script>alert(1)</script><b>there</b></p>", "body_is_html": True})
+    reply = api.post(
+        f"/api/requests/{reference}/messages",
+        {"body": "<p>Hello <script>alert(1)</script><b>there</b></p>", "body_is_html": True},
+    )
     assert reply.status_code == 201
-    assert "<script" not in reply.json()["body_html"] and "<b>there</b>" in reply.json()["body_html"]
+    assert (
+        "<script" not in reply.json()["body_html"] and "<b>there</b>" in reply.json()["body_html"]
+    )
     note = api.post(f"/api/requests/{reference}/messages", {"body": "internal", "kind": "note"})
     assert note.status_code == 201
-    customer = api.post(f"/api/requests/{reference}/messages", {"body": "thanks", "kind": "customer"})
+    customer = api.post(
+        f"/api/requests/{reference}/messages", {"body": "thanks", "kind": "customer"}
+    )
     assert customer.status_code == 201
     detail = api.get(f"/api/requests/{reference}").json()
     assert [m["kind"] for m in detail["messages"]] == ["customer", "reply", "note", "customer"]
@@ -126,8 +150,12 @@ def test_unknown_and_forbidden_requests_are_404(company, api_as):
     reference = create(api_as(company.agent), company).json()["reference"]
     assert api_as(company.agent).get("/api/requests/REQ-999999").status_code == 404
     assert api_as(company.agent).get("/api/requests/not-a-ref").status_code == 404
-    for outsider in (company.other_agent, company.other_manager, company.billing_staff,
-                     company.logistics_staff):
+    for outsider in (
+        company.other_agent,
+        company.other_manager,
+        company.billing_staff,
+        company.logistics_staff,
+    ):
         api = api_as(outsider)
         assert api.get(f"/api/requests/{reference}").status_code == 404
         assert api.post(f"/api/requests/{reference}/messages", {"body": "x"}).status_code == 404
@@ -140,12 +168,22 @@ def test_unknown_and_forbidden_requests_are_404(company, api_as):
 
 def test_requesting_department_sees_its_request_but_cannot_handle_it(company, api_as):
     staff = api_as(company.logistics_staff)
-    reference = staff.post("/api/requests", {"requesting_department": "logistics", "subject": "Carrier",
-                                             "queue": company.billing_queue.pk}).json()["reference"]
+    reference = staff.post(
+        "/api/requests",
+        {
+            "requesting_department": "logistics",
+            "subject": "Carrier",
+            "queue": company.billing_queue.pk,
+        },
+    ).json()["reference"]
     assert staff.get(f"/api/requests/{reference}").status_code == 200
     assert staff.post(f"/api/requests/{reference}/state", {"state": "resolved"}).status_code == 403
-    assert api_as(company.billing_staff).post(f"/api/requests/{reference}/state",
-                                              {"state": "resolved"}).status_code == 200
+    assert (
+        api_as(company.billing_staff)
+        .post(f"/api/requests/{reference}/state", {"state": "resolved"})
+        .status_code
+        == 200
+    )
     # A care agent sees neither department's internal traffic.
     assert api_as(company.agent).get(f"/api/requests/{reference}").status_code == 404
 
@@ -154,8 +192,13 @@ def test_openapi_and_docs_are_served(client, company):
     schema = client.get("/api/openapi.json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    for path in ("/api/requests", "/api/customers", "/api/departments",
-                 "/api/requests/{reference}/messages", "/api/customers/{customer_id}/timeline"):
+    for path in (
+        "/api/requests",
+        "/api/customers",
+        "/api/departments",
+        "/api/requests/{reference}/messages",
+        "/api/customers/{customer_id}/timeline",
+    ):
         assert path in paths
     assert client.get("/api/docs").status_code == 200
 

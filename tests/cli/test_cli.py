@@ -15,8 +15,15 @@ from clientfocus.customers.models import Customer
 
 CAL = {
     "timezone": "Europe/Vilnius",
-    "hours": {"mon": [["09:00", "18:00"]], "tue": [["09:00", "18:00"]], "wed": [["09:00", "18:00"]],
-              "thu": [["09:00", "18:00"]], "fri": [["09:00", "18:00"]], "sat": [], "sun": []},
+    "hours": {
+        "mon": [["09:00", "18:00"]],
+        "tue": [["09:00", "18:00"]],
+        "wed": [["09:00", "18:00"]],
+        "thu": [["09:00", "18:00"]],
+        "fri": [["09:00", "18:00"]],
+        "sat": [],
+        "sun": [],
+    },
     "holidays": ["2026-12-24"],
 }
 
@@ -24,8 +31,13 @@ CAL = {
 def run_cli(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update({"SECRET_KEY": "cli-test", **(env_extra or {})})
-    return subprocess.run([sys.executable, "-m", "clientfocus.cli", *args], capture_output=True,
-                          text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "clientfocus.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -36,16 +48,32 @@ def calendar_file(tmp_path: Path) -> Path:
 
 
 def test_sla_due_prints_iso_with_offset(calendar_file):
-    result = run_cli("sla", "due", "--calendar", str(calendar_file),
-                     "--opened", "2026-12-23T17:30:00+02:00", "--minutes", "60")
+    result = run_cli(
+        "sla",
+        "due",
+        "--calendar",
+        str(calendar_file),
+        "--opened",
+        "2026-12-23T17:30:00+02:00",
+        "--minutes",
+        "60",
+    )
     assert result.returncode == 0, result.stderr
     # 30 minutes on the 23rd, the 24th is a holiday, then 30 minutes on the 25th.
     assert result.stdout.strip() == "2026-12-25T09:30:00+02:00"
 
 
 def test_sla_due_reads_a_naive_time_in_the_calendar_zone(calendar_file):
-    result = run_cli("sla", "due", "--calendar", str(calendar_file),
-                     "--opened", "2026-11-20T17:00", "--minutes", "120")
+    result = run_cli(
+        "sla",
+        "due",
+        "--calendar",
+        str(calendar_file),
+        "--opened",
+        "2026-11-20T17:00",
+        "--minutes",
+        "120",
+    )
     assert result.stdout.strip() == "2026-11-23T10:00:00+02:00"
 
 
@@ -63,25 +91,50 @@ def test_sla_due_bad_input(calendar_file, args, message):
 
 def test_sla_due_bad_calendar(tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"timezone": "Europe/Vilnius", "hours": {"mon": [["18:00", "09:00"]]}}))
-    result = run_cli("sla", "due", "--calendar", str(bad), "--opened", "2026-11-20T17:00", "--minutes", "5")
+    bad.write_text(
+        json.dumps({"timezone": "Europe/Vilnius", "hours": {"mon": [["18:00", "09:00"]]}})
+    )
+    result = run_cli(
+        "sla", "due", "--calendar", str(bad), "--opened", "2026-11-20T17:00", "--minutes", "5"
+    )
     assert result.returncode != 0 and "must open before it closes" in result.stderr
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
-    result = run_cli("sla", "due", "--calendar", str(broken), "--opened", "2026-11-20T17:00", "--minutes", "5")
+    result = run_cli(
+        "sla", "due", "--calendar", str(broken), "--opened", "2026-11-20T17:00", "--minutes", "5"
+    )
     assert result.returncode != 0 and "not valid JSON" in result.stderr
-    result = run_cli("sla", "due", "--calendar", str(tmp_path / "nope.json"), "--opened", "2026-11-20T17:00", "--minutes", "5")
+    result = run_cli(
+        "sla",
+        "due",
+        "--calendar",
+        str(tmp_path / "nope.json"),
+        "--opened",
+        "2026-11-20T17:00",
+        "--minutes",
+        "5",
+    )
     assert result.returncode != 0 and "no such file" in result.stderr
 
 
 def test_secret_key_is_required_without_debug():
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "CLIENTFOCUS_DEMO", "DJANGO_SETTINGS_MODULE")}
-    result = subprocess.run([sys.executable, "-m", "clientfocus.cli", "check"], capture_output=True,
-                            text=True, env=env, timeout=60)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "CLIENTFOCUS_DEMO", "DJANGO_SETTINGS_MODULE")
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "clientfocus.cli", "check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 2 and "SECRET_KEY is not set" in result.stderr
 
 
 # The commands below work on the test database, so they are called in-process.
+
 
 def call(*args):
     from django.core.management import call_command

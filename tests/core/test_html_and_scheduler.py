@@ -55,10 +55,16 @@ def test_worker_batch_runs_the_sweep_through_the_database_backend(company, setti
     from clientfocus.service import services
     from clientfocus.service.models import Request
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    request = services.open_request(actor=company.agent, customer=company.gold_customer,
-                                    subject="Oven", queue=company.care_queue,
-                                    now=timezone.now() - timedelta(hours=3))
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    request = services.open_request(
+        actor=company.agent,
+        customer=company.gold_customer,
+        subject="Oven",
+        queue=company.care_queue,
+        now=timezone.now() - timedelta(hours=3),
+    )
     call_command("worker", "--batch", "--interval", "0")
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
     assert Request.objects.get(pk=request.pk).sla_state == "breached"

@@ -63,8 +63,9 @@ def test_a_new_caller_is_added_while_logging_the_call(page, company):
 def test_the_manager_sees_the_attainment_chart(page, company):
     from clientfocus.service import services
 
-    request = services.open_request(actor=company.agent, customer=company.customer, subject="x",
-                                    queue=company.care_queue)
+    request = services.open_request(
+        actor=company.agent, customer=company.customer, subject="x", queue=company.care_queue
+    )
     services.add_message(request=request, actor=company.agent, body="answer")
     sign_in(page, "manager")
     page.get_by_role("link", name="Overview").click()

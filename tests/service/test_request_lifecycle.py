@@ -15,8 +15,14 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
 
 
 def open_for(company, customer=None, **kwargs):
-    defaults = dict(actor=company.agent, customer=customer or company.customer, subject="Fridge",
-                    body="It does not cool", queue=company.care_queue, now=T0)
+    defaults = dict(
+        actor=company.agent,
+        customer=customer or company.customer,
+        subject="Fridge",
+        body="It does not cool",
+        queue=company.care_queue,
+        now=T0,
+    )
     defaults.update(kwargs)
     return services.open_request(**defaults)
 
@@ -33,8 +39,9 @@ def test_targets_follow_the_customers_tier(company):
 
 
 def test_the_most_specific_policy_wins(company):
-    PolicyFactory(tier=company.gold, priority="urgent", first_response_minutes=15,
-                  calendar=CalendarFactory())
+    PolicyFactory(
+        tier=company.gold, priority="urgent", first_response_minutes=15, calendar=CalendarFactory()
+    )
     PolicyFactory(tier=None, priority="", first_response_minutes=999, calendar=CalendarFactory())
     urgent = open_for(company, customer=company.gold_customer, priority="urgent")
     normal = open_for(company, customer=company.gold_customer, priority="normal")
@@ -44,7 +51,9 @@ def test_the_most_specific_policy_wins(company):
 
 def test_opening_records_the_event_and_the_customers_message(company):
     request = open_for(company)
-    assert list(RequestEvent.objects.filter(request=request).values_list("kind", flat=True)) == ["opened"]
+    assert list(RequestEvent.objects.filter(request=request).values_list("kind", flat=True)) == [
+        "opened"
+    ]
     message = Message.objects.get(request=request)
     assert message.kind == "customer" and "does not cool" in message.body_text
     assert RequestEvent.objects.get(request=request).customer == company.customer
@@ -52,8 +61,9 @@ def test_opening_records_the_event_and_the_customers_message(company):
 
 def test_first_reply_stops_the_first_response_clock_and_records_it_met(company):
     request = open_for(company)
-    services.add_message(request=request, actor=company.agent, body="We are on it",
-                         now=T0 + timedelta(minutes=30))
+    services.add_message(
+        request=request, actor=company.agent, body="We are on it", now=T0 + timedelta(minutes=30)
+    )
     request.refresh_from_db()
     assert request.state == State.OPEN
     assert request.first_response_due is None
@@ -63,16 +73,22 @@ def test_first_reply_stops_the_first_response_clock_and_records_it_met(company):
 
 def test_a_late_first_reply_is_recorded_as_missed(company):
     request = open_for(company, customer=company.gold_customer)
-    services.add_message(request=request, actor=company.agent, body="Sorry",
-                         now=T0 + timedelta(minutes=61))
+    services.add_message(
+        request=request, actor=company.agent, body="Sorry", now=T0 + timedelta(minutes=61)
+    )
     request.refresh_from_db()
     assert request.first_response_met is False
 
 
 def test_internal_note_leaves_the_clocks_alone(company):
     request = open_for(company)
-    services.add_message(request=request, actor=company.agent, body="call back later",
-                         kind="note", now=T0 + timedelta(minutes=5))
+    services.add_message(
+        request=request,
+        actor=company.agent,
+        body="call back later",
+        kind="note",
+        now=T0 + timedelta(minutes=5),
+    )
     request.refresh_from_db()
     assert request.first_response_due == T0 + timedelta(minutes=240)
     assert request.state == State.NEW
@@ -80,10 +96,15 @@ def test_internal_note_leaves_the_clocks_alone(company):
 
 def test_waiting_on_customer_pauses_and_the_answer_resumes(company):
     request = open_for(company, customer=company.gold_customer)  # resolution 480 min
-    services.add_message(request=request, actor=company.agent, body="Which model?",
-                         now=T0 + timedelta(minutes=10))
-    services.change_state(request=request, actor=company.agent, state="waiting_on_customer",
-                          now=T0 + timedelta(minutes=100))
+    services.add_message(
+        request=request, actor=company.agent, body="Which model?", now=T0 + timedelta(minutes=10)
+    )
+    services.change_state(
+        request=request,
+        actor=company.agent,
+        state="waiting_on_customer",
+        now=T0 + timedelta(minutes=100),
+    )
     request.refresh_from_db()
     assert request.resolution_due is None and request.due_at is None
     assert request.paused_minutes["resolution"] == pytest.approx(380)
@@ -98,15 +119,18 @@ def test_waiting_on_customer_pauses_and_the_answer_resumes(company):
 
 def test_resolving_in_time_is_met_and_a_reply_from_the_customer_reopens(company):
     request = open_for(company)
-    services.add_message(request=request, actor=company.agent, body="Fixed",
-                         now=T0 + timedelta(minutes=10))
-    services.change_state(request=request, actor=company.agent, state="resolved",
-                          now=T0 + timedelta(minutes=20))
+    services.add_message(
+        request=request, actor=company.agent, body="Fixed", now=T0 + timedelta(minutes=10)
+    )
+    services.change_state(
+        request=request, actor=company.agent, state="resolved", now=T0 + timedelta(minutes=20)
+    )
     request.refresh_from_db()
     assert request.resolution_met is True and request.resolved_at is not None
     assert request.due_at is None
-    services.receive_customer_message(request=request, body="Still broken",
-                                      now=T0 + timedelta(minutes=50))
+    services.receive_customer_message(
+        request=request, body="Still broken", now=T0 + timedelta(minutes=50)
+    )
     request.refresh_from_db()
     assert request.state == State.OPEN
     assert request.resolved_at is None
@@ -115,8 +139,9 @@ def test_resolving_in_time_is_met_and_a_reply_from_the_customer_reopens(company)
 
 def test_closed_requests_take_no_more_messages_or_states(company):
     request = open_for(company)
-    services.change_state(request=request, actor=company.agent, state="closed",
-                          now=T0 + timedelta(minutes=5))
+    services.change_state(
+        request=request, actor=company.agent, state="closed", now=T0 + timedelta(minutes=5)
+    )
     with pytest.raises(ServiceError, match="closed"):
         services.add_message(request=request, actor=company.agent, body="hello")
     with pytest.raises(ServiceError, match="cannot become"):
@@ -131,45 +156,66 @@ def test_unknown_states_and_empty_messages_are_refused(company):
     with pytest.raises(ServiceError, match="empty"):
         services.add_message(request=request, actor=company.agent, body="   ")
     with pytest.raises(ServiceError, match="empty"):
-        services.add_message(request=request, actor=company.agent, body="<script>x</script>",
-                             body_is_html=True)
+        services.add_message(
+            request=request, actor=company.agent, body="<script>x</script>", body_is_html=True
+        )
 
 
 def test_internal_request_gets_the_same_targets(company):
     request = services.open_request(
-        actor=company.logistics_staff, requesting_department=company.logistics,
-        subject="Carrier instructions", body="Couriers do not call ahead",
-        queue=company.billing_queue, now=T0,
+        actor=company.logistics_staff,
+        requesting_department=company.logistics,
+        subject="Carrier instructions",
+        body="Couriers do not call ahead",
+        queue=company.billing_queue,
+        now=T0,
     )
     assert request.channel == "internal"
     assert request.tier == company.standard
     assert request.first_response_due == T0 + timedelta(minutes=240)
     # The receiving department's staff answer it like agents do.
-    services.add_message(request=request, actor=company.billing_staff, body="Checked",
-                         now=T0 + timedelta(minutes=30))
+    services.add_message(
+        request=request, actor=company.billing_staff, body="Checked", now=T0 + timedelta(minutes=30)
+    )
     request.refresh_from_db()
     assert request.first_response_met is True
     # The requesting department's reply is the requester's message: the next-response clock runs.
-    services.add_message(request=request, actor=company.logistics_staff, body="Thanks, one more",
-                         now=T0 + timedelta(minutes=40))
+    services.add_message(
+        request=request,
+        actor=company.logistics_staff,
+        body="Thanks, one more",
+        now=T0 + timedelta(minutes=40),
+    )
     request.refresh_from_db()
     assert request.next_response_due == T0 + timedelta(minutes=280)
 
 
 def test_department_staff_may_file_only_for_their_department(company):
     with pytest.raises(NotAllowed):
-        services.open_request(actor=company.logistics_staff, requesting_department=company.billing,
-                              subject="x", queue=company.care_queue)
+        services.open_request(
+            actor=company.logistics_staff,
+            requesting_department=company.billing,
+            subject="x",
+            queue=company.care_queue,
+        )
     with pytest.raises(NotAllowed):
-        services.open_request(actor=company.logistics_staff, customer=company.customer,
-                              subject="x", queue=company.care_queue)
+        services.open_request(
+            actor=company.logistics_staff,
+            customer=company.customer,
+            subject="x",
+            queue=company.care_queue,
+        )
 
 
 def test_a_request_needs_exactly_one_requester(company):
     with pytest.raises(ServiceError) as both:
-        services.open_request(actor=company.agent, customer=company.customer,
-                              requesting_department=company.care, subject="x",
-                              queue=company.care_queue)
+        services.open_request(
+            actor=company.agent,
+            customer=company.customer,
+            requesting_department=company.care,
+            subject="x",
+            queue=company.care_queue,
+        )
     assert both.value.field == "customer"
     with pytest.raises(ServiceError):
         services.open_request(actor=company.agent, subject="x", queue=company.care_queue)
@@ -178,7 +224,9 @@ def test_a_request_needs_exactly_one_requester(company):
 def test_assigning_to_someone_outside_the_queue_department_is_refused(company):
     request = open_for(company)
     with pytest.raises(ServiceError, match="does not work in"):
-        services.assign_request(request=request, actor=company.manager, assignee=company.other_agent)
+        services.assign_request(
+            request=request, actor=company.manager, assignee=company.other_agent
+        )
     services.assign_request(request=request, actor=company.manager, assignee=company.agent2)
     request.refresh_from_db()
     assert request.assignee == company.agent2

@@ -11,8 +11,14 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def gold_request(company, **kwargs):
-    request = services.open_request(actor=company.agent, customer=company.gold_customer,
-                                    subject="Oven", queue=company.care_queue, now=T0, **kwargs)
+    request = services.open_request(
+        actor=company.agent,
+        customer=company.gold_customer,
+        subject="Oven",
+        queue=company.care_queue,
+        now=T0,
+        **kwargs,
+    )
     return request
 
 
@@ -35,7 +41,11 @@ def test_at_risk_when_a_quarter_is_left_then_breached(company):
 def test_assignee_and_their_manager_are_notified(company):
     gold_request(company, assignee=company.agent)
     services.sweep_sla(now=T0 + timedelta(minutes=61))
-    recipients = set(AgentNotice.objects.filter(kind="sla_breached").values_list("recipient__username", flat=True))
+    recipients = set(
+        AgentNotice.objects.filter(kind="sla_breached").values_list(
+            "recipient__username", flat=True
+        )
+    )
     assert recipients == {"agent", "manager"}
     assert "other_manager" not in recipients
 
@@ -52,19 +62,25 @@ def test_running_the_sweep_twice_announces_nothing_new(company):
 def test_a_reply_clears_the_warning_and_later_targets_are_still_watched(company):
     request = gold_request(company, assignee=company.agent)
     services.sweep_sla(now=T0 + timedelta(minutes=61))
-    services.add_message(request=request, actor=company.agent, body="Here",
-                         now=T0 + timedelta(minutes=70))
+    services.add_message(
+        request=request, actor=company.agent, body="Here", now=T0 + timedelta(minutes=70)
+    )
     request.refresh_from_db()
     assert request.sla_state == SlaState.OK
     # Resolution (480 min) breaches later and is announced on its own.
     result = services.sweep_sla(now=T0 + timedelta(minutes=481))
     assert result.breached == 1
-    assert RequestEvent.objects.filter(request=request, kind="sla_breached",
-                                       data__target="resolution").exists()
+    assert RequestEvent.objects.filter(
+        request=request, kind="sla_breached", data__target="resolution"
+    ).exists()
 
 
 def test_waiting_requests_are_not_swept(company):
     request = gold_request(company)
-    services.change_state(request=request, actor=company.agent, state="waiting_on_customer",
-                          now=T0 + timedelta(minutes=5))
+    services.change_state(
+        request=request,
+        actor=company.agent,
+        state="waiting_on_customer",
+        now=T0 + timedelta(minutes=5),
+    )
     assert services.sweep_sla(now=T0 + timedelta(days=3)).checked == 0

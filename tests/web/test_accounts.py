@@ -31,14 +31,24 @@ def test_logins_are_throttled_after_repeated_failures(company, client, settings)
 
 def test_language_switch_translates_the_ui(company, web_as):
     client = web_as(company.agent)
-    for language, word in (("ru", "Очередь"), ("lt", "Eilė"), ("sl", "Čakalna vrsta"), ("hi", "कतार")):
+    for language, word in (
+        ("ru", "Очередь"),
+        ("lt", "Eilė"),
+        ("sl", "Čakalna vrsta"),
+        ("hi", "कतार"),
+    ):
         client.post("/i18n/setlang/", {"language": language, "next": "/queue/"})
         assert word in client.get("/queue/").content.decode(), language
 
 
 def test_breach_notices_reach_the_assignee(company, web_as):
-    services.open_request(actor=company.agent, customer=company.gold_customer, subject="Oven",
-                          queue=company.care_queue, assignee=company.agent)
+    services.open_request(
+        actor=company.agent,
+        customer=company.gold_customer,
+        subject="Oven",
+        queue=company.care_queue,
+        assignee=company.agent,
+    )
     services.sweep_sla(now=timezone.now() + timedelta(hours=2))
     client = web_as(company.agent)
     page = client.get("/notices/").content.decode()
@@ -49,8 +59,9 @@ def test_breach_notices_reach_the_assignee(company, web_as):
 
 
 def test_overview_is_for_managers(company, web_as, client):
-    request = services.open_request(actor=company.agent, customer=company.customer, subject="x",
-                                    queue=company.care_queue)
+    request = services.open_request(
+        actor=company.agent, customer=company.customer, subject="x", queue=company.care_queue
+    )
     services.add_message(request=request, actor=company.agent, body="hi")
     page = web_as(company.manager).get("/overview/").content.decode()
     assert "Care" in page and "100.0 %" in page and 'data-testid="attainment-chart"' in page

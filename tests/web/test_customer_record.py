@@ -9,8 +9,12 @@ from tests.factories import ContactFactory
 
 def test_any_employee_opens_the_record_with_its_timeline(company, client):
     ContactFactory(customer=company.customer, value="ruta@example.lt")
-    services.open_request(actor=company.agent, customer=company.customer, subject="Late courier",
-                          queue=company.care_queue)
+    services.open_request(
+        actor=company.agent,
+        customer=company.customer,
+        subject="Late courier",
+        queue=company.care_queue,
+    )
     for employee in (company.agent, company.other_agent, company.billing_staff, company.manager):
         client.force_login(employee)
         page = client.get(f"/customers/{company.customer.public_id}/").content.decode()
@@ -26,8 +30,12 @@ def test_any_employee_opens_the_record_with_its_timeline(company, client):
 def test_record_page_queries_stay_flat(company, web_as, django_assert_max_num_queries):
     client = web_as(company.agent)
     for i in range(25):
-        services.open_request(actor=company.agent, customer=company.customer, subject=f"s{i}",
-                              queue=company.care_queue)
+        services.open_request(
+            actor=company.agent,
+            customer=company.customer,
+            subject=f"s{i}",
+            queue=company.care_queue,
+        )
     with django_assert_max_num_queries(16):
         assert client.get(f"/customers/{company.customer.public_id}/").status_code == 200
 
@@ -40,14 +48,24 @@ def test_search_page(company, web_as):
 def test_edit_and_create(company, web_as):
     client = web_as(company.agent)
     url = f"/customers/{company.customer.public_id}/edit/"
-    form = {"name": "Rūta Ž.", "kind": "person", "language": "lt", "timezone": "Europe/Vilnius",
-            "country": "LT", "tier": company.gold.pk, "emails": "ruta@example.lt", "phones": ""}
+    form = {
+        "name": "Rūta Ž.",
+        "kind": "person",
+        "language": "lt",
+        "timezone": "Europe/Vilnius",
+        "country": "LT",
+        "tier": company.gold.pk,
+        "emails": "ruta@example.lt",
+        "phones": "",
+    }
     assert client.post(url, form).status_code == 302
     company.customer.refresh_from_db()
     assert company.customer.tier == company.gold and company.customer.name == "Rūta Ž."
     bad = client.post(url, {**form, "timezone": "Nowhere/Never"}).content.decode()
     assert "unknown time zone" in bad
-    created = client.post("/customers/new/", {**form, "name": "New Person", "emails": "np@example.com"})
+    created = client.post(
+        "/customers/new/", {**form, "name": "New Person", "emails": "np@example.com"}
+    )
     assert created.status_code == 302
     assert Customer.objects.filter(name="New Person").exists()
 

@@ -8,12 +8,19 @@ from clientfocus.service.models import Request
 
 def test_log_a_call_from_a_new_caller(company, web_as):
     client = web_as(company.agent)
-    response = client.post("/requests/new/", {
-        "new_customer_name": "Jonas Petrauskas", "new_customer_phone": "+370 612 34567",
-        "subject": "Washing machine does not spin", "body": "Since yesterday",
-        "priority": "normal", "channel": "phone", "queue": company.care_queue.pk,
-        "assign_to_me": "on",
-    })
+    response = client.post(
+        "/requests/new/",
+        {
+            "new_customer_name": "Jonas Petrauskas",
+            "new_customer_phone": "+370 612 34567",
+            "subject": "Washing machine does not spin",
+            "body": "Since yesterday",
+            "priority": "normal",
+            "channel": "phone",
+            "queue": company.care_queue.pk,
+            "assign_to_me": "on",
+        },
+    )
     request = Request.objects.get()
     assert response.status_code == 302 and request.reference in response["Location"]
     assert request.customer.name == "Jonas Petrauskas"
@@ -25,10 +32,16 @@ def test_log_a_call_from_a_known_customer(company, web_as):
     client = web_as(company.agent)
     lookup = client.get("/customers/lookup/", {"customer_query": "rūta"}).content.decode()
     assert str(company.customer.public_id) in lookup
-    client.post("/requests/new/", {
-        "customer": str(company.customer.public_id), "subject": "Invoice", "priority": "high",
-        "channel": "phone", "queue": company.care_queue.pk,
-    })
+    client.post(
+        "/requests/new/",
+        {
+            "customer": str(company.customer.public_id),
+            "subject": "Invoice",
+            "priority": "high",
+            "channel": "phone",
+            "queue": company.care_queue.pk,
+        },
+    )
     request = Request.objects.get()
     assert request.customer == company.customer and request.priority == "high"
     assert Customer.objects.count() == 2
@@ -36,23 +49,39 @@ def test_log_a_call_from_a_known_customer(company, web_as):
 
 def test_missing_requester_or_subject_is_explained(company, web_as):
     client = web_as(company.agent)
-    page = client.post("/requests/new/", {"subject": "", "priority": "normal", "channel": "phone"}).content.decode()
+    page = client.post(
+        "/requests/new/", {"subject": "", "priority": "normal", "channel": "phone"}
+    ).content.decode()
     assert "This field is required" in page
-    page = client.post("/requests/new/", {"subject": "x", "priority": "normal", "channel": "phone"}).content.decode()
+    page = client.post(
+        "/requests/new/", {"subject": "x", "priority": "normal", "channel": "phone"}
+    ).content.decode()
     assert "Pick a customer" in page
     assert Request.objects.count() == 0
 
 
 def test_department_staff_file_internal_requests(company, web_as):
     client = web_as(company.logistics_staff)
-    client.post("/requests/new/", {
-        "requesting_department": company.logistics.pk, "subject": "Need pallets",
-        "priority": "normal", "channel": "phone", "queue": company.billing_queue.pk,
-    })
+    client.post(
+        "/requests/new/",
+        {
+            "requesting_department": company.logistics.pk,
+            "subject": "Need pallets",
+            "priority": "normal",
+            "channel": "phone",
+            "queue": company.billing_queue.pk,
+        },
+    )
     request = Request.objects.get()
     assert request.is_internal and request.requesting_department == company.logistics
-    page = client.post("/requests/new/", {
-        "new_customer_name": "Someone", "subject": "x", "priority": "normal", "channel": "phone",
-        "requesting_department": company.logistics.pk,
-    }).content.decode()
+    page = client.post(
+        "/requests/new/",
+        {
+            "new_customer_name": "Someone",
+            "subject": "x",
+            "priority": "normal",
+            "channel": "phone",
+            "requesting_department": company.logistics.pk,
+        },
+    ).content.decode()
     assert "internal request has no external customer" in page

@@ -11,9 +11,14 @@ from tests.factories import CustomerFactory
 
 
 def open_request(company, subject, customer=None, queue=None, assignee=None, actor=None, now=None):
-    return services.open_request(actor=actor or company.agent, customer=customer or company.customer,
-                                 subject=subject, queue=queue or company.care_queue, assignee=assignee,
-                                 now=now)
+    return services.open_request(
+        actor=actor or company.agent,
+        customer=customer or company.customer,
+        subject=subject,
+        queue=queue or company.care_queue,
+        assignee=assignee,
+        now=now,
+    )
 
 
 def test_queue_lists_soonest_due_first_with_time_left(company, web_as):
@@ -39,7 +44,9 @@ def test_other_departments_requests_are_not_listed(company, web_as):
     assert "Care one" in page and "Billing only" not in page
 
 
-def test_queue_page_queries_do_not_grow_with_requests(company, web_as, django_assert_max_num_queries):
+def test_queue_page_queries_do_not_grow_with_requests(
+    company, web_as, django_assert_max_num_queries
+):
     client = web_as(company.agent)
     for i in range(3):
         open_request(company, f"r{i}", customer=CustomerFactory(tier=company.standard))

@@ -7,9 +7,14 @@ from clientfocus.service.models import Message, Request
 
 
 def make(company, **kw):
-    return services.open_request(actor=company.agent, customer=company.customer, subject="Fridge",
-                                 body="It is <b>warm</b> <script>alert(1)</script>",
-                                 queue=company.care_queue, **kw)
+    return services.open_request(
+        actor=company.agent,
+        customer=company.customer,
+        subject="Fridge",
+        body="It is <b>warm</b> <script>alert(1)</script>",
+        queue=company.care_queue,
+        **kw,
+    )
 
 
 def test_request_page_shows_conversation_and_clocks(company, web_as):
@@ -24,8 +29,12 @@ def test_reply_note_and_state_change(company, web_as):
     request = make(company)
     client = web_as(company.agent)
     url = f"/requests/{request.reference}/"
-    assert client.post(url + "messages/", {"body": "On our way", "kind": "reply"}).status_code == 302
-    assert client.post(url + "messages/", {"body": "check stock", "kind": "note"}).status_code == 302
+    assert (
+        client.post(url + "messages/", {"body": "On our way", "kind": "reply"}).status_code == 302
+    )
+    assert (
+        client.post(url + "messages/", {"body": "check stock", "kind": "note"}).status_code == 302
+    )
     client.post(url + "state/", {"state": "waiting_on_customer"})
     request.refresh_from_db()
     assert request.state == "waiting_on_customer"
@@ -36,8 +45,10 @@ def test_reply_note_and_state_change(company, web_as):
 
 def test_reply_and_resolve_in_one_step(company, web_as):
     request = make(company)
-    web_as(company.agent).post(f"/requests/{request.reference}/messages/",
-                               {"body": "Done", "kind": "reply", "then_state": "resolved"})
+    web_as(company.agent).post(
+        f"/requests/{request.reference}/messages/",
+        {"body": "Done", "kind": "reply", "then_state": "resolved"},
+    )
     assert Request.objects.get(pk=request.pk).state == "resolved"
 
 
@@ -52,8 +63,10 @@ def test_an_invalid_transition_is_reported_not_applied(company, web_as):
 
 def test_assign_to_me(company, web_as):
     request = make(company)
-    web_as(company.agent2).post(f"/requests/{request.reference}/assign/",
-                                {"assignee": "__me__", "queue": company.care_queue.pk})
+    web_as(company.agent2).post(
+        f"/requests/{request.reference}/assign/",
+        {"assignee": "__me__", "queue": company.care_queue.pk},
+    )
     assert Request.objects.get(pk=request.pk).assignee == company.agent2
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,16 +23,24 @@ from clientfocus.service.models import BusinessCalendar, Category, Queue, SlaPol
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - printed for the demo, never used outside it
 
-COUNTRIES = {
+COUNTRIES: dict[str, dict[str, Any]] = {
     "LT": {
         "language": "lt",
         "timezone": "Europe/Vilnius",
         "phone": "+370 6{:02d} {:05d}",
         "people": [
-            ("Jonas", "Kazlauskas"), ("Tomas", "Petrauskas"), ("Lukas", "Jankauskas"),
-            ("Mantas", "Stankevičius"), ("Darius", "Vasiliauskas"), ("Rūta", "Žukauskienė"),
-            ("Eglė", "Butkienė"), ("Giedrė", "Paulauskaitė"), ("Aistė", "Kazlauskaitė"),
-            ("Ieva", "Urbonienė"), ("Paulius", "Urbonas"), ("Gintarė", "Šimkienė"),
+            ("Jonas", "Kazlauskas"),
+            ("Tomas", "Petrauskas"),
+            ("Lukas", "Jankauskas"),
+            ("Mantas", "Stankevičius"),
+            ("Darius", "Vasiliauskas"),
+            ("Rūta", "Žukauskienė"),
+            ("Eglė", "Butkienė"),
+            ("Giedrė", "Paulauskaitė"),
+            ("Aistė", "Kazlauskaitė"),
+            ("Ieva", "Urbonienė"),
+            ("Paulius", "Urbonas"),
+            ("Gintarė", "Šimkienė"),
         ],
         "companies": ["UAB Šiaurės prekyba", "UAB Vilniaus virtuvės", "UAB Baltijos viešbučiai"],
     },
@@ -40,9 +49,16 @@ COUNTRIES = {
         "timezone": "Europe/Ljubljana",
         "phone": "+386 4{:01d} {:06d}",
         "people": [
-            ("Luka", "Novak"), ("Nejc", "Horvat"), ("Matej", "Kovačič"), ("Jure", "Krajnc"),
-            ("Ana", "Zupančič"), ("Maja", "Potočnik"), ("Nina", "Kos"), ("Špela", "Vidmar"),
-            ("Žiga", "Golob"), ("Tjaša", "Mlakar"),
+            ("Luka", "Novak"),
+            ("Nejc", "Horvat"),
+            ("Matej", "Kovačič"),
+            ("Jure", "Krajnc"),
+            ("Ana", "Zupančič"),
+            ("Maja", "Potočnik"),
+            ("Nina", "Kos"),
+            ("Špela", "Vidmar"),
+            ("Žiga", "Golob"),
+            ("Tjaša", "Mlakar"),
         ],
         "companies": ["Alpski servis d.o.o.", "Gostilna Pri Lipi d.o.o."],
     },
@@ -51,9 +67,15 @@ COUNTRIES = {
         "timezone": "Europe/Moscow",
         "phone": "+7 9{:02d} {:07d}",
         "people": [
-            ("Алексей", "Иванов"), ("Дмитрий", "Смирнов"), ("Сергей", "Кузнецов"),
-            ("Иван", "Попов"), ("Михаил", "Соколов"), ("Анна", "Иванова"),
-            ("Мария", "Смирнова"), ("Ольга", "Кузнецова"), ("Екатерина", "Попова"),
+            ("Алексей", "Иванов"),
+            ("Дмитрий", "Смирнов"),
+            ("Сергей", "Кузнецов"),
+            ("Иван", "Попов"),
+            ("Михаил", "Соколов"),
+            ("Анна", "Иванова"),
+            ("Мария", "Смирнова"),
+            ("Ольга", "Кузнецова"),
+            ("Екатерина", "Попова"),
             ("Наталья", "Соколова"),
         ],
         "companies": ["ООО «Северный ветер»", "ООО «Домашний уют»"],
@@ -63,9 +85,16 @@ COUNTRIES = {
         "timezone": "Asia/Kolkata",
         "phone": "+91 9{:02d}{:02d} {:05d}",
         "people": [
-            ("राहुल", "शर्मा"), ("प्रिया", "पटेल"), ("अर्जुन", "सिंह"), ("अनन्या", "गुप्ता"),
-            ("विवान", "रेड्डी"), ("स्नेहा", "अय्यर"), ("Aarav", "Mehta"), ("Kavya", "Nair"),
-            ("Rohan", "Verma"), ("Isha", "Kapoor"),
+            ("राहुल", "शर्मा"),
+            ("प्रिया", "पटेल"),
+            ("अर्जुन", "सिंह"),
+            ("अनन्या", "गुप्ता"),
+            ("विवान", "रेड्डी"),
+            ("स्नेहा", "अय्यर"),
+            ("Aarav", "Mehta"),
+            ("Kavya", "Nair"),
+            ("Rohan", "Verma"),
+            ("Isha", "Kapoor"),
         ],
         "companies": ["शर्मा इलेक्ट्रॉनिक्स प्रा. लि.", "Sunrise Hotels Pvt Ltd"],
     },
@@ -74,9 +103,16 @@ COUNTRIES = {
         "timezone": "Europe/London",
         "phone": "+44 7{:03d} {:06d}",
         "people": [
-            ("Oliver", "Smith"), ("George", "Jones"), ("Harry", "Taylor"), ("Jack", "Brown"),
-            ("Amelia", "Williams"), ("Olivia", "Wilson"), ("Emily", "Evans"),
-            ("Sophie", "Thomas"), ("Isla", "Roberts"), ("Noah", "Walker"),
+            ("Oliver", "Smith"),
+            ("George", "Jones"),
+            ("Harry", "Taylor"),
+            ("Jack", "Brown"),
+            ("Amelia", "Williams"),
+            ("Olivia", "Wilson"),
+            ("Emily", "Evans"),
+            ("Sophie", "Thomas"),
+            ("Isla", "Roberts"),
+            ("Noah", "Walker"),
         ],
         "companies": ["Thames Retail Ltd", "Pennine Lettings Ltd"],
     },
@@ -85,46 +121,158 @@ COUNTRIES = {
 # (category, subject, what the customer wrote, the agent's reply) per language.
 CONVERSATIONS = {
     "lt": [
-        ("Delivery", "Kurjeris neatvyko", "Laukiau visą dieną, bet kurjeris taip ir neatvyko, net nepaskambino. Kada bus pristatytas šaldytuvas?", "Atsiprašome. Pristatymą perkėlėme į rytojų 10–12 val., kurjeris paskambins valandą prieš atvykdamas."),
-        ("Billing", "Netikėtas mokestis sąskaitoje", "Sąskaitoje radau 15 € „aptarnavimo mokestį“, apie kurį niekas nesakė. Prašau paaiškinti.", "Mokestis priskaičiuotas per klaidą – jį grąžinsime per 3 darbo dienas."),
-        ("Repair", "Skalbimo mašina neišsuka", "Nauja skalbimo mašina nustojo gręžti po dviejų savaičių. Ar tai garantinis atvejis?", "Taip, tai garantinis remontas. Meistras atvyks ketvirtadienį; patvirtinsime laiką SMS žinute."),
-        ("Returns", "Noriu grąžinti dulkių siurblį", "Dulkių siurblys per garsus, noriu jį grąžinti. Kaip tai padaryti?", "Galite grąžinti per 30 dienų. Atsiųsime kurjerį – pasirinkite patogų laiką."),
+        (
+            "Delivery",
+            "Kurjeris neatvyko",
+            "Laukiau visą dieną, bet kurjeris taip ir neatvyko, net nepaskambino. Kada bus pristatytas šaldytuvas?",
+            "Atsiprašome. Pristatymą perkėlėme į rytojų 10–12 val., kurjeris paskambins valandą prieš atvykdamas.",
+        ),
+        (
+            "Billing",
+            "Netikėtas mokestis sąskaitoje",
+            "Sąskaitoje radau 15 € „aptarnavimo mokestį“, apie kurį niekas nesakė. Prašau paaiškinti.",
+            "Mokestis priskaičiuotas per klaidą – jį grąžinsime per 3 darbo dienas.",
+        ),
+        (
+            "Repair",
+            "Skalbimo mašina neišsuka",
+            "Nauja skalbimo mašina nustojo gręžti po dviejų savaičių. Ar tai garantinis atvejis?",
+            "Taip, tai garantinis remontas. Meistras atvyks ketvirtadienį; patvirtinsime laiką SMS žinute.",
+        ),
+        (
+            "Returns",
+            "Noriu grąžinti dulkių siurblį",
+            "Dulkių siurblys per garsus, noriu jį grąžinti. Kaip tai padaryti?",
+            "Galite grąžinti per 30 dienų. Atsiųsime kurjerį – pasirinkite patogų laiką.",
+        ),
     ],
     "sl": [
-        ("Delivery", "Dostava zamuja", "Pomivalni stroj bi moral prispeti v ponedeljek, a ga še vedno ni. Kje je?", "Opravičujemo se za zamudo. Paket je pri dostavni službi, prispel bo jutri med 9. in 12. uro."),
-        ("Billing", "Dvojna bremenitev kartice", "Z moje kartice sta bila dvakrat odtegnjena zneska za isto naročilo.", "Preverili smo: druga bremenitev je bila rezervacija in bo sproščena v 2 dneh."),
-        ("Repair", "Hladilnik ne hladi", "Hladilnik od včeraj ne hladi več, hrana se kvari. Prosim za hitro pomoč.", "Serviser bo pri vas danes popoldne. Do takrat naprave ne odpirajte po nepotrebnem."),
-        ("Returns", "Vračilo izdelka", "Kupil sem napačno velikost pečice. Ali jo lahko zamenjam?", "Seveda, zamenjavo uredimo brezplačno. Kurir bo prevzel pečico v petek."),
+        (
+            "Delivery",
+            "Dostava zamuja",
+            "Pomivalni stroj bi moral prispeti v ponedeljek, a ga še vedno ni. Kje je?",
+            "Opravičujemo se za zamudo. Paket je pri dostavni službi, prispel bo jutri med 9. in 12. uro.",
+        ),
+        (
+            "Billing",
+            "Dvojna bremenitev kartice",
+            "Z moje kartice sta bila dvakrat odtegnjena zneska za isto naročilo.",
+            "Preverili smo: druga bremenitev je bila rezervacija in bo sproščena v 2 dneh.",
+        ),
+        (
+            "Repair",
+            "Hladilnik ne hladi",
+            "Hladilnik od včeraj ne hladi več, hrana se kvari. Prosim za hitro pomoč.",
+            "Serviser bo pri vas danes popoldne. Do takrat naprave ne odpirajte po nepotrebnem.",
+        ),
+        (
+            "Returns",
+            "Vračilo izdelka",
+            "Kupil sem napačno velikost pečice. Ali jo lahko zamenjam?",
+            "Seveda, zamenjavo uredimo brezplačno. Kurir bo prevzel pečico v petek.",
+        ),
     ],
     "ru": [
-        ("Delivery", "Курьер приехал без звонка", "Курьер приехал без предупреждения, меня не было дома. Как теперь получить заказ?", "Приносим извинения. Назначили повторную доставку на завтра, курьер позвонит за час."),
-        ("Billing", "Неожиданная комиссия", "Мне списали комиссию за оплату картой, о которой нигде не было написано.", "Комиссию вернём в течение трёх рабочих дней. Спасибо, что сообщили."),
-        ("Repair", "Не работает посудомоечная машина", "Посудомоечная машина выдаёт ошибку E24 и не сливает воду.", "Мастер приедет в четверг с 14 до 17. Перед визитом мы пришлём SMS."),
-        ("Returns", "Возврат пылесоса", "Пылесос слишком шумный, хочу вернуть. Что нужно сделать?", "Вы можете вернуть товар в течение 30 дней. Курьер заберёт его в удобное для вас время."),
+        (
+            "Delivery",
+            "Курьер приехал без звонка",
+            "Курьер приехал без предупреждения, меня не было дома. Как теперь получить заказ?",
+            "Приносим извинения. Назначили повторную доставку на завтра, курьер позвонит за час.",
+        ),
+        (
+            "Billing",
+            "Неожиданная комиссия",
+            "Мне списали комиссию за оплату картой, о которой нигде не было написано.",
+            "Комиссию вернём в течение трёх рабочих дней. Спасибо, что сообщили.",
+        ),
+        (
+            "Repair",
+            "Не работает посудомоечная машина",
+            "Посудомоечная машина выдаёт ошибку E24 и не сливает воду.",
+            "Мастер приедет в четверг с 14 до 17. Перед визитом мы пришлём SMS.",
+        ),
+        (
+            "Returns",
+            "Возврат пылесоса",
+            "Пылесос слишком шумный, хочу вернуть. Что нужно сделать?",
+            "Вы можете вернуть товар в течение 30 дней. Курьер заберёт его в удобное для вас время.",
+        ),
     ],
     "hi": [
-        ("Delivery", "डिलीवरी में देरी", "मेरा फ्रिज तीन दिन पहले आना था, लेकिन अभी तक नहीं आया। कृपया बताएं कब आएगा?", "देरी के लिए क्षमा करें। आपका फ्रिज कल सुबह 10 से 12 बजे के बीच पहुँचेगा, कूरियर एक घंटा पहले फोन करेगा।"),
-        ("Billing", "बिल में अनचाहा शुल्क", "मेरे बिल में 500 रुपये का सेवा शुल्क जोड़ा गया है जिसके बारे में किसी ने नहीं बताया।", "यह शुल्क गलती से लगा था। हम इसे तीन कार्य दिवसों में वापस कर देंगे।"),
-        ("Repair", "वॉशिंग मशीन खराब है", "नई वॉशिंग मशीन दो हफ्ते में ही बंद हो गई। क्या यह वारंटी में ठीक होगी?", "जी हाँ, यह वारंटी में है। तकनीशियन गुरुवार को आएगा, हम SMS से समय की पुष्टि करेंगे।"),
-        ("Returns", "सामान वापस करना है", "मुझे माइक्रोवेव का गलत मॉडल मिला है। इसे कैसे बदलूँ?", "हम इसे मुफ्त में बदल देंगे। कूरियर शुक्रवार को माइक्रोवेव ले जाएगा।"),
+        (
+            "Delivery",
+            "डिलीवरी में देरी",
+            "मेरा फ्रिज तीन दिन पहले आना था, लेकिन अभी तक नहीं आया। कृपया बताएं कब आएगा?",
+            "देरी के लिए क्षमा करें। आपका फ्रिज कल सुबह 10 से 12 बजे के बीच पहुँचेगा, कूरियर एक घंटा पहले फोन करेगा।",
+        ),
+        (
+            "Billing",
+            "बिल में अनचाहा शुल्क",
+            "मेरे बिल में 500 रुपये का सेवा शुल्क जोड़ा गया है जिसके बारे में किसी ने नहीं बताया।",
+            "यह शुल्क गलती से लगा था। हम इसे तीन कार्य दिवसों में वापस कर देंगे।",
+        ),
+        (
+            "Repair",
+            "वॉशिंग मशीन खराब है",
+            "नई वॉशिंग मशीन दो हफ्ते में ही बंद हो गई। क्या यह वारंटी में ठीक होगी?",
+            "जी हाँ, यह वारंटी में है। तकनीशियन गुरुवार को आएगा, हम SMS से समय की पुष्टि करेंगे।",
+        ),
+        (
+            "Returns",
+            "सामान वापस करना है",
+            "मुझे माइक्रोवेव का गलत मॉडल मिला है। इसे कैसे बदलूँ?",
+            "हम इसे मुफ्त में बदल देंगे। कूरियर शुक्रवार को माइक्रोवेव ले जाएगा।",
+        ),
     ],
     "en": [
-        ("Delivery", "Courier turned up without calling", "The courier came while I was at work without any call or text. How do I get my oven now?", "Sorry about that. We've rebooked delivery for tomorrow 10:00–12:00 and the driver will call an hour before."),
-        ("Billing", "Unexpected charge on my invoice", "There's a £12 'admin fee' on my invoice that nobody mentioned when I ordered.", "That fee should not have been applied. We've refunded it; you'll see it within 3 working days."),
-        ("Repair", "Dishwasher leaking", "My dishwasher, bought in March, leaks from the door after every cycle.", "That's covered by the warranty. An engineer will visit on Thursday afternoon; we'll text a 2-hour window."),
-        ("Returns", "Return a vacuum cleaner", "The vacuum is much louder than advertised. Can I return it?", "Of course: returns are free within 30 days. Pick a collection slot with the link we've sent."),
+        (
+            "Delivery",
+            "Courier turned up without calling",
+            "The courier came while I was at work without any call or text. How do I get my oven now?",
+            "Sorry about that. We've rebooked delivery for tomorrow 10:00–12:00 and the driver will call an hour before.",
+        ),
+        (
+            "Billing",
+            "Unexpected charge on my invoice",
+            "There's a £12 'admin fee' on my invoice that nobody mentioned when I ordered.",
+            "That fee should not have been applied. We've refunded it; you'll see it within 3 working days.",
+        ),
+        (
+            "Repair",
+            "Dishwasher leaking",
+            "My dishwasher, bought in March, leaks from the door after every cycle.",
+            "That's covered by the warranty. An engineer will visit on Thursday afternoon; we'll text a 2-hour window.",
+        ),
+        (
+            "Returns",
+            "Return a vacuum cleaner",
+            "The vacuum is much louder than advertised. Can I return it?",
+            "Of course: returns are free within 30 days. Pick a collection slot with the link we've sent.",
+        ),
     ],
 }
 
 INTERNAL = [
-    ("logistics", "Couriers arrive without calling ahead — check carrier instructions",
-     "Three customers this week say the courier came without a call. Please check what the carrier is told."),
-    ("billing", "Refund approval for a wrongly charged service fee",
-     "Customer was charged an admin fee that was never announced. Please approve the refund today."),
-    ("logistics", "Delivery slots for platinum customers",
-     "Can we reserve morning delivery slots for platinum customers next month?"),
-    ("billing", "Invoice template shows fees in the wrong currency",
-     "Invoices for Indian customers show the service fee in EUR instead of INR."),
+    (
+        "logistics",
+        "Couriers arrive without calling ahead — check carrier instructions",
+        "Three customers this week say the courier came without a call. Please check what the carrier is told.",
+    ),
+    (
+        "billing",
+        "Refund approval for a wrongly charged service fee",
+        "Customer was charged an admin fee that was never announced. Please approve the refund today.",
+    ),
+    (
+        "logistics",
+        "Delivery slots for platinum customers",
+        "Can we reserve morning delivery slots for platinum customers next month?",
+    ),
+    (
+        "billing",
+        "Invoice template shows fees in the wrong currency",
+        "Invoices for Indian customers show the service fee in EUR instead of INR.",
+    ),
 ]
 
 HOLIDAYS_LT = [
@@ -160,10 +308,16 @@ def _setup_organisation() -> dict:
     SlaPolicy.objects.filter(active=True).update(calendar=calendar)
     if "platinum" in tiers:
         SlaPolicy.objects.get_or_create(
-            tier=tiers["platinum"], priority="urgent", active=True,
-            defaults={"name": "Platinum urgent", "calendar": calendar,
-                      "first_response_minutes": 15, "next_response_minutes": 30,
-                      "resolution_minutes": 240},
+            tier=tiers["platinum"],
+            priority="urgent",
+            active=True,
+            defaults={
+                "name": "Platinum urgent",
+                "calendar": calendar,
+                "first_response_minutes": 15,
+                "next_response_minutes": 30,
+                "resolution_minutes": 240,
+            },
         )
     care = create_department(name="Customer Care", code="customer-care", tier=tiers.get("silver"))
     logistics = create_department(name="Logistics", code="logistics", tier=tiers.get("silver"))
@@ -183,29 +337,86 @@ def _setup_organisation() -> dict:
         "Returns": Category.objects.create(name="Returns", default_queue=queues["general"]),
     }
     people = {
-        "admin": create_employee(username="admin", password=DEMO_PASSWORD, role=Role.ADMIN,
-                                 first_name="Asta", last_name="Admin", department=care),
-        "manager": create_employee(username="manager", password=DEMO_PASSWORD, role=Role.MANAGER,
-                                   first_name="Marius", last_name="Vadovas", department=care),
-        "agent": create_employee(username="agent", password=DEMO_PASSWORD, role=Role.AGENT,
-                                 first_name="Eglė", last_name="Agentė", department=care),
-        "agent2": create_employee(username="ana", password=DEMO_PASSWORD, role=Role.AGENT,
-                                  first_name="Ana", last_name="Novak", department=care),
-        "agent3": create_employee(username="olga", password=DEMO_PASSWORD, role=Role.AGENT,
-                                  first_name="Ольга", last_name="Петрова", department=care),
-        "agent4": create_employee(username="ravi", password=DEMO_PASSWORD, role=Role.AGENT,
-                                  first_name="Ravi", last_name="Kumar", department=care),
-        "tech": create_employee(username="tech", password=DEMO_PASSWORD, role=Role.AGENT,
-                                first_name="Tadas", last_name="Meistras", department=service_dept),
-        "logistics": create_employee(username="logistics", password=DEMO_PASSWORD,
-                                     role=Role.DEPARTMENT_STAFF, first_name="Lina",
-                                     last_name="Logistė", department=logistics),
-        "billing": create_employee(username="billing", password=DEMO_PASSWORD,
-                                   role=Role.DEPARTMENT_STAFF, first_name="Bob",
-                                   last_name="Ledger", department=billing),
+        "admin": create_employee(
+            username="admin",
+            password=DEMO_PASSWORD,
+            role=Role.ADMIN,
+            first_name="Asta",
+            last_name="Admin",
+            department=care,
+        ),
+        "manager": create_employee(
+            username="manager",
+            password=DEMO_PASSWORD,
+            role=Role.MANAGER,
+            first_name="Marius",
+            last_name="Vadovas",
+            department=care,
+        ),
+        "agent": create_employee(
+            username="agent",
+            password=DEMO_PASSWORD,
+            role=Role.AGENT,
+            first_name="Eglė",
+            last_name="Agentė",
+            department=care,
+        ),
+        "agent2": create_employee(
+            username="ana",
+            password=DEMO_PASSWORD,
+            role=Role.AGENT,
+            first_name="Ana",
+            last_name="Novak",
+            department=care,
+        ),
+        "agent3": create_employee(
+            username="olga",
+            password=DEMO_PASSWORD,
+            role=Role.AGENT,
+            first_name="Ольга",
+            last_name="Петрова",
+            department=care,
+        ),
+        "agent4": create_employee(
+            username="ravi",
+            password=DEMO_PASSWORD,
+            role=Role.AGENT,
+            first_name="Ravi",
+            last_name="Kumar",
+            department=care,
+        ),
+        "tech": create_employee(
+            username="tech",
+            password=DEMO_PASSWORD,
+            role=Role.AGENT,
+            first_name="Tadas",
+            last_name="Meistras",
+            department=service_dept,
+        ),
+        "logistics": create_employee(
+            username="logistics",
+            password=DEMO_PASSWORD,
+            role=Role.DEPARTMENT_STAFF,
+            first_name="Lina",
+            last_name="Logistė",
+            department=logistics,
+        ),
+        "billing": create_employee(
+            username="billing",
+            password=DEMO_PASSWORD,
+            role=Role.DEPARTMENT_STAFF,
+            first_name="Bob",
+            last_name="Ledger",
+            department=billing,
+        ),
     }
-    return {"tiers": tiers, "queues": queues, "categories": categories, "people": people,
-            "departments": {"care": care, "logistics": logistics, "billing": billing}}
+    return {
+        "tiers": tiers,
+        "queues": queues,
+        "categories": categories,
+        "people": people,
+        "departments": {"care": care, "logistics": logistics, "billing": billing},
+    }
 
 
 def _create_customers(org: dict, rng: random.Random, count: int) -> list[Customer]:
@@ -213,48 +424,92 @@ def _create_customers(org: dict, rng: random.Random, count: int) -> list[Custome
     weights = [("standard", 60), ("silver", 25), ("gold", 10), ("platinum", 5)]
     tier_codes = [code for code, weight in weights for _ in range(weight) if code in tiers]
     customers: list[Customer] = []
-    owners = [org["people"]["agent"].user, org["people"]["agent2"].user, org["people"]["manager"].user]
+    owners = [
+        org["people"]["agent"].user,
+        org["people"]["agent2"].user,
+        org["people"]["manager"].user,
+    ]
     for code, country in COUNTRIES.items():
         for name in country["companies"]:
-            customers.append(create_customer(
-                actor=None, name=name, kind=CustomerKind.COMPANY, language=country["language"],
-                country=code, timezone=country["timezone"], tier=tiers[rng.choice(["gold", "platinum"])],
-                owner=rng.choice(owners), phones=[_phone(country["phone"], rng)],
-                emails=[f"info{len(customers)}@example.com"],
-            ))
+            customers.append(
+                create_customer(
+                    actor=None,
+                    name=name,
+                    kind=CustomerKind.COMPANY,
+                    language=country["language"],
+                    country=code,
+                    timezone=country["timezone"],
+                    tier=tiers[rng.choice(["gold", "platinum"])],
+                    owner=rng.choice(owners),
+                    phones=[_phone(country["phone"], rng)],
+                    emails=[f"info{len(customers)}@example.com"],
+                )
+            )
     per_country = max(1, (count - len(customers)) // len(COUNTRIES))
     for code, country in COUNTRIES.items():
         for i in range(per_country):
             first, last = rng.choice(country["people"])
             tier = tiers[rng.choice(tier_codes)]
             latin = f"{first}.{last}".lower() if first.isascii() else f"customer{len(customers)}"
-            customers.append(create_customer(
-                actor=None, name=f"{first} {last}", language=country["language"], country=code,
-                timezone=country["timezone"], tier=tier,
-                owner=rng.choice(owners) if tier.code in ("gold", "platinum") else None,
-                emails=[f"{latin}{i}@example.com".replace("ž", "z").replace("š", "s")
-                        .replace("ė", "e").replace("ū", "u").replace("č", "c").replace("ę", "e")],
-                phones=[_phone(country["phone"], rng)], consent_sms=rng.random() < 0.6,
-            ))
+            customers.append(
+                create_customer(
+                    actor=None,
+                    name=f"{first} {last}",
+                    language=country["language"],
+                    country=code,
+                    timezone=country["timezone"],
+                    tier=tier,
+                    owner=rng.choice(owners) if tier.code in ("gold", "platinum") else None,
+                    emails=[
+                        f"{latin}{i}@example.com".replace("ž", "z")
+                        .replace("š", "s")
+                        .replace("ė", "e")
+                        .replace("ū", "u")
+                        .replace("č", "c")
+                        .replace("ę", "e")
+                    ],
+                    phones=[_phone(country["phone"], rng)],
+                    consent_sms=rng.random() < 0.6,
+                )
+            )
     return customers
 
 
-def _replay_request(org: dict, customer: Customer, rng: random.Random, opened: datetime, now: datetime) -> None:
+def _replay_request(
+    org: dict, customer: Customer, rng: random.Random, opened: datetime, now: datetime
+) -> None:
     agents = [org["people"][k].user for k in ("agent", "agent2", "agent3", "agent4")]
-    category_name, subject, said, reply = rng.choice(CONVERSATIONS.get(customer.language, CONVERSATIONS["en"]))
+    category_name, subject, said, reply = rng.choice(
+        CONVERSATIONS.get(customer.language, CONVERSATIONS["en"])
+    )
     category = org["categories"][category_name]
-    queue = org["queues"]["vip"] if customer.tier.code == "platinum" and category_name != "Repair" else None
+    queue = (
+        org["queues"]["vip"]
+        if customer.tier.code == "platinum" and category_name != "Repair"
+        else None
+    )
     agent = rng.choice(agents)
     actor = org["people"]["tech"].user if category_name == "Repair" else agent
     priority = rng.choices(["low", "normal", "high", "urgent"], weights=[10, 65, 20, 5])[0]
     request = services.open_request(
-        actor=agent, customer=customer, subject=subject, body=said, category=category,
-        priority=priority, channel=rng.choice(["phone", "email", "email", "web", "chat"]),
-        queue=queue, now=opened,
+        actor=agent,
+        customer=customer,
+        subject=subject,
+        body=said,
+        category=category,
+        priority=priority,
+        channel=rng.choice(["phone", "email", "email", "web", "chat"]),
+        queue=queue,
+        now=opened,
     )
     age = now - opened
     if rng.random() < 0.85:
-        services.assign_request(request=request, actor=org["people"]["admin"].user, assignee=actor, now=opened + timedelta(minutes=3))
+        services.assign_request(
+            request=request,
+            actor=org["people"]["admin"].user,
+            assignee=actor,
+            now=opened + timedelta(minutes=3),
+        )
     # How far this conversation got depends on its age; recent ones are still open.
     answer_after = timedelta(minutes=rng.choice([10, 25, 45, 90, 180, 400, 900]))
     if opened + answer_after >= now or rng.random() < 0.08:
@@ -262,28 +517,47 @@ def _replay_request(org: dict, customer: Customer, rng: random.Random, opened: d
     services.add_message(request=request, actor=actor, body=reply, now=opened + answer_after)
     step = opened + answer_after
     if age > timedelta(days=2) or rng.random() < 0.5:
-        services.change_state(request=request, actor=actor, state=State.WAITING_ON_CUSTOMER, now=step + timedelta(minutes=1))
+        services.change_state(
+            request=request,
+            actor=actor,
+            state=State.WAITING_ON_CUSTOMER,
+            now=step + timedelta(minutes=1),
+        )
         step += timedelta(hours=rng.choice([2, 5, 20]))
         if step >= now:
             return
-        thanks = {"lt": "Ačiū, taip tinka.", "sl": "Hvala, tako je v redu.", "ru": "Спасибо, так подходит.",
-                  "hi": "धन्यवाद, यह ठीक है।", "en": "Thanks, that works for me."}[customer.language if customer.language in CONVERSATIONS else "en"]
+        thanks = {
+            "lt": "Ačiū, taip tinka.",
+            "sl": "Hvala, tako je v redu.",
+            "ru": "Спасибо, так подходит.",
+            "hi": "धन्यवाद, यह ठीक है।",
+            "en": "Thanks, that works for me.",
+        }[customer.language if customer.language in CONVERSATIONS else "en"]
         services.receive_customer_message(request=request, body=thanks, now=step)
         step += timedelta(minutes=rng.choice([20, 60, 240, 2000]))
         if step >= now:
             return
         services.change_state(request=request, actor=actor, state=State.RESOLVED, now=step)
         if step + timedelta(days=3) < now:
-            services.change_state(request=request, actor=actor, state=State.CLOSED, now=step + timedelta(days=3))
+            services.change_state(
+                request=request, actor=actor, state=State.CLOSED, now=step + timedelta(days=3)
+            )
 
 
-def load_demo_data(*, customers: int = 300, requests: int = 420, seed: int = 7, now: datetime | None = None, progress=None) -> dict:
+def load_demo_data(
+    *,
+    customers: int = 300,
+    requests: int = 420,
+    seed: int = 7,
+    now: datetime | None = None,
+    progress=None,
+) -> dict:
     """Create the demo company. Returns the logins."""
     rng = random.Random(seed)
     now = now or timezone.now()
     org = _setup_organisation()
     people = _create_customers(org, rng, customers)
-    for i in range(requests):
+    for _ in range(requests):
         customer = rng.choice(people)
         # Most requests are recent: a steady flow over 40 days and a busy last week.
         days_ago = rng.random() ** 2 * 40
@@ -296,10 +570,15 @@ def load_demo_data(*, customers: int = 300, requests: int = 420, seed: int = 7, 
     for department_code, subject, body in INTERNAL:
         department = org["departments"][department_code]
         services.open_request(
-            actor=care_staff, requesting_department=org["departments"]["care"], subject=subject,
-            body=body, queue=Queue.objects.filter(department=department).first(),
+            actor=care_staff,
+            requesting_department=org["departments"]["care"],
+            subject=subject,
+            body=body,
+            queue=Queue.objects.filter(department=department).first(),
             now=now - timedelta(hours=rng.randint(2, 60)),
         )
     services.sweep_sla(now=now)
-    return {name: (employee.user.username, DEMO_PASSWORD, employee.get_role_display())
-            for name, employee in org["people"].items()}
+    return {
+        name: (employee.user.username, DEMO_PASSWORD, employee.get_role_display())
+        for name, employee in org["people"].items()
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -51,7 +52,7 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
     @classmethod
-    def issue(cls, *, user: models.Model, name: str = "") -> tuple[ApiToken, str]:
+    def issue(cls, *, user: Any, name: str = "") -> tuple[ApiToken, str]:
         raw = "cf_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=raw[:10], key_hash=hash_token(raw))
         return token, raw

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
@@ -49,7 +50,7 @@ def claim_and_enqueue(job: PeriodicJob, *, now_ts: float | None = None) -> bool:
 
 def prune_slots(keep: int = 1000) -> None:
     """Keep the slot table small: drop rows far older than any job's period."""
-    cutoff = timezone.now() - timezone.timedelta(days=2)
+    cutoff = timezone.now() - timedelta(days=2)
     ScheduledSlot.objects.filter(enqueued_at__lt=cutoff).delete()
 
 

@@ -1,6 +1,5 @@
 """The customer record over the API: create, read, update, search, timeline."""
 
-
 from typing import Any
 from uuid import UUID
 
@@ -163,8 +162,18 @@ def get(request, customer_id: UUID):
 def update(request, customer_id: UUID, payload: CustomerPatch):
     customer = _visible_customer(request.auth, customer_id)
     values = _references(payload.model_dump(exclude_unset=True))
-    for nullable in ("kind", "name", "language", "country", "timezone", "notes",
-                     "external_ref", "consent_email", "consent_sms", "consent_marketing"):
+    for nullable in (
+        "kind",
+        "name",
+        "language",
+        "country",
+        "timezone",
+        "notes",
+        "external_ref",
+        "consent_email",
+        "consent_sms",
+        "consent_marketing",
+    ):
         if nullable in values and values[nullable] is None:
             raise ServiceError(nullable, "may not be null")
     update_customer(customer=customer, actor=request.auth, **values)

@@ -26,8 +26,10 @@ def search_customers(query: str, *, limit: int = 25) -> QuerySet[Customer]:
         return customers.order_by("-created_at")[:limit]
     rule = Q(search_name__startswith=query.casefold())
     if "@" in query:
-        rule |= Q(contacts__kind=ContactKind.EMAIL,
-                  contacts__normalised=normalise_contact(ContactKind.EMAIL, query))
+        rule |= Q(
+            contacts__kind=ContactKind.EMAIL,
+            contacts__normalised=normalise_contact(ContactKind.EMAIL, query),
+        )
     digits = normalise_contact(ContactKind.PHONE, query)
     if len(digits.lstrip("+")) >= 5:
         tail = digits.lstrip("+")
@@ -51,7 +53,9 @@ class TimelineItem:
     request_subject: str = ""
 
 
-def customer_timeline(customer: Customer, *, request_ids_visible, limit: int = 100) -> list[TimelineItem]:
+def customer_timeline(
+    customer: Customer, *, request_ids_visible, limit: int = 100
+) -> list[TimelineItem]:
     """Profile events and the events of the customer's requests visible to the reader,
     newest first. ``request_ids_visible`` is a queryset of request ids the reader may see."""
     from clientfocus.service.models import RequestEvent

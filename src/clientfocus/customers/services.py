@@ -80,9 +80,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         if tz not in VALID_TIMEZONES:
             raise ServiceError("timezone", f"unknown time zone {tz!r}")
         cleaned["timezone"] = tz
-    if "company" in cleaned and cleaned["company"] is not None:
-        if cleaned["company"].kind != CustomerKind.COMPANY:
-            raise ServiceError("company", "the company must be a customer of kind 'company'")
+    company = cleaned.get("company")
+    if company is not None and company.kind != CustomerKind.COMPANY:
+        raise ServiceError("company", "the company must be a customer of kind 'company'")
     return cleaned
 
 
@@ -136,9 +136,10 @@ def create_customer(
     values.setdefault("tier", None)
     if values["tier"] is None:
         values["tier"] = default_tier()
-    if values.get("external_ref") and Customer.objects.filter(
-        external_ref=values["external_ref"]
-    ).exists():
+    if (
+        values.get("external_ref")
+        and Customer.objects.filter(external_ref=values["external_ref"]).exists()
+    ):
         raise ServiceError("external_ref", "another customer has this external reference")
     customer = Customer.objects.create(**values)
     _set_contacts(customer, ContactKind.EMAIL, emails)
@@ -170,9 +171,12 @@ def update_customer(
     values = _clean(values)
     if values.get("company") is not None and values["company"].pk == customer.pk:
         raise ServiceError("company", "a customer cannot belong to itself")
-    if values.get("external_ref") and Customer.objects.filter(
-        external_ref=values["external_ref"]
-    ).exclude(pk=customer.pk).exists():
+    if (
+        values.get("external_ref")
+        and Customer.objects.filter(external_ref=values["external_ref"])
+        .exclude(pk=customer.pk)
+        .exists()
+    ):
         raise ServiceError("external_ref", "another customer has this external reference")
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     old_tier, old_owner = customer.tier, customer.owner
@@ -275,7 +279,9 @@ def import_customers_csv(
         return report
     unknown = [h for h in header if h not in IMPORT_COLUMNS]
     if unknown:
-        report.errors.append((1, f"unknown column {unknown[0]!r}; known: {', '.join(IMPORT_COLUMNS)}"))
+        report.errors.append(
+            (1, f"unknown column {unknown[0]!r}; known: {', '.join(IMPORT_COLUMNS)}")
+        )
         return report
     reader.fieldnames = header
     tiers = {t.code: t for t in Tier.objects.all()}

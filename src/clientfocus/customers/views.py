@@ -14,7 +14,11 @@ from django.utils.translation import gettext_lazy
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.customers.models import ContactKind, Customer, CustomerKind, Tier
 from clientfocus.customers.permissions import can_edit_customers
-from clientfocus.customers.selectors import customer_timeline, customers_with_profile, search_customers
+from clientfocus.customers.selectors import (
+    customer_timeline,
+    customers_with_profile,
+    search_customers,
+)
 from clientfocus.customers.services import create_customer, update_customer
 from clientfocus.people.access import employee_required
 from clientfocus.service.permissions import requests_visible_to
@@ -25,7 +29,9 @@ from clientfocus.service.selectors import request_list
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     results = list(search_customers(query, limit=50))
-    template = "customers/_results.html" if request.headers.get("HX-Request") else "customers/search.html"
+    template = (
+        "customers/_results.html" if request.headers.get("HX-Request") else "customers/search.html"
+    )
     return render(request, template, {"query": query, "results": results})
 
 
@@ -63,21 +69,39 @@ def record(request: HttpRequest, customer_id) -> HttpResponse:
 class CustomerForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CustomerKind.choices)
-    emails = forms.CharField(label=gettext_lazy("E-mails (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    phones = forms.CharField(label=gettext_lazy("Phones (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    emails = forms.CharField(
+        label=gettext_lazy("E-mails (one per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    phones = forms.CharField(
+        label=gettext_lazy("Phones (one per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     language = forms.CharField(label=gettext_lazy("Preferred language"), max_length=8, initial="en")
-    country = forms.CharField(label=gettext_lazy("Country (ISO code)"), max_length=2, required=False)
+    country = forms.CharField(
+        label=gettext_lazy("Country (ISO code)"), max_length=2, required=False
+    )
     timezone = forms.CharField(label=gettext_lazy("Time zone"), max_length=64, initial="UTC")
-    tier = forms.ModelChoiceField(label=gettext_lazy("Tier"), queryset=Tier.objects.all(), required=False)
+    tier = forms.ModelChoiceField(
+        label=gettext_lazy("Tier"), queryset=Tier.objects.all(), required=False
+    )
     owner = forms.ModelChoiceField(
         label=gettext_lazy("Owner"),
-        queryset=get_user_model().objects.filter(employee__isnull=False, is_active=True).order_by("username"),
+        queryset=get_user_model()
+        .objects.filter(employee__isnull=False, is_active=True)
+        .order_by("username"),
         required=False,
     )
-    consent_email = forms.BooleanField(label=gettext_lazy("May be e-mailed"), required=False, initial=True)
+    consent_email = forms.BooleanField(
+        label=gettext_lazy("May be e-mailed"), required=False, initial=True
+    )
     consent_sms = forms.BooleanField(label=gettext_lazy("May receive SMS"), required=False)
     consent_marketing = forms.BooleanField(label=gettext_lazy("Accepts marketing"), required=False)
-    notes = forms.CharField(label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def values(self) -> dict:
         data = dict(self.cleaned_data)
@@ -114,6 +138,10 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/edit.html", {"form": form, "customer": None})
 
 
+def _contacts(customer: Customer, kind: str) -> str:
+    return "\n".join(c.value for c in customer.contacts.all() if c.kind == kind)
+
+
 @employee_required
 def edit(request: HttpRequest, customer_id) -> HttpResponse:
     customer = customers_with_profile().filter(public_id=customer_id).first()
@@ -125,8 +153,8 @@ def edit(request: HttpRequest, customer_id) -> HttpResponse:
         "owner": customer.owner, "consent_email": customer.consent_email,
         "consent_sms": customer.consent_sms, "consent_marketing": customer.consent_marketing,
         "notes": customer.notes,
-        "emails": "\n".join(c.value for c in customer.contacts.all() if c.kind == ContactKind.EMAIL),
-        "phones": "\n".join(c.value for c in customer.contacts.all() if c.kind == ContactKind.PHONE),
+        "emails": _contacts(customer, ContactKind.EMAIL),
+        "phones": _contacts(customer, ContactKind.PHONE),
     }  # fmt: skip
     form = CustomerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -54,7 +54,12 @@ class Row:
 
     @property
     def chart_values(self) -> list[float | None]:
-        return [self.first_response_7, self.first_response_30, self.resolution_7, self.resolution_30]
+        return [
+            self.first_response_7,
+            self.first_response_30,
+            self.resolution_7,
+            self.resolution_30,
+        ]
 
     @property
     def chart_offsets(self) -> list[tuple[int, float | None]]:
@@ -95,7 +100,10 @@ def _group(requests: QuerySet[Request], key: str, label: str, now: datetime) -> 
             f"met{d}": Count("pk", filter=Q(first_responded_at__gte=s, first_response_met=True))
             for d, s in aggregates.items()
         },
-        **{f"all{d}": Count("pk", filter=Q(first_responded_at__gte=s)) for d, s in aggregates.items()},
+        **{
+            f"all{d}": Count("pk", filter=Q(first_responded_at__gte=s))
+            for d, s in aggregates.items()
+        },
     )
     for values in fr:
         r = row(values[key], values[label])

@@ -1,6 +1,5 @@
 """Departments and tiers over the API."""
 
-
 from django.db import IntegrityError
 from ninja import Router, Schema, Status
 from pydantic import Field

@@ -13,8 +13,10 @@ def employee_of(user: AbstractBaseUser | AnonymousUser) -> Employee | None:
         return None
     cached = getattr(user, "_employee_cache", "missing")
     if cached != "missing":
-        return cached  # type: ignore[no-any-return]
-    employee = Employee.objects.select_related("department").filter(user=user).first()
+        return cached  # type: ignore[return-value]
+    employee = (
+        Employee.objects.select_related("department").filter(user_id=getattr(user, "pk", 0)).first()
+    )
     user._employee_cache = employee  # type: ignore[union-attr]
     return employee
 

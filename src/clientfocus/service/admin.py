@@ -41,8 +41,8 @@ class CategoryAdmin(admin.ModelAdmin):
 class MessageInline(admin.StackedInline):
     model = Message
     extra = 0
-    readonly_fields = ["kind", "author", "author_name", "body_html", "created_at"]
-    fields = readonly_fields
+    readonly_fields = ("kind", "author", "author_name", "body_html", "created_at")
+    fields = ("kind", "author", "author_name", "body_html", "created_at")
     can_delete = False
 
 

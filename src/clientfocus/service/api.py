@@ -1,7 +1,6 @@
 """Requests over the API: create, list with filters, get, add message, change state,
 assign."""
 
-
 from typing import Any, Literal
 from uuid import UUID
 
@@ -222,21 +221,25 @@ def create_request(request, payload: RequestIn):
     department (``requesting_department``). Answers with the running targets."""
     customer = None
     if payload.customer is not None:
-        customer = Customer.objects.select_related("tier").filter(public_id=payload.customer).first()
+        customer = (
+            Customer.objects.select_related("tier").filter(public_id=payload.customer).first()
+        )
         if customer is None:
             raise ServiceError("customer", "unknown customer")
     department = None
     if payload.requesting_department:
-        department = Department.objects.select_related("tier").filter(
-            code=payload.requesting_department
-        ).first()
+        department = (
+            Department.objects.select_related("tier")
+            .filter(code=payload.requesting_department)
+            .first()
+        )
         if department is None:
             raise ServiceError("requesting_department", "unknown department")
     category = None
     if payload.category:
-        category = Category.objects.select_related("default_queue").filter(
-            name=payload.category
-        ).first()
+        category = (
+            Category.objects.select_related("default_queue").filter(name=payload.category).first()
+        )
         if category is None:
             raise ServiceError("category", f"unknown category {payload.category!r}")
     created = services.open_request(
@@ -278,12 +281,17 @@ def add_message(request, reference: str, payload: MessageIn):
         ):
             raise NotAllowed("you may not write on this request")
         message = services.receive_customer_message(
-            request=target, body=payload.body, actor=request.auth,
+            request=target,
+            body=payload.body,
+            actor=request.auth,
             body_is_html=payload.body_is_html,
         )
     else:
         message = services.add_message(
-            request=target, actor=request.auth, body=payload.body, kind=payload.kind,
+            request=target,
+            actor=request.auth,
+            body=payload.body,
+            kind=payload.kind,
             body_is_html=payload.body_is_html,
         )
     return Status(201, message)

@@ -21,8 +21,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 # A calendar open at least once a week finds the next window within 8 days plus the
-# longest run of holidays; ten years is a generous bound that still ends.
-_SEARCH_DAYS = 3660
+# longest run of holidays; a century bounds even a calendar open 15 minutes a week
+# asked for months of business time, and still ends.
+_SEARCH_DAYS = 36_600
 
 
 class CalendarError(ValueError):
@@ -161,7 +162,7 @@ class BusinessCalendar:
                 window_end = self._local_instant(day, close_at)
                 if window_end > start and window_end > window_start:
                     yield window_start, window_end
-        raise CalendarError("no opening hours found within ten years")
+        raise CalendarError("no opening hours found within a hundred years")
 
     def add_business_minutes(self, start: datetime, minutes: float) -> datetime:
         """The instant at which ``minutes`` business minutes have passed since ``start``.

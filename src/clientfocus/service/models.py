@@ -66,9 +66,7 @@ class SlaPolicy(models.Model):
     tier = models.ForeignKey(
         "customers.Tier", verbose_name=_("tier"), on_delete=models.CASCADE, null=True, blank=True
     )
-    priority = models.CharField(
-        _("priority"), max_length=10, choices=Priority.choices, blank=True
-    )
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, blank=True)
     calendar = models.ForeignKey(
         BusinessCalendar, verbose_name=_("calendar"), on_delete=models.PROTECT
     )
@@ -323,9 +321,7 @@ class Request(TimeStampedModel):
     def refresh_summary_fields(self) -> None:
         """Recompute ``due_at``/``warn_at`` (soonest running target) for sorting."""
         dues = [d for d in (self.due(t) for t in TARGETS) if d is not None]
-        warns = [
-            w for w in (getattr(self, f"{t}_warn_at") for t in TARGETS) if w is not None
-        ]
+        warns = [w for w in (getattr(self, f"{t}_warn_at") for t in TARGETS) if w is not None]
         self.due_at = min(dues) if dues else None
         self.warn_at = min(warns) if warns else None
 

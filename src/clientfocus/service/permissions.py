@@ -12,12 +12,12 @@ from django.db.models import Q, QuerySet
 
 from clientfocus.people.models import Role
 from clientfocus.people.selectors import department_of, role_of
-from clientfocus.service.models import Queue, Request
+from clientfocus.service.models import Queue, Request, RequestQuerySet
 
 
-def requests_visible_to(user) -> QuerySet[Request]:
+def requests_visible_to(user) -> RequestQuerySet:
     role = role_of(user)
-    requests = Request.objects.all()
+    requests: RequestQuerySet = Request.objects.all()
     if role is None:
         return requests.none()
     if role == Role.ADMIN:

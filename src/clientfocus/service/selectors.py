@@ -62,8 +62,13 @@ def request_detail(user, reference: str) -> Request:
     return (
         requests_visible_to(user)
         .select_related(
-            "customer__tier", "requesting_department", "queue__department", "assignee", "tier",
-            "category", "sla_policy",
+            "customer__tier",
+            "requesting_department",
+            "queue__department",
+            "assignee",
+            "tier",
+            "category",
+            "sla_policy",
         )
         .prefetch_related(
             Prefetch("messages", queryset=Message.objects.select_related("author")),

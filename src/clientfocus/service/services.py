@@ -57,9 +57,11 @@ MAX_BODY_CHARS = 100_000
 
 def select_policy(*, tier: Tier | None, priority: str) -> SlaPolicy | None:
     """The most specific active policy for ``tier`` and ``priority``."""
-    candidates = SlaPolicy.objects.filter(active=True).filter(
-        Q(tier=tier) | Q(tier__isnull=True), Q(priority=priority) | Q(priority="")
-    ).select_related("calendar")
+    candidates = (
+        SlaPolicy.objects.filter(active=True)
+        .filter(Q(tier=tier) | Q(tier__isnull=True), Q(priority=priority) | Q(priority=""))
+        .select_related("calendar")
+    )
 
     def specificity(policy: SlaPolicy) -> tuple[int, int]:
         return (policy.tier_id is not None, policy.priority != "")
@@ -250,6 +252,7 @@ def open_request(
     queue = _pick_queue(queue=queue, category=category, actor=actor)
     _check_assignee(assignee, queue)
 
+    tier: Tier | None
     if customer is not None:
         tier = customer.tier
         channel = channel if channel != Channel.INTERNAL else Channel.PHONE
@@ -323,8 +326,9 @@ def add_message(
     if kind not in (MessageKind.REPLY, MessageKind.NOTE):
         raise ServiceError("kind", "kind must be 'reply' or 'note'")
     if kind == MessageKind.REPLY and is_requester_side(actor, request):
-        return receive_customer_message(request=request, body=body, actor=actor, now=now,
-                                        body_is_html=body_is_html)
+        return receive_customer_message(
+            request=request, body=body, actor=actor, now=now, body_is_html=body_is_html
+        )
     if not can_handle_request(actor, request):
         raise NotAllowed("you may not write on this request")
     now = now or timezone.now()
@@ -398,8 +402,15 @@ def receive_customer_message(
         request.resolved_at = None
         request.resolution_met = None
         _resume_clocks(request, now=now)
-        _record(request, "state_changed", actor=actor, now=now, old=previous, new=State.OPEN,
-                reason="customer replied")
+        _record(
+            request,
+            "state_changed",
+            actor=actor,
+            now=now,
+            old=previous,
+            new=State.OPEN,
+            reason="customer replied",
+        )
     if request.first_responded_at is not None and request.next_response_due is None:
         _start_clock(request, "next_response", now=now, remaining=None)
     _refresh_sla(request)
@@ -409,9 +420,7 @@ def receive_customer_message(
 
 
 @transaction.atomic
-def change_state(
-    *, request: Request, actor, state: str, now: datetime | None = None
-) -> Request:
+def change_state(*, request: Request, actor, state: str, now: datetime | None = None) -> Request:
     """Move a request to ``state``. Waiting on the customer pauses the clocks; opening
     again resumes them; resolving records whether the resolution target was met."""
     if state not in State.values:
@@ -473,10 +482,15 @@ def assign_request(
         raise ServiceError("state", "the request is closed")
     role = role_of(actor)
     target_queue = queue or request.queue
-    if queue is not None and queue.pk != request.queue_id and role not in (
-        Role.ADMIN,
-        Role.MANAGER,
-        Role.AGENT,
+    if (
+        queue is not None
+        and queue.pk != request.queue_id
+        and role
+        not in (
+            Role.ADMIN,
+            Role.MANAGER,
+            Role.AGENT,
+        )
     ):
         raise NotAllowed("you may not move requests between queues")
     if role == Role.AGENT and assignee is not None and assignee.pk != actor.pk:
@@ -484,7 +498,7 @@ def assign_request(
         if own is None or own.pk != target_queue.department_id:
             raise NotAllowed("agents assign within their own department")
     _check_assignee(assignee, target_queue)
-    changes = {}
+    changes: dict[str, str | None] = {}
     if queue is not None and queue.pk != request.queue_id:
         changes["queue"] = queue.name
         request.queue = queue
@@ -538,11 +552,17 @@ def _notify_sla(request: Request, *, target: str, level: str, now: datetime) -> 
         recipients[manager.user_id] = manager.user
     due = request.due(target)
     verb = "is at risk" if level == SlaState.AT_RISK else "is breached"
-    text = f"{request.reference}: {TARGET_LABELS[target]} target {verb} (due {due:%Y-%m-%d %H:%M} UTC)"
+    text = (
+        f"{request.reference}: {TARGET_LABELS[target]} target {verb} (due {due:%Y-%m-%d %H:%M} UTC)"
+    )
     AgentNotice.objects.bulk_create(
         AgentNotice(
-            recipient=user, request=request, kind=f"sla_{level}", target=target,
-            text=text[:300], created_at=now,
+            recipient=user,
+            request=request,
+            kind=f"sla_{level}",
+            target=target,
+            text=text[:300],
+            created_at=now,
         )
         for user in recipients.values()
     )
@@ -584,12 +604,19 @@ def sweep_sla(*, now: datetime | None = None, batch_size: int = 200) -> SweepRes
                         result.breached += 1
                     else:
                         result.at_risk += 1
-                    _record(request, f"sla_{level}", now=now, target=target,
-                            due=due.isoformat())
+                    _record(request, f"sla_{level}", now=now, target=target, due=due.isoformat())
                     _notify_sla(request, target=target, level=level, now=now)
                 _refresh_sla(request)
-                request.save(update_fields=["sla_flags", "sla_state", "warn_at", "due_at",
-                                            "breach_count", "updated_at"])
+                request.save(
+                    update_fields=[
+                        "sla_flags",
+                        "sla_state",
+                        "warn_at",
+                        "due_at",
+                        "breach_count",
+                        "updated_at",
+                    ]
+                )
         if len(batch) < batch_size:
             return result
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -68,7 +70,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "selected_queue": selected_queue,
         "page_size": QUEUE_PAGE_SIZE,
     }
-    template = "service/_queue_table.html" if request.headers.get("HX-Request") else "service/queue.html"
+    template = (
+        "service/_queue_table.html" if request.headers.get("HX-Request") else "service/queue.html"
+    )
     return render(request, template, context)
 
 
@@ -83,7 +87,9 @@ def _assignable_users(target: Request):
     return (
         get_user_model()
         .objects.filter(is_active=True, employee__department_id=target.queue.department_id)
-        .exclude(employee__role=Role.DEPARTMENT_STAFF if not target.requesting_department_id else "")
+        .exclude(
+            employee__role=Role.DEPARTMENT_STAFF if not target.requesting_department_id else ""
+        )
         .order_by("first_name", "username")
     )
 
@@ -97,7 +103,11 @@ def request_page(request: HttpRequest, reference: str) -> HttpResponse:
         "req": target,
         "can_handle": handler,
         "requester_side": is_requester_side(request.user, target),
-        "states": [(s, label) for s, label in State.choices if s in services.ALLOWED_TRANSITIONS[target.state]],
+        "states": [
+            (s, label)
+            for s, label in State.choices
+            if s in services.ALLOWED_TRANSITIONS[target.state]
+        ],
         "assignable": _assignable_users(target) if handler else [],
         "queues": queues_visible_to(request.user) if handler else [],
         "message_kinds": MessageKind,
@@ -123,7 +133,9 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     body = request.POST.get("body", "")
     try:
         if kind == MessageKind.CUSTOMER:
-            if not (can_handle_request(request.user, target) or is_requester_side(request.user, target)):
+            if not (
+                can_handle_request(request.user, target) or is_requester_side(request.user, target)
+            ):
                 raise NotAllowed(_("You may not write on this request."))
             services.receive_customer_message(request=target, body=body, actor=request.user)
         else:
@@ -144,7 +156,9 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
 def post_state(request: HttpRequest, reference: str) -> HttpResponse:
     target = _load(request, reference)
     try:
-        services.change_state(request=target, actor=request.user, state=request.POST.get("state", ""))
+        services.change_state(
+            request=target, actor=request.user, state=request.POST.get("state", "")
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
     except NotAllowed as exc:
@@ -179,7 +193,9 @@ def post_assign(request: HttpRequest, reference: str) -> HttpResponse:
 
 class NewRequestForm(forms.Form):
     customer = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    new_customer_name = forms.CharField(label=gettext_lazy("New caller's name"), required=False, max_length=200)
+    new_customer_name = forms.CharField(
+        label=gettext_lazy("New caller's name"), required=False, max_length=200
+    )
     new_customer_phone = forms.CharField(label=gettext_lazy("Phone"), required=False, max_length=40)
     new_customer_email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
     requesting_department = forms.ModelChoiceField(
@@ -188,35 +204,59 @@ class NewRequestForm(forms.Form):
         required=False,
     )
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=250)
-    body = forms.CharField(label=gettext_lazy("What the customer said"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    priority = forms.ChoiceField(label=gettext_lazy("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
-    channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.INTERNAL], initial=Channel.PHONE)
-    queue = forms.ModelChoiceField(label=gettext_lazy("Queue"), queryset=Queue.objects.none(), required=False)
-    category = forms.ModelChoiceField(label=gettext_lazy("Category"), queryset=Category.objects.all(), required=False)
-    assign_to_me = forms.BooleanField(label=gettext_lazy("Assign to me"), required=False, initial=True)
+    body = forms.CharField(
+        label=gettext_lazy("What the customer said"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    priority = forms.ChoiceField(
+        label=gettext_lazy("Priority"), choices=Priority.choices, initial=Priority.NORMAL
+    )
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Channel"),
+        choices=[c for c in Channel.choices if c[0] != Channel.INTERNAL],
+        initial=Channel.PHONE,
+    )
+    queue = forms.ModelChoiceField(
+        label=gettext_lazy("Queue"), queryset=Queue.objects.none(), required=False
+    )
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Category"), queryset=Category.objects.all(), required=False
+    )
+    assign_to_me = forms.BooleanField(
+        label=gettext_lazy("Assign to me"), required=False, initial=True
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["queue"].queryset = Queue.objects.select_related("department").order_by("department__name", "name")
+        queue_field = cast(forms.ModelChoiceField, self.fields["queue"])
+        department_field = cast(forms.ModelChoiceField, self.fields["requesting_department"])
+        queue_field.queryset = Queue.objects.select_related("department").order_by(
+            "department__name", "name"
+        )
         own = department_of(user)
         if own is not None:
             own_queue = Queue.objects.filter(department=own).first()
             if own_queue:
                 self.fields["queue"].initial = own_queue.pk
         if role_of(user) == Role.DEPARTMENT_STAFF:
-            self.fields["requesting_department"].queryset = Department.objects.filter(pk=getattr(own, "pk", None))
+            department_field.queryset = Department.objects.filter(pk=getattr(own, "pk", 0))
             self.fields["requesting_department"].initial = getattr(own, "pk", None)
             self.fields["requesting_department"].required = True
             self.fields["assign_to_me"].initial = False
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         has_customer = bool(data.get("customer") or data.get("new_customer_name"))
         if data.get("requesting_department") is None and not has_customer:
-            raise forms.ValidationError(_("Pick a customer, enter a new caller's name, or choose a requesting department."))
+            raise forms.ValidationError(
+                _("Pick a customer, enter a new caller's name, or choose a requesting department.")
+            )
         if data.get("requesting_department") is not None and has_customer:
-            raise forms.ValidationError(_("An internal request has no external customer: clear one of them."))
+            raise forms.ValidationError(
+                _("An internal request has no external customer: clear one of them.")
+            )
         return data
 
 
@@ -236,7 +276,11 @@ def new_request(request: HttpRequest) -> HttpResponse:
         try:
             customer = None
             if data.get("customer"):
-                customer = Customer.objects.select_related("tier").filter(public_id=data["customer"]).first()
+                customer = (
+                    Customer.objects.select_related("tier")
+                    .filter(public_id=data["customer"])
+                    .first()
+                )
                 if customer is None:
                     raise ServiceError("customer", _("Unknown customer."))
             elif data.get("new_customer_name"):
@@ -268,7 +312,9 @@ def new_request(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(reference)s opened.") % {"reference": created.reference})
             return redirect(reverse("service:request", args=[created.reference]))
-    return render(request, "service/new_request.html", {"form": form, "preset_customer": preset_customer})
+    return render(
+        request, "service/new_request.html", {"form": form, "preset_customer": preset_customer}
+    )
 
 
 @employee_required
@@ -282,4 +328,3 @@ def notices(request: HttpRequest) -> HttpResponse:
 def notices_read(request: HttpRequest) -> HttpResponse:
     services.mark_notices_read(user=request.user)
     return redirect("service:notices")
-

@@ -20,8 +20,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--username", default="admin")
         parser.add_argument("--email", default="")
-        parser.add_argument("--password-env", default="CLIENTFOCUS_ADMIN_PASSWORD",
-                            help="environment variable holding the password")
+        parser.add_argument(
+            "--password-env",
+            default="CLIENTFOCUS_ADMIN_PASSWORD",
+            help="environment variable holding the password",
+        )
 
     def handle(self, *args, username: str, email: str, password_env: str, **options) -> None:
         if get_user_model().objects.filter(username=username).exists():

@@ -20,8 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--customers", type=int, default=300)
         parser.add_argument("--requests", type=int, default=420)
 
-    def handle(self, *args, host: str, port: int, no_serve: bool, customers: int,
-               requests: int, **options) -> None:
+    def handle(
+        self, *args, host: str, port: int, no_serve: bool, customers: int, requests: int, **options
+    ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         if demo_data.already_loaded():
             self.stdout.write("demo data already loaded")
@@ -35,8 +36,10 @@ class Command(BaseCommand):
         self.stdout.write(f"database: {settings.DATABASES['default']['NAME']}")
         self.stdout.write("demo logins (password 'demo' for all):")
         for username, role in (
-            ("agent", "agent, Customer Care"), ("manager", "manager, Customer Care"),
-            ("admin", "administrator"), ("logistics", "department staff, Logistics"),
+            ("agent", "agent, Customer Care"),
+            ("manager", "manager, Customer Care"),
+            ("admin", "administrator"),
+            ("logistics", "department staff, Logistics"),
             ("tech", "agent, Technical Service"),
         ):
             self.stdout.write(f"  {username:10} {role}")

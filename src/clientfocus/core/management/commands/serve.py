@@ -26,8 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "4")))
-        parser.add_argument("--embedded", action="store_true",
-                            help="one process: waitress plus background-task threads")
+        parser.add_argument(
+            "--embedded",
+            action="store_true",
+            help="one process: waitress plus background-task threads",
+        )
 
     def handle(self, *args, host: str, port: int, workers: int, embedded: bool, **options) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)

@@ -16,8 +16,13 @@ def start_worker_threads(count: int = 1, interval: float = 1.0) -> list[threadin
     threads: list[threading.Thread] = [Scheduler()]
     for _ in range(count):
         worker = Worker(
-            queue_names=["default"], interval=interval, batch=False, backend_name="default",
-            startup_delay=False, max_tasks=None, worker_id=get_random_string(32),
+            queue_names=["default"],
+            interval=interval,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=get_random_string(32),
             excluded_queue_names=[],
         )
         threads.append(threading.Thread(target=worker.run, name="clientfocus-worker", daemon=True))
@@ -31,10 +36,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
-        parser.add_argument("--no-scheduler", action="store_true",
-                            help="only run tasks; another worker schedules periodic jobs")
-        parser.add_argument("--batch", action="store_true",
-                            help="run the periodic jobs due now and every queued task, then exit")
+        parser.add_argument(
+            "--no-scheduler",
+            action="store_true",
+            help="only run tasks; another worker schedules periodic jobs",
+        )
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="run the periodic jobs due now and every queued task, then exit",
+        )
 
     def handle(self, *args, interval: float, no_scheduler: bool, batch: bool, **options) -> None:
         from clientfocus.core.scheduler import claim_and_enqueue, default_jobs
@@ -47,8 +58,13 @@ class Command(BaseCommand):
             scheduler = Scheduler()
             scheduler.start()
         worker = Worker(
-            queue_names=["default"], interval=interval, batch=batch, backend_name="default",
-            startup_delay=not batch, max_tasks=None, worker_id=get_random_string(32),
+            queue_names=["default"],
+            interval=interval,
+            batch=batch,
+            backend_name="default",
+            startup_delay=not batch,
+            max_tasks=None,
+            worker_id=get_random_string(32),
             excluded_queue_names=[],
         )
         if not batch:

@@ -18,8 +18,11 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         due = sub.add_parser("due", help="print the due time of a target")
         due.add_argument("--calendar", required=True, help="calendar JSON file")
-        due.add_argument("--opened", required=True,
-                         help="ISO 8601 time; without an offset it is read in the calendar's zone")
+        due.add_argument(
+            "--opened",
+            required=True,
+            help="ISO 8601 time; without an offset it is read in the calendar's zone",
+        )
         due.add_argument("--minutes", required=True, type=float, help="business minutes")
         sub.add_parser("sweep", help="run the SLA sweep once now")
 
@@ -28,8 +31,9 @@ class Command(BaseCommand):
             from clientfocus.service.services import sweep_sla
 
             result = sweep_sla()
-            self.stdout.write(f"checked {result.checked}, at risk {result.at_risk}, "
-                              f"breached {result.breached}")
+            self.stdout.write(
+                f"checked {result.checked}, at risk {result.at_risk}, breached {result.breached}"
+            )
             return
         path = Path(options["calendar"])
         try:
