@@ -45,7 +45,9 @@ def test_each_slot_is_enqueued_once(db):
     assert ScheduledSlot.objects.filter(job="test.job").count() == 2
 
 
-def test_worker_batch_runs_the_sweep_through_the_database_backend(company, settings):
+def test_worker_batch_runs_the_sweep_through_the_database_backend(
+    transactional_db, company, settings
+):
     from datetime import timedelta
 
     from django.core.management import call_command
