@@ -62,37 +62,31 @@ class RequestOut(Schema):
     breach_count: int
     created_at: AwareDateTime
 
-    @staticmethod
-    def resolve_customer(obj: Request) -> UUID | None:
-        return obj.customer.public_id if obj.customer else None
 
-    @staticmethod
-    def resolve_customer_name(obj: Request) -> str | None:
-        return obj.customer.name if obj.customer else None
+PLAIN_FIELDS = (
+    "reference", "subject", "state", "priority", "channel", "sla_state", "first_response_due",
+    "next_response_due", "resolution_due", "due_at", "first_responded_at", "first_response_met",
+    "resolved_at", "resolution_met", "breach_count", "created_at",
+)  # fmt: skip
 
-    @staticmethod
-    def resolve_requesting_department(obj: Request) -> str | None:
-        return obj.requesting_department.code if obj.requesting_department else None
 
-    @staticmethod
-    def resolve_category(obj: Request) -> str | None:
-        return obj.category.name if obj.category else None
-
-    @staticmethod
-    def resolve_queue(obj: Request) -> int:
-        return obj.queue_id
-
-    @staticmethod
-    def resolve_queue_name(obj: Request) -> str:
-        return obj.queue.name
-
-    @staticmethod
-    def resolve_assignee(obj: Request) -> str | None:
-        return obj.assignee.get_username() if obj.assignee else None
-
-    @staticmethod
-    def resolve_tier(obj: Request) -> str:
-        return obj.tier.code
+def request_out(obj: Request) -> dict[str, Any]:
+    """The API view of a request as a plain dict (validated by RequestOut): building it
+    directly is several times cheaper than attribute resolution on the model."""
+    data = {name: getattr(obj, name) for name in PLAIN_FIELDS}
+    customer = obj.customer
+    department = obj.requesting_department
+    data.update(
+        customer=customer.public_id if customer else None,
+        customer_name=customer.name if customer else None,
+        requesting_department=department.code if department else None,
+        category=obj.category.name if obj.category_id else None,  # type: ignore[union-attr]
+        queue=obj.queue_id,
+        queue_name=obj.queue.name,
+        assignee=obj.assignee.get_username() if obj.assignee_id else None,  # type: ignore[union-attr]
+        tier=obj.tier.code,
+    )
+    return data
 
 
 class MessageOut(Schema):
@@ -123,13 +117,13 @@ class RequestDetailOut(RequestOut):
     messages: list[MessageOut]
     events: list[EventOut]
 
-    @staticmethod
-    def resolve_messages(obj: Request) -> list:
-        return list(obj.messages.all())
 
-    @staticmethod
-    def resolve_events(obj: Request) -> list:
-        return list(obj.events.all())
+def request_detail_out(obj: Request) -> dict[str, Any]:
+    return {
+        **request_out(obj),
+        "messages": list(obj.messages.all()),
+        "events": list(obj.events.all()),
+    }
 
 
 class RequestIn(Schema):
@@ -184,10 +178,23 @@ def _user(username: str | None, field: str):
 def _queue(user, queue_id: int | None, field: str = "queue") -> Queue | None:
     if queue_id is None:
         return None
-    queue = Queue.objects.select_related("department").filter(pk=queue_id).first()
-    if queue is None:
-        raise ServiceError(field, f"unknown queue {queue_id}")
-    return queue
+    try:
+        return Queue.objects.get(pk=queue_id)
+    except Queue.DoesNotExist as exc:
+        raise ServiceError(field, f"unknown queue {queue_id}") from exc
+
+
+class _Serialised:
+    """A queryset seen through ``request_out``: the paginator slices and counts it."""
+
+    def __init__(self, queryset) -> None:
+        self.queryset = queryset
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return [request_out(r) for r in self.queryset[window]]
 
 
 def _reload(user, reference: str) -> Request:
@@ -203,15 +210,17 @@ def list_requests(request, filters: Query[RequestFilters]):
         customer_id = (
             Customer.objects.filter(public_id=filters.customer).values_list("pk", flat=True).first()
         ) or -1
-    return request_list(
-        request.auth,
-        state=filters.state,
-        queue_id=filters.queue,
-        assignee=filters.assignee,
-        tier=filters.tier,
-        breached=filters.breached,
-        customer_id=customer_id,
-        active_only=filters.active,
+    return _Serialised(
+        request_list(
+            request.auth,
+            state=filters.state,
+            queue_id=filters.queue,
+            assignee=filters.assignee,
+            tier=filters.tier,
+            breached=filters.breached,
+            customer_id=customer_id,
+            active_only=filters.active,
+        )
     )
 
 
@@ -257,7 +266,7 @@ def create_request(request, payload: RequestIn):
     )
     created.customer = customer
     created.requesting_department = department
-    return Status(201, created)
+    return Status(201, request_out(created))
 
 
 @queues_router.get("", response=list[QueueOut])
@@ -267,7 +276,7 @@ def list_queues(request):
 
 @router.get("/{reference}", response=RequestDetailOut)
 def get_request(request, reference: str):
-    return _reload(request.auth, reference)
+    return request_detail_out(_reload(request.auth, reference))
 
 
 @router.post("/{reference}/messages", response={201: MessageOut})
@@ -301,7 +310,7 @@ def add_message(request, reference: str, payload: MessageIn):
 def change_state(request, reference: str, payload: StateIn):
     target = _reload(request.auth, reference)
     services.change_state(request=target, actor=request.auth, state=State(payload.state))
-    return _reload(request.auth, reference)
+    return request_out(_reload(request.auth, reference))
 
 
 @router.post("/{reference}/assign", response=RequestOut)
@@ -313,4 +322,4 @@ def assign(request, reference: str, payload: AssignIn):
         assignee=_user(payload.assignee, "assignee"),
         queue=_queue(request.auth, payload.queue),
     )
-    return _reload(request.auth, reference)
+    return request_out(_reload(request.auth, reference))

@@ -1,6 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class ServiceConfig(AppConfig):
     name = "clientfocus.service"
     label = "service"
+
+    def ready(self) -> None:
+        from clientfocus.service.models import BusinessCalendar, SlaPolicy
+        from clientfocus.service.services import clear_policy_cache
+
+        for model in (SlaPolicy, BusinessCalendar):
+            post_save.connect(
+                clear_policy_cache, sender=model, dispatch_uid=f"policy-{model.__name__}"
+            )
+            post_delete.connect(
+                clear_policy_cache, sender=model, dispatch_uid=f"policy-d-{model.__name__}"
+            )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from datetime import datetime
 
@@ -21,6 +23,11 @@ def default_hours() -> dict:
     return {"mon": weekday, "tue": weekday, "wed": weekday, "thu": weekday, "fri": weekday}
 
 
+@functools.lru_cache(maxsize=256)
+def _calendar_rules(description: str) -> CalendarRules:
+    return CalendarRules.from_dict(json.loads(description))
+
+
 class BusinessCalendar(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Vilnius")
@@ -38,8 +45,11 @@ class BusinessCalendar(models.Model):
         return self.name
 
     def rules(self) -> CalendarRules:
-        return CalendarRules.from_dict(
-            {"timezone": self.timezone, "hours": self.hours, "holidays": self.holidays}
+        return _calendar_rules(
+            json.dumps(
+                {"timezone": self.timezone, "hours": self.hours, "holidays": self.holidays},
+                sort_keys=True,
+            )
         )
 
     def clean(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,8 +56,30 @@ MAX_BODY_CHARS = 100_000
 # -- policy and clocks ---------------------------------------------------------------
 
 
+_POLICY_CACHE: dict[tuple[int | None, str], tuple[float, SlaPolicy | None]] = {}
+POLICY_CACHE_SECONDS = 10.0
+
+
+def clear_policy_cache(**_: object) -> None:
+    _POLICY_CACHE.clear()
+
+
 def select_policy(*, tier: Tier | None, priority: str) -> SlaPolicy | None:
-    """The most specific active policy for ``tier`` and ``priority``."""
+    """The most specific active policy for ``tier`` and ``priority``.
+
+    Opening requests is the hottest write path, so the choice is kept for a few seconds
+    per process; a policy or calendar saved in this process clears it at once, other
+    processes see the change within POLICY_CACHE_SECONDS."""
+    key = (tier.pk if tier else None, priority)
+    cached = _POLICY_CACHE.get(key)
+    if cached is not None and time.monotonic() - cached[0] < POLICY_CACHE_SECONDS:
+        return cached[1]
+    policy = _select_policy(tier=tier, priority=priority)
+    _POLICY_CACHE[key] = (time.monotonic(), policy)
+    return policy
+
+
+def _select_policy(*, tier: Tier | None, priority: str) -> SlaPolicy | None:
     candidates = (
         SlaPolicy.objects.filter(active=True)
         .filter(Q(tier=tier) | Q(tier__isnull=True), Q(priority=priority) | Q(priority=""))

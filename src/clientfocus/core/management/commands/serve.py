@@ -27,12 +27,20 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "4")))
         parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("WEB_THREADS", "1")),
+            help="threads per worker (more than 1: gthread workers with keep-alive)",
+        )
+        parser.add_argument(
             "--embedded",
             action="store_true",
             help="one process: waitress plus background-task threads",
         )
 
-    def handle(self, *args, host: str, port: int, workers: int, embedded: bool, **options) -> None:
+    def handle(
+        self, *args, host: str, port: int, workers: int, threads: int, embedded: bool, **options
+    ) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
         if embedded:
             serve_embedded(host, port)
@@ -45,6 +53,10 @@ class Command(BaseCommand):
             def load_config(self) -> None:
                 self.cfg.set("bind", f"{host}:{port}")
                 self.cfg.set("workers", workers)
+                if threads > 1:
+                    self.cfg.set("worker_class", "gthread")
+                    self.cfg.set("threads", threads)
+                    self.cfg.set("keepalive", 5)
                 self.cfg.set("accesslog", os.environ.get("ACCESS_LOG") or None)
 
             def load(self):

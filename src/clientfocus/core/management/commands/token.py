@@ -34,4 +34,9 @@ class Command(BaseCommand):
             count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
                 revoked_at=timezone.now()
             )
-            self.stdout.write(f"{count} token(s) revoked")
+            from clientfocus.api import forget_verified_tokens
+
+            forget_verified_tokens()
+            self.stdout.write(
+                f"{count} token(s) revoked (other processes refuse them within seconds)"
+            )

@@ -1,0 +1,413 @@
+"""Service-desk benchmark on PostgreSQL: 100k customers, 1M requests.
+
+Prints:
+  - median time to render the agent queue (department view and "assigned to me") and a
+    customer record, through the full Django stack (middleware, templates), in-process;
+  - requests created per second through the REST API by 8 concurrent clients against
+    `clientfocus serve` (gunicorn) on loopback.
+
+    .venv/bin/python benchmarks/service_desk.py [--database-url URL] [--reload]
+
+The data is bulk-loaded with COPY once and reused on later runs (--reload to rebuild).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+CUSTOMERS = 100_000
+REQUESTS = 1_000_000
+ACTIVE_SHARE = 0.03  # realistic: most of a year's requests are closed
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("SECRET_KEY", "benchmark-only")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "clientfocus.settings"
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    import django
+
+    django.setup()
+
+
+def ensure_database(url: str, reload: bool) -> None:
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(server + "/postgres", autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname=%s", [name]).fetchone()
+        if exists and reload:
+            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def load(rng: random.Random) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from clientfocus.customers.models import ContactPoint, Customer, Tier
+    from clientfocus.people.models import Role
+    from clientfocus.people.services import create_department, create_employee
+    from clientfocus.service.models import Queue, Request, RequestEvent
+
+    call_command("migrate", verbosity=0)
+    if Request.objects.exists():
+        print(f"data present: {Request.objects.count():,} requests (use --reload to rebuild)")
+        return
+    started = time.perf_counter()
+    tiers = list(Tier.objects.order_by("rank").values_list("pk", flat=True))
+    departments = [create_department(name=f"Department {i}", code=f"d{i}") for i in range(5)]
+    queues = [
+        Queue.objects.create(name=f"Queue {d.pk}-{j}", department=d)
+        for d in departments
+        for j in range(4)
+    ]
+    agents = [
+        create_employee(
+            username=f"agent{i}",
+            password="bench",
+            role=Role.AGENT,
+            department=departments[i % len(departments)],
+        ).user
+        for i in range(50)
+    ]
+    create_employee(
+        username="benchadmin", password="bench", role=Role.ADMIN, department=departments[0]
+    )
+    now = datetime.now(UTC)
+
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        table = Customer._meta.db_table
+        cols = (
+            "created_at",
+            "updated_at",
+            "public_id",
+            "kind",
+            "name",
+            "language",
+            "country",
+            "timezone",
+            "tier_id",
+            "tier_locked",
+            "consent_email",
+            "consent_sms",
+            "consent_marketing",
+            "notes",
+            "external_ref",
+            "search_name",
+        )
+        with raw.copy(f"COPY {table} ({','.join(cols)}) FROM STDIN") as copy:
+            for i in range(CUSTOMERS):
+                name = f"Customer {i:06d} {rng.choice(['Jonas', 'Ana', 'Иван', 'Priya', 'Emily'])}"
+                created = now - timedelta(days=rng.randint(0, 1000))
+                copy.write_row(
+                    (
+                        created,
+                        created,
+                        uuid.uuid4(),
+                        "person",
+                        name,
+                        "en",
+                        "LT",
+                        "Europe/Vilnius",
+                        rng.choice(tiers),
+                        False,
+                        True,
+                        False,
+                        False,
+                        "",
+                        f"B-{i}",
+                        name.casefold(),
+                    )
+                )
+        customer_ids = [r[0] for r in Customer.objects.order_by("pk").values_list("pk")]
+        table = ContactPoint._meta.db_table
+        with raw.copy(
+            f"COPY {table} (customer_id, kind, value, normalised, label, position) FROM STDIN"
+        ) as copy:
+            for i, cid in enumerate(customer_ids):
+                email = f"customer{i}@example.com"
+                phone = f"+3706{i:07d}"
+                copy.write_row((cid, "email", email, email, "", 0))
+                copy.write_row((cid, "phone", phone, phone, "", 1))
+        print(f"  customers and contacts loaded in {time.perf_counter() - started:.0f} s")
+
+        table = Request._meta.db_table
+        cols = (
+            "created_at",
+            "updated_at",
+            "customer_id",
+            "subject",
+            "priority",
+            "channel",
+            "state",
+            "queue_id",
+            "assignee_id",
+            "tier_id",
+            "paused_minutes",
+            "sla_flags",
+            "due_at",
+            "warn_at",
+            "first_response_due",
+            "resolution_due",
+            "sla_state",
+            "first_responded_at",
+            "first_response_met",
+            "resolved_at",
+            "resolution_met",
+            "closed_at",
+            "breach_count",
+        )
+        with raw.copy(f"COPY {table} ({','.join(cols)}) FROM STDIN") as copy:
+            for _ in range(REQUESTS):
+                created = now - timedelta(minutes=rng.randint(0, 365 * 24 * 60))
+                queue = rng.choice(queues)
+                assignee = rng.choice(agents).pk if rng.random() < 0.8 else None
+                if rng.random() < ACTIVE_SHARE:
+                    due = now + timedelta(minutes=rng.randint(-600, 3000))
+                    state = rng.choice(["new", "open", "waiting_on_customer"])
+                    running = state != "waiting_on_customer"
+                    row = (
+                        created,
+                        created,
+                        rng.choice(customer_ids),
+                        "Benchmark request",
+                        "normal",
+                        "phone",
+                        state,
+                        queue.pk,
+                        assignee,
+                        rng.choice(tiers),
+                        "{}",
+                        "{}",
+                        due if running else None,
+                        due if running else None,
+                        due if state == "new" else None,
+                        due if running else None,
+                        "breached" if running and due < now else "ok",
+                        None if state == "new" else created + timedelta(minutes=30),
+                        None if state == "new" else True,
+                        None,
+                        None,
+                        None,
+                        0,
+                    )
+                else:
+                    responded = created + timedelta(minutes=rng.randint(5, 600))
+                    resolved = responded + timedelta(minutes=rng.randint(10, 5000))
+                    row = (
+                        created,
+                        resolved,
+                        rng.choice(customer_ids),
+                        "Benchmark request",
+                        "normal",
+                        "email",
+                        "closed",
+                        queue.pk,
+                        assignee,
+                        rng.choice(tiers),
+                        "{}",
+                        "{}",
+                        None,
+                        None,
+                        None,
+                        None,
+                        "ok",
+                        responded,
+                        rng.random() < 0.9,
+                        resolved,
+                        rng.random() < 0.85,
+                        resolved,
+                        0,
+                    )
+                copy.write_row(row)
+        print(f"  requests loaded in {time.perf_counter() - started:.0f} s")
+        table = RequestEvent._meta.db_table
+        cursor.execute(
+            f"INSERT INTO {table} (request_id, customer_id, kind, data, created_at) "
+            f"SELECT id, customer_id, 'opened', '{{}}'::jsonb, created_at FROM {Request._meta.db_table}"
+        )
+        cursor.execute("ANALYZE")
+    print(
+        f"loaded {CUSTOMERS:,} customers and {REQUESTS:,} requests "
+        f"in {time.perf_counter() - started:.0f} s"
+    )
+
+
+def median_ms(client, path: str, runs: int = 40) -> float:
+    client.get(path)  # warm up
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return statistics.median(timings)
+
+
+def page_timings(rng: random.Random) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from clientfocus.customers.models import Customer
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(get_user_model().objects.get(username="agent0"))
+    print(
+        f"agent queue (department, 50 due soonest): {median_ms(client, '/queue/?view=all'):.1f} ms median"
+    )
+    print(f"agent queue (assigned to me):             {median_ms(client, '/queue/'):.1f} ms median")
+    ids = list(
+        Customer.objects.filter(requests__isnull=False).values_list("public_id", flat=True)[:200]
+    )
+    timings = []
+    for public_id in rng.sample(ids, 40):
+        started = time.perf_counter()
+        response = client.get(f"/customers/{public_id}/")
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    print(f"customer record:                          {statistics.median(timings):.1f} ms median")
+    timings = []
+    for _ in range(40):
+        started = time.perf_counter()
+        client.get("/customers/", {"q": f"customer{rng.randint(0, CUSTOMERS - 1)}@example.com"})
+        timings.append((time.perf_counter() - started) * 1000)
+    print(f"customer search by e-mail:                {statistics.median(timings):.1f} ms median")
+
+
+def api_throughput(
+    url: str, seconds: float = 20.0, clients: int = 8, workers: int = 3, threads: int = 1
+) -> None:
+    import requests
+    from django.contrib.auth import get_user_model
+
+    from clientfocus.core.models import ApiToken
+    from clientfocus.customers.models import Customer
+    from clientfocus.service.models import Queue
+
+    _, token = ApiToken.issue(user=get_user_model().objects.get(username="benchadmin"))
+    customers = [str(c) for c in Customer.objects.values_list("public_id", flat=True)[:5000]]
+    queue = Queue.objects.first().pk
+    port = 8765
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "benchmark-only"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "clientfocus.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(60):
+            try:
+                if requests.get(base + "/health", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.5)
+        counts = [0] * clients
+        errors = [0] * clients
+        stop = time.perf_counter() + seconds
+
+        def client(index: int) -> None:
+            # A plain HTTP/1.1 client: the load generator shares the machine's two cores
+            # with the server and the database, so it should cost as little as possible.
+            rng = random.Random(index)
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            while time.perf_counter() < stop:
+                payload = json.dumps(
+                    {
+                        "customer": rng.choice(customers),
+                        "subject": "Benchmark call",
+                        "body": "The fridge is warm",
+                        "queue": queue,
+                        "priority": "normal",
+                    }
+                )
+                try:
+                    connection.request("POST", "/api/requests", body=payload, headers=headers)
+                    response = connection.getresponse()
+                    response.read()
+                    status = response.status
+                except (http.client.HTTPException, OSError):
+                    # The server closed the connection (no keep-alive): open a new one.
+                    connection.close()
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    connection.request("POST", "/api/requests", body=payload, headers=headers)
+                    response = connection.getresponse()
+                    response.read()
+                    status = response.status
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+                if status == 201:
+                    counts[index] += 1
+                else:
+                    errors[index] += 1
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        print(
+            f"API POST /api/requests: {sum(counts) / elapsed:.0f} requests/s with {clients} "
+            f"concurrent clients, {workers} gunicorn workers ({sum(counts)} created, "
+            f"{sum(errors)} errors, {elapsed:.1f} s)"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/clientfocus_bench"
+    )
+    parser.add_argument("--reload", action="store_true")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--skip-pages", action="store_true")
+    args = parser.parse_args()
+    ensure_database(args.database_url, args.reload)
+    setup_django(args.database_url)
+    rng = random.Random(1)
+    load(rng)
+    if not args.skip_pages:
+        page_timings(rng)
+    api_throughput(
+        args.database_url, seconds=args.seconds, workers=args.workers, threads=args.threads
+    )
+
+
+if __name__ == "__main__":
+    main()
