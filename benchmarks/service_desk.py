@@ -138,13 +138,14 @@ def load(rng: random.Random) -> None:
         customer_ids = [r[0] for r in Customer.objects.order_by("pk").values_list("pk")]
         table = ContactPoint._meta.db_table
         with raw.copy(
-            f"COPY {table} (customer_id, kind, value, normalised, label, position) FROM STDIN"
+            f"COPY {table} (customer_id, kind, value, normalised, search_key, label, position) "
+            "FROM STDIN"
         ) as copy:
             for i, cid in enumerate(customer_ids):
                 email = f"customer{i}@example.com"
                 phone = f"+3706{i:07d}"
-                copy.write_row((cid, "email", email, email, "", 0))
-                copy.write_row((cid, "phone", phone, phone, "", 1))
+                copy.write_row((cid, "email", email, email, email, "", 0))
+                copy.write_row((cid, "phone", phone, phone, phone[-7:], "", 1))
         print(f"  customers and contacts loaded in {time.perf_counter() - started:.0f} s")
 
         table = Request._meta.db_table
@@ -237,11 +238,14 @@ def load(rng: random.Random) -> None:
                     )
                 copy.write_row(row)
         print(f"  requests loaded in {time.perf_counter() - started:.0f} s")
-        table = RequestEvent._meta.db_table
-        cursor.execute(
-            f"INSERT INTO {table} (request_id, customer_id, kind, data, created_at) "
-            f"SELECT id, customer_id, 'opened', '{{}}'::jsonb, created_at FROM {Request._meta.db_table}"
+        # Table names come from the models, not from input.
+        copy_events = (
+            f"INSERT INTO {RequestEvent._meta.db_table} "
+            "(request_id, customer_id, kind, data, created_at) "
+            "SELECT id, customer_id, 'opened', '{}'::jsonb, created_at "
+            f"FROM {Request._meta.db_table}"
         )
+        cursor.execute(copy_events)
         cursor.execute("ANALYZE")
     print(
         f"loaded {CUSTOMERS:,} customers and {REQUESTS:,} requests "

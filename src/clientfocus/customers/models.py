@@ -122,11 +122,22 @@ def normalise_contact(kind: str, value: str) -> str:
     return ("+" if value.startswith("+") else "") + digits
 
 
+PHONE_KEY_DIGITS = 7
+
+
+def contact_search_key(kind: str, normalised: str) -> str:
+    if kind == ContactKind.PHONE:
+        return normalised.lstrip("+")[-PHONE_KEY_DIGITS:]
+    return normalised
+
+
 class ContactPoint(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
     kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices)
     value = models.CharField(_("value"), max_length=254)
     normalised = models.CharField(max_length=254, editable=False, db_index=True)
+    # Phones: the last 7 digits, so "612 34567" finds "+370 612 34567" through an index.
+    search_key = models.CharField(max_length=254, editable=False, db_index=True, default="")
     label = models.CharField(_("label"), max_length=40, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -143,6 +154,7 @@ class ContactPoint(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.normalised = normalise_contact(self.kind, self.value)
+        self.search_key = contact_search_key(self.kind, self.normalised)
         super().save(*args, **kwargs)
 
 

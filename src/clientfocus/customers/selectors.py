@@ -8,7 +8,13 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from clientfocus.customers.models import ContactKind, ContactPoint, Customer, normalise_contact
+from clientfocus.customers.models import (
+    PHONE_KEY_DIGITS,
+    ContactKind,
+    ContactPoint,
+    Customer,
+    normalise_contact,
+)
 
 
 def customers_with_profile() -> QuerySet[Customer]:
@@ -24,18 +30,31 @@ def search_customers(query: str, *, limit: int = 25) -> QuerySet[Customer]:
     customers = customers_with_profile()
     if not query:
         return customers.order_by("-created_at")[:limit]
-    rule = Q(search_name__startswith=query.casefold())
+    # Each way of matching uses its own index; the ids are merged here.
+    ids = set(
+        Customer.objects.filter(search_name__startswith=query.casefold())
+        .order_by("search_name")
+        .values_list("pk", flat=True)[:limit]
+    )
+    contacts = ContactPoint.objects.none()
     if "@" in query:
-        rule |= Q(
-            contacts__kind=ContactKind.EMAIL,
-            contacts__normalised=normalise_contact(ContactKind.EMAIL, query),
+        contacts = ContactPoint.objects.filter(
+            kind=ContactKind.EMAIL, normalised=normalise_contact(ContactKind.EMAIL, query)
         )
-    digits = normalise_contact(ContactKind.PHONE, query)
-    if len(digits.lstrip("+")) >= 5:
-        tail = digits.lstrip("+")
-        rule |= Q(contacts__kind=ContactKind.PHONE, contacts__normalised__endswith=tail)
-    ids = Customer.objects.filter(rule).values_list("pk", flat=True).distinct()[:limit]
-    found = customers.filter(pk__in=list(ids))
+    else:
+        digits = normalise_contact(ContactKind.PHONE, query).lstrip("+")
+        if len(digits) >= PHONE_KEY_DIGITS:
+            contacts = ContactPoint.objects.filter(
+                kind=ContactKind.PHONE,
+                search_key=digits[-PHONE_KEY_DIGITS:],
+                normalised__endswith=digits,
+            )
+        elif len(digits) >= 5:
+            contacts = ContactPoint.objects.filter(
+                kind=ContactKind.PHONE, normalised__endswith=digits
+            )
+    ids.update(contacts.values_list("customer_id", flat=True)[:limit])
+    found = customers.filter(pk__in=ids)
     if found.exists() or len(query) < 3:
         return found.order_by("name")
     # Fall back to a substring match on the name ("ivanov" finds "Pavel Ivanov").

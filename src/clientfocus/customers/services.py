@@ -21,6 +21,7 @@ from clientfocus.customers.models import (
     CustomerEvent,
     CustomerKind,
     Tier,
+    contact_search_key,
     normalise_contact,
 )
 from clientfocus.customers.permissions import can_edit_customers
@@ -104,6 +105,7 @@ def _set_contacts(customer: Customer, kind: str, values: Iterable[str]) -> None:
             kind=kind,
             value=value,
             normalised=normalise_contact(kind, value),
+            search_key=contact_search_key(kind, normalise_contact(kind, value)),
             position=position,
         )
         for position, value in enumerate(cleaned)

@@ -293,9 +293,9 @@ class Request(TimeStampedModel):
                 name="request_active_assignee_due",
             ),
             models.Index(
-                fields=["due_at"],
-                condition=models.Q(state__in=CLOCK_RUNNING_STATES),
-                name="request_running_due",
+                fields=["due_at", "id"],
+                condition=models.Q(state__in=ACTIVE_STATES),
+                name="request_active_due",
             ),
             models.Index(
                 fields=["warn_at"],

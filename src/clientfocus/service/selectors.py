@@ -53,7 +53,7 @@ def request_list(
         requests = requests.exclude(sla_state=SlaState.BREACHED)
     if customer_id is not None:
         requests = requests.filter(customer_id=customer_id)
-    return requests.order_by(F("due_at").asc(nulls_last=True), "-created_at", "-id")
+    return requests.order_by(F("due_at").asc(nulls_last=True), "id")
 
 
 def request_detail(user, reference: str) -> Request:
