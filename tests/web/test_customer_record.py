@@ -74,3 +74,23 @@ def test_department_staff_cannot_edit(company, web_as):
     client = web_as(company.billing_staff)
     assert client.get(f"/customers/{company.customer.public_id}/edit/").status_code == 404
     assert client.get("/customers/new/").status_code == 404
+
+
+def test_managers_import_customers_from_the_ui(company, web_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = web_as(company.manager)
+    csv_file = SimpleUploadedFile(
+        "c.csv", "name,email,tier\nŽiga Golob,ziga@example.si,gold\n,x@example.com,\n".encode()
+    )
+    page = client.post("/customers/import/", {"file": csv_file}).content.decode()
+    assert "1 created, 0 updated, 1 rejected" in page and "a name is required" in page
+    assert Customer.objects.get(name="Žiga Golob").tier == company.gold
+    bad = client.post(
+        "/customers/import/", {"file": SimpleUploadedFile("c.csv", "name\nX\n".encode("utf-16"))}
+    )
+    assert bad.status_code == 400 and "not UTF-8" in bad.content.decode()
+
+
+def test_agents_cannot_import(company, web_as):
+    assert web_as(company.agent).get("/customers/import/").status_code == 404

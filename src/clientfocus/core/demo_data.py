@@ -512,7 +512,8 @@ def _replay_request(
         )
     # How far this conversation got depends on its age; recent ones are still open.
     answer_after = timedelta(minutes=rng.choice([10, 25, 45, 90, 180, 400, 900]))
-    if opened + answer_after >= now or rng.random() < 0.08:
+    # A few recent requests are still waiting for their first answer.
+    if opened + answer_after >= now or (age < timedelta(hours=30) and rng.random() < 0.3):
         return
     services.add_message(request=request, actor=actor, body=reply, now=opened + answer_after)
     step = opened + answer_after

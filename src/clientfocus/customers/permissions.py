@@ -11,5 +11,9 @@ def can_view_customers(user) -> bool:
     return role_of(user) is not None
 
 
+def can_import_customers(user) -> bool:
+    return role_of(user) in {Role.MANAGER, Role.ADMIN}
+
+
 def can_edit_customers(user) -> bool:
     return role_of(user) in {Role.AGENT, Role.MANAGER, Role.ADMIN}

@@ -7,6 +7,7 @@ urlpatterns = [
     path("customers/", views.search, name="search"),
     path("customers/lookup/", views.lookup, name="lookup"),
     path("customers/new/", views.create, name="create"),
+    path("customers/import/", views.import_csv, name="import"),
     path("customers/<uuid:customer_id>/", views.record, name="record"),
     path("customers/<uuid:customer_id>/edit/", views.edit, name="edit"),
 ]

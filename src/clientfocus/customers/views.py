@@ -13,13 +13,19 @@ from django.utils.translation import gettext_lazy
 
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.customers.models import ContactKind, Customer, CustomerKind, Tier
-from clientfocus.customers.permissions import can_edit_customers
+from clientfocus.customers.permissions import can_edit_customers, can_import_customers
 from clientfocus.customers.selectors import (
     customer_timeline,
     customers_with_profile,
     search_customers,
 )
-from clientfocus.customers.services import create_customer, update_customer
+from clientfocus.customers.services import (
+    IMPORT_COLUMNS,
+    create_customer,
+    decode_csv,
+    import_customers_csv,
+    update_customer,
+)
 from clientfocus.people.access import employee_required
 from clientfocus.service.permissions import requests_visible_to
 from clientfocus.service.selectors import request_list
@@ -136,6 +142,37 @@ def create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Customer created."))
             return redirect(reverse("customers:record", args=[customer.public_id]))
     return render(request, "customers/edit.html", {"form": form, "customer": None})
+
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+@employee_required
+def import_csv(request: HttpRequest) -> HttpResponse:
+    """Managers and administrators import customers from a UTF-8 CSV file; every bad row
+    is listed with its line number and reason, the good rows are kept."""
+    if not can_import_customers(request.user):
+        raise Http404
+    report, error = None, ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose a CSV file.")
+        elif upload.size > MAX_IMPORT_BYTES:
+            error = _("The file is larger than 20 MB; use `clientfocus import customers`.")
+        else:
+            try:
+                text = decode_csv(upload.read())
+            except ServiceError as exc:
+                error = exc.message
+            else:
+                report = import_customers_csv(text=text, actor=request.user)
+    return render(
+        request,
+        "customers/import.html",
+        {"report": report, "error": error, "columns": ", ".join(IMPORT_COLUMNS)},
+        status=400 if error else 200,
+    )
 
 
 def _contacts(customer: Customer, kind: str) -> str:

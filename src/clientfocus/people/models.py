@@ -60,6 +60,15 @@ class Employee(TimeStampedModel):
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
 
+    def save(self, *args, **kwargs) -> None:
+        # The admin role is what opens /admin/; other roles never keep that access.
+        is_admin = self.role == Role.ADMIN
+        user = self.user
+        if user.is_staff != is_admin or user.is_superuser != is_admin:
+            user.is_staff = user.is_superuser = is_admin
+            user.save(update_fields=["is_staff", "is_superuser"])
+        super().save(*args, **kwargs)
+
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN or self.user.is_superuser

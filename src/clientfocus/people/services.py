@@ -38,8 +38,4 @@ def create_employee(
         last_name=last_name,
         email=email,
     )
-    if role == Role.ADMIN:
-        user.is_staff = True
-        user.is_superuser = True
-        user.save(update_fields=["is_staff", "is_superuser"])
     return Employee.objects.create(user=user, role=role, department=department, language=language)

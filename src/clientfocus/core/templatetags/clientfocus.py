@@ -55,6 +55,18 @@ EVENT_LABELS = {
 }
 
 
+TARGET_LABELS = {
+    "first_response": gettext_noop("First response"),
+    "next_response": gettext_noop("Next response"),
+    "resolution": gettext_noop("Resolution"),
+}
+
+
+@register.filter
+def target_label(target: str) -> str:
+    return _(TARGET_LABELS.get(target, target))
+
+
 @register.filter
 def event_label(kind: str) -> str:
     return _(EVENT_LABELS.get(kind, kind))
