@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -67,3 +68,19 @@ def test_overview_is_for_managers(company, web_as, client):
     assert "Care" in page and "100.0 %" in page and 'data-testid="attainment-chart"' in page
     client.force_login(company.agent)
     assert client.get("/overview/").status_code == 404
+
+
+def test_times_are_shown_in_the_browsers_time_zone(company, web_as):
+    request = services.open_request(
+        actor=company.agent, customer=company.customer, subject="tz", queue=company.care_queue
+    )
+    client = web_as(company.agent)
+    utc = client.get(f"/requests/{request.reference}/").content.decode()
+    client.cookies["cf_tz"] = "Asia/Kolkata"
+    kolkata = client.get(f"/requests/{request.reference}/").content.decode()
+    stamp = request.created_at
+    assert stamp.strftime("%Y-%m-%d %H:%M") in utc
+    local = timezone.localtime(stamp, timezone=ZoneInfo("Asia/Kolkata"))
+    assert local.strftime("%Y-%m-%d %H:%M") in kolkata
+    client.cookies["cf_tz"] = "Not/A_Zone"
+    assert client.get(f"/requests/{request.reference}/").status_code == 200
