@@ -158,7 +158,7 @@ def import_csv(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             error = _("Choose a CSV file.")
-        elif upload.size > MAX_IMPORT_BYTES:
+        elif (upload.size or 0) > MAX_IMPORT_BYTES:
             error = _("The file is larger than 20 MB; use `clientfocus import customers`.")
         else:
             try:
