@@ -20,6 +20,18 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class AppendOnlyModel(models.Model):
+    """A history row: written once, never changed (corrections are new rows)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError(f"{self._meta.verbose_name} rows are append-only")
+        super().save(*args, **kwargs)
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clientfocus.core.models import TimeStampedModel
+from clientfocus.core.models import AppendOnlyModel, TimeStampedModel
 
 
 class Tier(models.Model):
@@ -158,7 +158,7 @@ class ContactPoint(models.Model):
         super().save(*args, **kwargs)
 
 
-class CustomerEvent(models.Model):
+class CustomerEvent(AppendOnlyModel):
     """Append-only history of the customer record itself (created, tier or owner changed)."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
@@ -174,8 +174,3 @@ class CustomerEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} @ {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValueError("customer events are append-only")
-        super().save(*args, **kwargs)

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clientfocus.core.models import TimeStampedModel
+from clientfocus.core.models import AppendOnlyModel, TimeStampedModel
 from clientfocus.service.clock import BusinessCalendar as CalendarRules
 from clientfocus.service.clock import CalendarError
 
@@ -371,7 +371,7 @@ class Message(models.Model):
         return self.kind != MessageKind.NOTE
 
 
-class RequestEvent(models.Model):
+class RequestEvent(AppendOnlyModel):
     """Append-only history of a request; also the request part of the customer timeline."""
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
@@ -398,11 +398,6 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.request_id}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValueError("request events are append-only")
-        super().save(*args, **kwargs)
 
 
 class AgentNotice(models.Model):

@@ -201,6 +201,14 @@ def _plain(body_html: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", body_html)).strip()
 
 
+def _lock_open_request(request: Request) -> Request:
+    """Lock the request row for this transaction; closed requests take no messages."""
+    request = _lock(request)
+    if request.state == State.CLOSED:
+        raise ServiceError("state", "the request is closed; open a new request instead")
+    return request
+
+
 # -- opening -------------------------------------------------------------------------
 
 
@@ -355,9 +363,7 @@ def add_message(
     if not can_handle_request(actor, request):
         raise NotAllowed("you may not write on this request")
     now = now or timezone.now()
-    request = _lock(request)
-    if request.state == State.CLOSED:
-        raise ServiceError("state", "the request is closed; open a new request instead")
+    request = _lock_open_request(request)
     body_html = _body_html(body, is_html=body_is_html)
     message = Message.objects.create(
         request=request,
@@ -406,9 +412,7 @@ def receive_customer_message(
     waiting on the customer or resolved opens again and its clocks resume; the
     next-response clock starts."""
     now = now or timezone.now()
-    request = _lock(request)
-    if request.state == State.CLOSED:
-        raise ServiceError("state", "the request is closed; open a new request instead")
+    request = _lock_open_request(request)
     body_html = _body_html(body, is_html=body_is_html)
     message = Message.objects.create(
         request=request,

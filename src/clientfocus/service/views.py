@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from django import forms
@@ -121,7 +122,15 @@ def request_clock(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "service/_clocks.html", {"req": _load(request, reference)})
 
 
-def _after_action(request: HttpRequest, target: Request) -> HttpResponse:
+def _act(request: HttpRequest, target: Request, action: Callable[[], object]) -> HttpResponse:
+    """Run a service action from a form and go back to the request: a refused rule
+    becomes a message on the page, a forbidden action a 403."""
+    try:
+        action()
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    except NotAllowed as exc:
+        return HttpResponse(str(exc), status=403)
     return redirect(reverse("service:request", args=[target.reference]))
 
 
@@ -131,39 +140,33 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     target = _load(request, reference)
     kind = request.POST.get("kind", MessageKind.REPLY)
     body = request.POST.get("body", "")
-    try:
+    then_state = request.POST.get("then_state", "")
+
+    def write() -> None:
         if kind == MessageKind.CUSTOMER:
             if not (
                 can_handle_request(request.user, target) or is_requester_side(request.user, target)
             ):
                 raise NotAllowed(_("You may not write on this request."))
             services.receive_customer_message(request=target, body=body, actor=request.user)
-        else:
-            services.add_message(request=target, actor=request.user, body=body, kind=kind)
-            if kind == MessageKind.REPLY and request.POST.get("then_state"):
-                services.change_state(
-                    request=target, actor=request.user, state=request.POST["then_state"]
-                )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    except NotAllowed as exc:
-        return HttpResponse(str(exc), status=403)
-    return _after_action(request, target)
+            return
+        services.add_message(request=target, actor=request.user, body=body, kind=kind)
+        if kind == MessageKind.REPLY and then_state:
+            services.change_state(request=target, actor=request.user, state=then_state)
+
+    return _act(request, target, write)
 
 
 @require_POST
 @employee_required
 def post_state(request: HttpRequest, reference: str) -> HttpResponse:
     target = _load(request, reference)
-    try:
-        services.change_state(
-            request=target, actor=request.user, state=request.POST.get("state", "")
-        )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    except NotAllowed as exc:
-        return HttpResponse(str(exc), status=403)
-    return _after_action(request, target)
+    state = request.POST.get("state", "")
+    return _act(
+        request,
+        target,
+        lambda: services.change_state(request=target, actor=request.user, state=state),
+    )
 
 
 @require_POST
@@ -178,17 +181,17 @@ def post_assign(request: HttpRequest, reference: str) -> HttpResponse:
         assignee = get_user_model().objects.filter(username=username).first()
         if assignee is None:
             messages.error(request, _("Unknown user."))
-            return _after_action(request, target)
+            return redirect(reverse("service:request", args=[target.reference]))
     queue = None
     if request.POST.get("queue"):
         queue = queues_visible_to(request.user).filter(pk=request.POST["queue"]).first()
-    try:
-        services.assign_request(request=target, actor=request.user, assignee=assignee, queue=queue)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    except NotAllowed as exc:
-        return HttpResponse(str(exc), status=403)
-    return _after_action(request, target)
+    return _act(
+        request,
+        target,
+        lambda: services.assign_request(
+            request=target, actor=request.user, assignee=assignee, queue=queue
+        ),
+    )
 
 
 class NewRequestForm(forms.Form):
