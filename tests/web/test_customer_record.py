@@ -94,3 +94,51 @@ def test_managers_import_customers_from_the_ui(company, web_as):
 
 def test_agents_cannot_import(company, web_as):
     assert web_as(company.agent).get("/customers/import/").status_code == 404
+
+
+def test_timeline_pages_back_through_older_entries(company, web_as, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clientfocus.customers import views
+
+    start = timezone.now() - timedelta(days=200)
+    for day in range(views.TIMELINE_PAGE + 5):
+        services.open_request(
+            actor=company.agent,
+            customer=company.customer,
+            subject=f"day {day}",
+            queue=company.care_queue,
+            now=start + timedelta(days=day),
+        )
+    client = web_as(company.agent)
+    first = client.get(f"/customers/{company.customer.public_id}/")
+    older = first.context["older"]
+    first_subjects = {item.request_subject for item in first.context["timeline"]}
+    assert older and "day 0" not in first_subjects and "day 104" in first_subjects
+    second = client.get(f"/customers/{company.customer.public_id}/", {"before": older})
+    second_subjects = {item.request_subject for item in second.context["timeline"]}
+    assert "day 0" in second_subjects and not first_subjects & second_subjects
+
+
+def test_api_timeline_pages(company, api_as):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    start = timezone.now() - timedelta(days=10)
+    for day in range(5):
+        services.open_request(
+            actor=company.agent,
+            customer=company.customer,
+            subject=f"d{day}",
+            queue=company.care_queue,
+            now=start + timedelta(days=day),
+        )
+    api = api_as(company.agent)
+    url = f"/api/customers/{company.customer.public_id}/timeline"
+    page = api.get(url, limit=3).json()
+    rest = api.get(url, limit=10, before=page[-1]["at"]).json()
+    subjects = [i["request_subject"] for i in page + rest if i["request_subject"]]
+    assert subjects == ["d4", "d3", "d2", "d1", "d0"]

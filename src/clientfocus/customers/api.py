@@ -1,5 +1,6 @@
 """The customer record over the API: create, read, update, search, timeline."""
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -181,7 +182,13 @@ def update(request, customer_id: UUID, payload: CustomerPatch):
 
 
 @router.get("/{customer_id}/timeline", response=list[TimelineItemOut])
-def timeline(request, customer_id: UUID, limit: int = Query(100, ge=1, le=500)):
+def timeline(
+    request,
+    customer_id: UUID,
+    limit: int = Query(100, ge=1, le=500),
+    before: datetime | None = None,
+):
+    """The customer's history, newest first; page with ``before`` = the last item's time."""
     customer = _visible_customer(request.auth, customer_id)
     visible = requests_visible_to(request.auth).filter(customer=customer).values("pk")
     return [
@@ -194,5 +201,7 @@ def timeline(request, customer_id: UUID, limit: int = Query(100, ge=1, le=500)):
             "request_subject": item.request_subject or None,
             "data": item.data,
         }
-        for item in customer_timeline(customer, request_ids_visible=visible, limit=limit)
+        for item in customer_timeline(
+            customer, request_ids_visible=visible, limit=limit, before=before
+        )
     ]

@@ -73,11 +73,24 @@ class TimelineItem:
 
 
 def customer_timeline(
-    customer: Customer, *, request_ids_visible, limit: int = 100
+    customer: Customer,
+    *,
+    request_ids_visible,
+    limit: int = 100,
+    before: datetime | None = None,
 ) -> list[TimelineItem]:
     """Profile events and the events of the customer's requests visible to the reader,
-    newest first. ``request_ids_visible`` is a queryset of request ids the reader may see."""
+    newest first, older than ``before`` when given (the next page starts at the last
+    item's time). ``request_ids_visible`` is a queryset of request ids the reader may see."""
     from clientfocus.service.models import RequestEvent
+
+    profile_events = customer.events.all()
+    request_events = RequestEvent.objects.filter(
+        customer=customer, request_id__in=request_ids_visible
+    )
+    if before is not None:
+        profile_events = profile_events.filter(created_at__lt=before)
+        request_events = request_events.filter(created_at__lt=before)
 
     items = [
         TimelineItem(
@@ -87,13 +100,11 @@ def customer_timeline(
             data=event.data,
             actor=str(event.actor or ""),
         )
-        for event in customer.events.select_related("actor").order_by("-created_at")[:limit]
+        for event in profile_events.select_related("actor").order_by("-created_at")[:limit]
     ]
-    request_events = (
-        RequestEvent.objects.filter(customer=customer, request_id__in=request_ids_visible)
-        .select_related("request", "actor")
-        .order_by("-created_at", "-id")[:limit]
-    )
+    request_events = request_events.select_related("request", "actor").order_by(
+        "-created_at", "-id"
+    )[:limit]
     items += [
         TimelineItem(
             at=event.created_at,

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -49,6 +50,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/_lookup.html", {"query": query, "results": results})
 
 
+TIMELINE_PAGE = 100
+
+
 @employee_required
 def record(request: HttpRequest, customer_id) -> HttpResponse:
     """Profile, contacts, tier, owner, requests and one timeline (S18)."""
@@ -58,7 +62,10 @@ def record(request: HttpRequest, customer_id) -> HttpResponse:
     visible = requests_visible_to(request.user).filter(customer=customer)
     requests = list(request_list(request.user, customer_id=customer.pk)[:50])
     hidden = customer.requests.count() - visible.count()
-    timeline = customer_timeline(customer, request_ids_visible=visible.values("pk"), limit=100)
+    before = parse_datetime(request.GET.get("before", "") or "")
+    timeline = customer_timeline(
+        customer, request_ids_visible=visible.values("pk"), limit=TIMELINE_PAGE, before=before
+    )
     return render(
         request,
         "customers/record.html",
@@ -67,6 +74,8 @@ def record(request: HttpRequest, customer_id) -> HttpResponse:
             "requests": requests,
             "hidden_requests": max(hidden, 0),
             "timeline": timeline,
+            "older": timeline[-1].at.isoformat() if len(timeline) == TIMELINE_PAGE else "",
+            "paged": before is not None,
             "can_edit": can_edit_customers(request.user),
         },
     )
