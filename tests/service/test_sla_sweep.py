@@ -84,3 +84,40 @@ def test_waiting_requests_are_not_swept(company):
         now=T0 + timedelta(minutes=5),
     )
     assert services.sweep_sla(now=T0 + timedelta(days=3)).checked == 0
+
+
+def test_concurrent_sweeps_announce_each_breach_once(transactional_db, company):
+    """Two workers sweeping at the same moment (PostgreSQL: rows locked and skipped)."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        import pytest
+
+        pytest.skip("row locking is exercised on PostgreSQL")
+    for i in range(40):
+        services.open_request(
+            actor=company.agent,
+            customer=company.gold_customer,
+            subject=f"r{i}",
+            queue=company.care_queue,
+            now=T0,
+        )
+    barrier = threading.Barrier(2)
+
+    def sweep():
+        barrier.wait()
+        try:
+            services.sweep_sla(now=T0 + timedelta(minutes=61), batch_size=7)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    breached = RequestEvent.objects.filter(kind="sla_breached", data__target="first_response")
+    assert breached.count() == 40
+    assert breached.values("request").distinct().count() == 40
