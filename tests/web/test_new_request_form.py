@@ -85,3 +85,37 @@ def test_department_staff_file_internal_requests(company, web_as):
         },
     ).content.decode()
     assert "internal request has no external customer" in page
+
+
+def test_the_category_routes_when_no_queue_is_chosen(company, web_as):
+    from clientfocus.service.models import Category
+
+    Category.objects.create(name="Invoices", default_queue=company.billing_queue)
+    client = web_as(company.agent)
+    response = client.post(
+        "/requests/new/",
+        {
+            "customer": str(company.customer.public_id),
+            "subject": "Wrong invoice",
+            "priority": "normal",
+            "channel": "email",
+            "category": Category.objects.get().pk,
+        },
+    )
+    request = Request.objects.get()
+    assert request.queue == company.billing_queue
+    # The agent does not work Billing's queue: they land on the customer record, not a 404.
+    assert response["Location"] == f"/customers/{company.customer.public_id}/"
+
+
+def test_without_queue_or_category_the_request_stays_in_my_department(company, web_as):
+    web_as(company.agent).post(
+        "/requests/new/",
+        {
+            "customer": str(company.customer.public_id),
+            "subject": "Hello",
+            "priority": "normal",
+            "channel": "phone",
+        },
+    )
+    assert Request.objects.get().queue == company.care_queue

@@ -35,6 +35,7 @@ from clientfocus.service.models import (
 from clientfocus.service.permissions import (
     can_file_external_requests,
     can_handle_request,
+    can_see_request,
     is_requester_side,
     queues_visible_to,
 )
@@ -221,7 +222,10 @@ class NewRequestForm(forms.Form):
         initial=Channel.PHONE,
     )
     queue = forms.ModelChoiceField(
-        label=gettext_lazy("Queue"), queryset=Queue.objects.none(), required=False
+        label=gettext_lazy("Queue"),
+        queryset=Queue.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Route by category, else my department"),
     )
     category = forms.ModelChoiceField(
         label=gettext_lazy("Category"), queryset=Category.objects.all(), required=False
@@ -239,10 +243,6 @@ class NewRequestForm(forms.Form):
             "department__name", "name"
         )
         own = department_of(user)
-        if own is not None:
-            own_queue = Queue.objects.filter(department=own).first()
-            if own_queue:
-                self.fields["queue"].initial = own_queue.pk
         if role_of(user) == Role.DEPARTMENT_STAFF:
             department_field.queryset = Department.objects.filter(pk=getattr(own, "pk", 0))
             self.fields["requesting_department"].initial = getattr(own, "pk", None)
@@ -314,7 +314,12 @@ def new_request(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("%(reference)s opened.") % {"reference": created.reference})
-            return redirect(reverse("service:request", args=[created.reference]))
+            if can_see_request(request.user, created):
+                return redirect(reverse("service:request", args=[created.reference]))
+            # Routed to a queue the author does not work: back to where they came from.
+            if created.customer is not None:
+                return redirect(reverse("customers:record", args=[created.customer.public_id]))
+            return redirect(reverse("service:queue"))
     return render(
         request, "service/new_request.html", {"form": form, "preset_customer": preset_customer}
     )
