@@ -280,8 +280,10 @@ def open_request(
         own = department_of(actor)
         if role == Role.DEPARTMENT_STAFF and (own is None or own.pk != requesting_department.pk):
             raise NotAllowed("you can file internal requests for your own department only")
-    if requesting_department is not None and queue is None and (
-        category is None or category.default_queue_id is None
+    if (
+        requesting_department is not None
+        and queue is None
+        and (category is None or category.default_queue_id is None)
     ):
         raise ServiceError("queue", "choose the queue of the department that should handle it")
     queue = _pick_queue(queue=queue, category=category, actor=actor)

@@ -245,6 +245,7 @@ class NewRequestForm(forms.Form):
         own = department_of(user)
         if role_of(user) == Role.DEPARTMENT_STAFF:
             department_field.queryset = Department.objects.filter(pk=getattr(own, "pk", 0))
+            self.fields["body"].label = gettext_lazy("Details")
             self.fields["requesting_department"].initial = getattr(own, "pk", None)
             self.fields["requesting_department"].required = True
             self.fields["assign_to_me"].initial = False
