@@ -229,3 +229,15 @@ def test_createadmin(db, monkeypatch, capsys):
     monkeypatch.setenv("CLIENTFOCUS_ADMIN_PASSWORD", "short")
     with pytest.raises(CommandError, match="too short"):
         call("createadmin", "--username", "boss2")
+
+
+def test_import_accepts_semicolon_separated_files_with_a_bom(company, tmp_path, capsys):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "\ufeffname;email;phone;country\n"
+        "Gintarė Šimkienė;gintare@example.lt;+370 600 00002, +370 600 00003;LT\n".encode()
+    )
+    call("import", "customers", str(path), "--no-progress")
+    assert "1 created" in capsys.readouterr().out
+    customer = Customer.objects.get(name="Gintarė Šimkienė")
+    assert customer.country == "LT" and customer.contacts.filter(kind="phone").count() == 2

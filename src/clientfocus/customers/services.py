@@ -266,12 +266,18 @@ def import_customers_csv(
     *, text: str, actor=None, progress: Callable[[int], None] | None = None
 ) -> ImportReport:
     """Import customers from CSV text (header row required; columns in IMPORT_COLUMNS,
-    ``name`` mandatory; several e-mails/phones separated by ';'). Rows with an
+    ``name`` mandatory; columns separated by ',', ';' or tabs; several e-mails/phones
+    in one cell separated by ';' or ','). Rows with an
     ``external_ref`` already known update that customer. Each row is saved in its own
     transaction: valid rows are kept, each bad row is reported with its line number and
     reason and leaves nothing half-written."""
     report = ImportReport()
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets in many European locales save CSV with ';' between columns.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    if "\t" in first_line and first_line.count("\t") > first_line.count(delimiter):
+        delimiter = "\t"
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if not header:
         report.errors.append((1, "the file is empty or has no header row"))
