@@ -70,3 +70,16 @@ def test_worker_batch_runs_the_sweep_through_the_database_backend(
     call_command("worker", "--batch", "--interval", "0")
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
     assert Request.objects.get(pk=request.pk).sla_state == "breached"
+
+
+def test_pruning_drops_old_slots_only(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clientfocus.core.scheduler import prune_slots
+
+    ScheduledSlot.objects.create(job="old", slot=1, enqueued_at=timezone.now() - timedelta(days=3))
+    ScheduledSlot.objects.create(job="new", slot=2)
+    prune_slots()
+    assert list(ScheduledSlot.objects.values_list("job", flat=True)) == ["new"]

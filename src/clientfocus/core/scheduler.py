@@ -48,10 +48,17 @@ def claim_and_enqueue(job: PeriodicJob, *, now_ts: float | None = None) -> bool:
     return True
 
 
-def prune_slots(keep: int = 1000) -> None:
-    """Keep the slot table small: drop rows far older than any job's period."""
+def prune_slots() -> None:
+    """Keep the bookkeeping small: slot rows older than any job's period, and finished
+    task results older than two weeks (failed ones stay for inspection)."""
     cutoff = timezone.now() - timedelta(days=2)
     ScheduledSlot.objects.filter(enqueued_at__lt=cutoff).delete()
+    from django.conf import settings
+
+    if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+        from django.core.management import call_command
+
+        call_command("prune_db_task_results", min_age_days=14, verbosity=0)
 
 
 class Scheduler(threading.Thread):
