@@ -67,3 +67,11 @@ def test_htmx_refresh_returns_the_table_only(company, web_as):
 def test_anonymous_users_are_sent_to_login(client):
     response = client.get("/queue/")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_tabs_show_how_many_requests_they_hold(company, web_as):
+    open_request(company, "Mine", assignee=company.agent)
+    open_request(company, "Nobody's")
+    open_request(company, "Billing", queue=company.billing_queue, actor=company.admin)
+    response = web_as(company.agent).get("/queue/")
+    assert response.context["counts"] == {"mine": 1, "unassigned": 1, "breached": 0, "all": 2}

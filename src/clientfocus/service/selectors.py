@@ -56,6 +56,22 @@ def request_list(
     return requests.order_by(F("due_at").asc(nulls_last=True), "id")
 
 
+def queue_counts(user) -> dict[str, int]:
+    """How many active requests each tab of the agent queue holds (one query)."""
+    from django.db.models import Count, Q
+
+    return (
+        requests_visible_to(user)
+        .filter(state__in=ACTIVE_STATES)
+        .aggregate(
+            mine=Count("pk", filter=Q(assignee=user)),
+            unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+            breached=Count("pk", filter=Q(sla_state=SlaState.BREACHED)),
+            all=Count("pk"),
+        )
+    )
+
+
 def request_detail(user, reference: str) -> Request:
     """The request with ``reference`` if ``user`` may see it; DoesNotExist otherwise
     (a forbidden request is indistinguishable from a missing one)."""

@@ -39,7 +39,12 @@ from clientfocus.service.permissions import (
     is_requester_side,
     queues_visible_to,
 )
-from clientfocus.service.selectors import notices_for, request_detail, request_list
+from clientfocus.service.selectors import (
+    notices_for,
+    queue_counts,
+    request_detail,
+    request_list,
+)
 
 QUEUE_PAGE_SIZE = 50
 
@@ -65,8 +70,12 @@ def queue(request: HttpRequest) -> HttpResponse:
             request.user, queue_id=selected_queue.pk if selected_queue else None, active_only=True
         )
         view = "queue" if selected_queue else "all"
+    counts = {}
+    if not request.headers.get("HX-Request"):
+        counts = queue_counts(request.user)
     context = {
         "requests": list(requests[:QUEUE_PAGE_SIZE]),
+        "counts": counts,
         "view": view,
         "queues": queues,
         "selected_queue": selected_queue,
