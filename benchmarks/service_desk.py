@@ -276,6 +276,9 @@ def page_timings(rng: random.Random) -> None:
         f"agent queue (department, 50 due soonest): {median_ms(client, '/queue/?view=all'):.1f} ms median"
     )
     print(f"agent queue (assigned to me):             {median_ms(client, '/queue/'):.1f} ms median")
+    print(
+        f"queue tab counts (fetched after the page):  {median_ms(client, '/queue/counts/'):.1f} ms median"
+    )
     ids = list(
         Customer.objects.filter(requests__isnull=False).values_list("public_id", flat=True)[:200]
     )

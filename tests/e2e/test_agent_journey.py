@@ -19,6 +19,7 @@ def sign_in(page, username: str) -> None:
 
 def test_log_a_call_reply_and_open_the_customer(page, company):
     sign_in(page, "agent")
+    expect(page.get_by_test_id("count-mine")).to_have_text("0")
     page.get_by_role("link", name="New request").first.click()
     # A known caller is found by phone number as the agent types.
     page.get_by_label("Find customer").fill("Алексей")
@@ -40,6 +41,9 @@ def test_log_a_call_reply_and_open_the_customer(page, company):
     expect(page.get_by_test_id("resolution")).to_contain_text("left")
     expect(page.locator(".message.kind-reply")).to_contain_text("Мастер приедет завтра")
 
+    page.get_by_role("link", name="Queue", exact=True).click()
+    expect(page.get_by_test_id("count-mine")).to_have_text("1")
+    page.get_by_role("link", name=re.compile("Oven door")).click()
     page.get_by_test_id("customer-link").click()
     expect(page.get_by_test_id("customer-name")).to_have_text("Алексей Иванов")
     expect(page.get_by_test_id("customer-tier")).to_have_text("Gold")

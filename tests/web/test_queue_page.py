@@ -73,5 +73,6 @@ def test_tabs_show_how_many_requests_they_hold(company, web_as):
     open_request(company, "Mine", assignee=company.agent)
     open_request(company, "Nobody's")
     open_request(company, "Billing", queue=company.billing_queue, actor=company.admin)
-    response = web_as(company.agent).get("/queue/")
+    response = web_as(company.agent).get("/queue/counts/")
     assert response.context["counts"] == {"mine": 1, "unassigned": 1, "breached": 0, "all": 2}
+    assert 'data-testid="count-all">2<' in response.content.decode()

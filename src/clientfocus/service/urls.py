@@ -5,6 +5,7 @@ from clientfocus.service import views
 app_name = "service"
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
+    path("queue/counts/", views.queue_tab_counts, name="queue_counts"),
     path("requests/new/", views.new_request, name="new_request"),
     path("requests/<str:reference>/", views.request_page, name="request"),
     path("requests/<str:reference>/clock/", views.request_clock, name="request_clock"),

@@ -70,12 +70,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             request.user, queue_id=selected_queue.pk if selected_queue else None, active_only=True
         )
         view = "queue" if selected_queue else "all"
-    counts = {}
-    if not request.headers.get("HX-Request"):
-        counts = queue_counts(request.user)
     context = {
         "requests": list(requests[:QUEUE_PAGE_SIZE]),
-        "counts": counts,
         "view": view,
         "queues": queues,
         "selected_queue": selected_queue,
@@ -85,6 +81,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         "service/_queue_table.html" if request.headers.get("HX-Request") else "service/queue.html"
     )
     return render(request, template, context)
+
+
+@employee_required
+def queue_tab_counts(request: HttpRequest) -> HttpResponse:
+    """The tab counts, fetched by the queue page after it has shown the requests."""
+    return render(request, "service/_queue_counts.html", {"counts": queue_counts(request.user)})
 
 
 def _load(request: HttpRequest, reference: str) -> Request:

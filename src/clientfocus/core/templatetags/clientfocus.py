@@ -70,3 +70,9 @@ def target_label(target: str) -> str:
 @register.filter
 def event_label(kind: str) -> str:
     return _(EVENT_LABELS.get(kind, kind))
+
+
+@register.filter
+def count_label(value: int, cap: int = 1000) -> str:
+    """'999+' for counts that reached the cap."""
+    return f"{cap - 1}+" if value >= cap else str(value)
