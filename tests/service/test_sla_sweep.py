@@ -121,3 +121,50 @@ def test_concurrent_sweeps_announce_each_breach_once(transactional_db, company):
     breached = RequestEvent.objects.filter(kind="sla_breached", data__target="first_response")
     assert breached.count() == 40
     assert breached.values("request").distinct().count() == 40
+
+
+def test_an_overdue_request_stays_overdue_across_a_pause(company):
+    request = gold_request(company, assignee=company.agent)  # resolution: 480 min
+    services.add_message(
+        request=request, actor=company.agent, body="Looking", now=T0 + timedelta(minutes=5)
+    )
+    services.sweep_sla(now=T0 + timedelta(minutes=500))  # resolution breached
+    services.change_state(
+        request=request,
+        actor=company.agent,
+        state="waiting_on_customer",
+        now=T0 + timedelta(minutes=540),
+    )
+    request.refresh_from_db()
+    assert request.due_at is None and request.sla_state == SlaState.OK
+    answer = T0 + timedelta(days=2)
+    services.receive_customer_message(request=request, body="Here you go", now=answer)
+    request.refresh_from_db()
+    # Still 60 minutes overdue: it sorts first, shows as breached, and is not re-announced.
+    assert request.resolution_due == answer - timedelta(minutes=60)
+    assert request.sla_state == SlaState.BREACHED
+    before = RequestEvent.objects.filter(request=request, kind="sla_breached").count()
+    services.sweep_sla(now=answer + timedelta(minutes=5))
+    assert RequestEvent.objects.filter(request=request, kind="sla_breached").count() == before
+    services.change_state(
+        request=request, actor=company.agent, state="resolved", now=answer + timedelta(minutes=90)
+    )
+    request.refresh_from_db()
+    assert request.resolution_met is False
+
+
+def test_an_at_risk_warning_is_not_repeated_after_a_pause(company):
+    request = gold_request(company, assignee=company.agent)  # first response: 60 min
+    services.sweep_sla(now=T0 + timedelta(minutes=50))
+    services.change_state(
+        request=request,
+        actor=company.agent,
+        state="waiting_on_customer",
+        now=T0 + timedelta(minutes=51),
+    )
+    services.receive_customer_message(request=request, body="?", now=T0 + timedelta(hours=5))
+    services.sweep_sla(now=T0 + timedelta(hours=5, minutes=2))
+    assert RequestEvent.objects.filter(request=request, kind="sla_at_risk").count() == 1
+    request.refresh_from_db()
+    assert request.sla_state == SlaState.AT_RISK
+    assert request.first_response_due == T0 + timedelta(hours=5, minutes=9)

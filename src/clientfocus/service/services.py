@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -102,9 +102,21 @@ def _target_minutes(policy: SlaPolicy, target: str) -> int:
 
 
 def _start_clock(request: Request, target: str, *, now: datetime, remaining: float | None) -> None:
+    """Start a target's clock afresh (``remaining`` None) or resume it with the business
+    minutes that were left. A target that was already overdue when it stopped resumes
+    overdue by as much, and keeps what the sweep had announced, so it neither sinks in
+    the queue nor is announced twice."""
     policy = request.sla_policy
     calendar = _calendar(request)
     if policy is None or calendar is None:
+        return
+    request.paused_minutes.pop(target, None)
+    if remaining is None:
+        request.sla_flags.pop(target, None)
+    elif remaining <= 0:
+        overdue = now + timedelta(minutes=remaining)
+        setattr(request, f"{target}_due", overdue)
+        setattr(request, f"{target}_warn_at", overdue)
         return
     total = _target_minutes(policy, target)
     clock = TargetClock.start(
@@ -116,23 +128,29 @@ def _start_clock(request: Request, target: str, *, now: datetime, remaining: flo
     )
     setattr(request, f"{target}_due", clock.due)
     setattr(request, f"{target}_warn_at", clock.warn_at)
-    request.paused_minutes.pop(target, None)
-    request.sla_flags.pop(target, None)
 
 
 def _stop_clock(request: Request, target: str, *, now: datetime, keep_remaining: bool) -> None:
-    """Stop a running clock; with ``keep_remaining`` its business minutes left are kept
-    so that resuming continues where it stopped. An already breached target is not
-    kept: its breach stands, and resuming starts nothing for it."""
+    """Stop a running clock. With ``keep_remaining`` the business minutes left (or, for
+    an overdue target, the minutes it is overdue, as a negative number) are kept so that
+    resuming continues where it stopped; otherwise the target is finished."""
     due = request.due(target)
     if due is not None and keep_remaining:
         calendar = _calendar(request)
-        remaining = calendar.business_minutes_between(now, due) if calendar else 0
-        if remaining > 0:
-            request.paused_minutes[target] = round(remaining, 3)
+        if due > now and calendar is not None:
+            remaining = calendar.business_minutes_between(now, due)
+        else:
+            remaining = -(now - due).total_seconds() / 60
+        request.paused_minutes[target] = round(remaining, 3)
+    elif not keep_remaining:
+        request.paused_minutes.pop(target, None)
+        request.sla_flags.pop(target, None)
     setattr(request, f"{target}_due", None)
     setattr(request, f"{target}_warn_at", None)
-    request.sla_flags.pop(target, None)
+
+
+def _paused_in_time(request: Request, target: str) -> bool:
+    return float(request.paused_minutes.get(target, 0)) > 0
 
 
 def _resume_clocks(request: Request, *, now: datetime) -> None:
@@ -389,7 +407,7 @@ def add_message(
         if due is not None:
             request.first_response_met = now <= due
         elif "first_response" in request.paused_minutes:
-            request.first_response_met = True
+            request.first_response_met = _paused_in_time(request, "first_response")
         elif request.sla_policy is not None:
             request.first_response_met = False
         request.paused_minutes.pop("first_response", None)
@@ -480,7 +498,7 @@ def change_state(*, request: Request, actor, state: str, now: datetime | None = 
         if due is not None:
             request.resolution_met = now <= due
         elif request.sla_policy is not None:
-            request.resolution_met = "resolution" in request.paused_minutes
+            request.resolution_met = _paused_in_time(request, "resolution")
         for target in TARGETS:
             _stop_clock(request, target, now=now, keep_remaining=True)
     elif state == State.CLOSED:
