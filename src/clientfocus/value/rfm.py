@@ -1,0 +1,83 @@
+"""Recency / frequency / monetary scoring (pure: numpy only).
+
+Each dimension is scored 1..5 by quintile among the customers scored together: a
+more recent last purchase, more purchases and more spend score higher. Ties share
+a score, so identical customers are never split across segments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+SEGMENTS = (
+    # (name, test on recency score r, frequency score f, monetary score m)
+    ("champions", lambda r, f, m: (r >= 4) & (f >= 4) & (m >= 4)),
+    ("loyal", lambda r, f, m: (r >= 3) & (f >= 4)),
+    ("big spenders", lambda r, f, m: (m >= 5) & (r >= 2)),
+    ("promising", lambda r, f, m: (r >= 4) & (f <= 2)),
+    ("needs attention", lambda r, f, m: (r == 3) & (f <= 3)),
+    ("at risk", lambda r, f, m: (r <= 2) & (f >= 3)),
+    ("hibernating", lambda r, f, m: (r <= 2) & (f <= 2)),
+)
+
+
+def quintile_scores(values: ArrayLike, *, higher_is_better: bool = True) -> NDArray[np.int8]:
+    """1..5 by quintile of rank (average rank for ties)."""
+    array = np.asarray(values, dtype=np.float64)
+    if array.size == 0:
+        return np.zeros(0, dtype=np.int8)
+    if not np.all(np.isfinite(array)):
+        raise ValueError("values contain missing or infinite entries")
+    order = array if higher_is_better else -array
+    sorter = np.argsort(order, kind="stable")
+    ranks = np.empty(len(order), dtype=np.float64)
+    ranks[sorter] = np.arange(len(order), dtype=np.float64)
+    # Average the ranks of tied values.
+    _, inverse = np.unique(order, return_inverse=True)
+    sums = np.bincount(inverse, weights=ranks)
+    counts = np.bincount(inverse)
+    mean_rank = (sums / counts)[inverse]
+    fraction = (mean_rank + 0.5) / len(order)
+    return np.clip(np.ceil(fraction * 5), 1, 5).astype(np.int8)
+
+
+@dataclass(frozen=True)
+class RFMScores:
+    recency: NDArray[np.int8]
+    frequency: NDArray[np.int8]
+    monetary: NDArray[np.int8]
+
+    @property
+    def codes(self) -> list[str]:
+        return [
+            f"{r}{f}{m}"
+            for r, f, m in zip(self.recency, self.frequency, self.monetary, strict=True)
+        ]
+
+    @property
+    def segments(self) -> list[str]:
+        names = np.full(len(self.recency), "others", dtype=object)
+        assigned = np.zeros(len(self.recency), dtype=bool)
+        for name, rule in SEGMENTS:
+            hit = rule(self.recency, self.frequency, self.monetary) & ~assigned
+            names[hit] = name
+            assigned |= hit
+        return list(names)
+
+
+def rfm_scores(days_since_last: ArrayLike, purchases: ArrayLike, revenue: ArrayLike) -> RFMScores:
+    """Score customers: fewer days since the last purchase, more purchases and more
+    revenue all score higher."""
+    days = np.asarray(days_since_last, dtype=np.float64)
+    count = np.asarray(purchases, dtype=np.float64)
+    money = np.asarray(revenue, dtype=np.float64)
+    if not (len(days) == len(count) == len(money)):
+        raise ValueError("recency, frequency and monetary values must have the same length")
+    return RFMScores(
+        recency=quintile_scores(days, higher_is_better=False),
+        frequency=quintile_scores(count),
+        monetary=quintile_scores(money),
+    )
