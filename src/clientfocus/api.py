@@ -18,7 +18,7 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
-from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.core.errors import InvalidItems, NotAllowed, ServiceError
 from clientfocus.core.models import ApiToken, hash_token
 
 # Bearer tokens verified in this process in the last few seconds: an API client sends
@@ -74,6 +74,11 @@ def service_error(request, exc: ServiceError):
     )
 
 
+@api.exception_handler(InvalidItems)
+def invalid_items(request, exc: InvalidItems):
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
 @api.exception_handler(NotAllowed)
 def not_allowed(request, exc: NotAllowed):
     return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
@@ -90,6 +95,7 @@ def http_404(request, exc: Http404):
 
 
 from clientfocus.customers.api import router as customers_router  # noqa: E402
+from clientfocus.orders.api import router as orders_router  # noqa: E402
 from clientfocus.people.api import router as people_router  # noqa: E402
 from clientfocus.service.api import queues_router  # noqa: E402
 from clientfocus.service.api import router as service_router  # noqa: E402
@@ -97,4 +103,5 @@ from clientfocus.service.api import router as service_router  # noqa: E402
 api.add_router("/customers", customers_router)
 api.add_router("/requests", service_router)
 api.add_router("/queues", queues_router)
+api.add_router("/orders", orders_router)
 api.add_router("/", people_router)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "clientfocus.customers",
     "clientfocus.service",
     "clientfocus.insights",
+    "clientfocus.orders",
     "clientfocus.value",
 ]
 

@@ -14,3 +14,11 @@ class ServiceError(Exception):
 
 class NotAllowed(Exception):
     """The user may see the object but may not perform this action on it (403)."""
+
+
+class InvalidItems(Exception):
+    """Several inputs are invalid at once; ``errors`` are ready for a 422 answer."""
+
+    def __init__(self, errors: list[dict]) -> None:
+        super().__init__("invalid input")
+        self.errors = errors

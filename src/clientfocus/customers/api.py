@@ -1,6 +1,7 @@
 """The customer record over the API: create, read, update, search, timeline."""
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -205,3 +206,51 @@ def timeline(
             customer, request_ids_visible=visible, limit=limit, before=before
         )
     ]
+
+
+class CustomerOrderOut(Schema):
+    order_id: str
+    placed_at: AwareDateTime
+    amount: Decimal
+    currency: str
+    status: str
+    channel: str
+    product_line: str
+
+
+class CustomerValueOut(Schema):
+    orders: int
+    revenue: Decimal
+    first_order_at: AwareDateTime | None
+    last_order_at: AwareDateTime | None
+    rfm: str
+    segment: str
+    p_alive: float | None
+    expected_purchases_12m: float | None
+    expected_spend: float | None
+    lifetime_value_12m: float | None
+    computed_at: AwareDateTime
+
+    @staticmethod
+    def resolve_rfm(obj) -> str:
+        return obj.rfm_code
+
+
+@router.get("/{customer_id}/orders", response=list[CustomerOrderOut], tags=["orders"])
+def orders(request, customer_id: UUID, limit: int = Query(100, ge=1, le=1000)):
+    from clientfocus.orders.selectors import customer_orders
+
+    customer = _visible_customer(request.auth, customer_id)
+    return list(customer_orders(customer.pk, limit=limit))
+
+
+@router.get("/{customer_id}/value", response=CustomerValueOut, tags=["value"])
+def value(request, customer_id: UUID):
+    """The figures of the last `value refresh`; 404 when the customer has none yet."""
+    from clientfocus.value.services import value_of
+
+    customer = _visible_customer(request.auth, customer_id)
+    figures = value_of(customer.pk)
+    if figures is None:
+        raise Customer.DoesNotExist
+    return figures

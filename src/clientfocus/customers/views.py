@@ -27,9 +27,11 @@ from clientfocus.customers.services import (
     import_customers_csv,
     update_customer,
 )
+from clientfocus.orders.selectors import customer_orders
 from clientfocus.people.access import employee_required
 from clientfocus.service.permissions import requests_visible_to
 from clientfocus.service.selectors import request_list
+from clientfocus.value.services import value_of
 
 
 @employee_required
@@ -77,6 +79,8 @@ def record(request: HttpRequest, customer_id) -> HttpResponse:
             "older": timeline[-1].at.isoformat() if len(timeline) == TIMELINE_PAGE else "",
             "paged": before is not None,
             "can_edit": can_edit_customers(request.user),
+            "value": value_of(customer.pk),
+            "recent_orders": list(customer_orders(customer.pk, limit=10)),
         },
     )
 

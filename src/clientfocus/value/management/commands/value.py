@@ -67,8 +67,13 @@ class Command(BaseCommand):
             help="CSV with frequency,recency,T and optional monetary_value",
         )
         fit.add_argument("--json", action="store_true", help="print one JSON object")
+        refresh = sub.add_parser("refresh", help="recompute every stored customer's value figures")
+        refresh.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, action: str, **options) -> None:
+        if action == "refresh":
+            self.refresh(no_progress=options["no_progress"])
+            return
         data = read_summary(Path(options["summary"]))
         try:
             purchases = fit_bgnbd(data["frequency"], data["recency"], data["T"])
@@ -95,3 +100,29 @@ class Command(BaseCommand):
                 f"Gamma-Gamma  p={spend.p:.4f} q={spend.q:.4f} v={spend.v:.4f} "
                 f"({spend.customers} customers with repeat purchases)"
             )
+
+    def refresh(self, *, no_progress: bool) -> None:
+        from tqdm import tqdm
+
+        from clientfocus.value.services import refresh_values
+
+        stages = ["reading orders", "fitting models", "scoring", "saving"]
+        with tqdm(total=len(stages), unit="step", disable=no_progress, file=self.stderr) as bar:
+
+            def step(label: str) -> None:
+                bar.set_description(label)
+                if label in stages[1:]:
+                    bar.update(1)
+
+            result = refresh_values(progress=step)
+            bar.update(bar.total - bar.n)
+        fit = result.fit
+        self.stdout.write(f"{result.customers} customers valued")
+        if fit.bgnbd:
+            self.stdout.write("BG/NBD " + " ".join(f"{k}={v:.4g}" for k, v in fit.bgnbd.items()))
+        if fit.gammagamma:
+            self.stdout.write(
+                "Gamma-Gamma " + " ".join(f"{k}={v:.4g}" for k, v in fit.gammagamma.items())
+            )
+        if fit.note:
+            self.stdout.write(f"note: {fit.note}")

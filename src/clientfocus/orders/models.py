@@ -1,0 +1,69 @@
+"""Orders and their lines: what customers bought (S9, S25)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OrderStatus(models.TextChoices):
+    PLACED = "placed", _("Placed")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    RETURNED = "returned", _("Returned")
+
+
+# Orders that count as purchases for value figures.
+PURCHASE_STATUSES = (OrderStatus.PLACED, OrderStatus.COMPLETED)
+
+
+class Order(models.Model):
+    order_id = models.CharField(_("order id"), max_length=64, unique=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+        db_index=False,
+    )
+    placed_at = models.DateTimeField(_("placed"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    status = models.CharField(
+        _("status"), max_length=12, choices=OrderStatus.choices, default=OrderStatus.COMPLETED
+    )
+    channel = models.CharField(_("channel"), max_length=30, blank=True)
+    product_line = models.CharField(_("product line"), max_length=60, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-placed_at"]
+        verbose_name = _("order")
+        indexes = [models.Index(fields=["customer", "placed_at"], name="order_customer_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="order_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.order_id
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.CharField(_("product"), max_length=120)
+    product_line = models.CharField(_("product line"), max_length=60, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="order_line_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} × {self.quantity}"

@@ -1,0 +1,299 @@
+"""Writes on orders: bulk import from CSV or API, idempotent by order id."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from clientfocus.customers.models import ContactKind, ContactPoint, Customer
+from clientfocus.orders.models import Order, OrderLine, OrderStatus
+
+ORDER_COLUMNS = (
+    "order_id", "customer", "date", "amount", "currency", "status", "channel", "product_line",
+)  # fmt: skip
+REQUIRED = ("order_id", "customer", "date", "amount")
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+@dataclass
+class OrderImportReport:
+    created: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class ValidOrder:
+    order_id: str
+    customer_id: int
+    placed_at: datetime
+    amount: Decimal
+    currency: str
+    status: str
+    channel: str
+    product_line: str
+
+
+class RowError(ValueError):
+    pass
+
+
+class CustomerLookup:
+    """Find customers by external reference, id (UUID) or e-mail, loaded once."""
+
+    def __init__(self) -> None:
+        self.by_ref: dict[str, int] = {}
+        self.by_uuid: dict[str, int] = {}
+        for pk, ref, public_id in Customer.objects.values_list("pk", "external_ref", "public_id"):
+            if ref:
+                self.by_ref[ref] = pk
+            self.by_uuid[str(public_id)] = pk
+        self.by_email = dict(
+            ContactPoint.objects.filter(kind=ContactKind.EMAIL).values_list(
+                "normalised", "customer_id"
+            )
+        )
+
+    def find(self, value: str) -> int | None:
+        if value in self.by_ref:
+            return self.by_ref[value]
+        if "@" in value:
+            return self.by_email.get(value.casefold())
+        try:
+            return self.by_uuid.get(str(uuid.UUID(value)))
+        except ValueError:
+            return None
+
+
+def parse_when(value: str, now: datetime) -> datetime:
+    value = value.strip()
+    if not value:
+        raise RowError("date: missing")
+    try:
+        if len(value) == 10:
+            moment = datetime.combine(date.fromisoformat(value), time(12, 0), tzinfo=UTC)
+        else:
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise RowError(f"date: {value!r} is not a date (YYYY-MM-DD or ISO 8601)") from exc
+    if moment > now:
+        raise RowError(f"date: {value} is in the future")
+    return moment
+
+
+def parse_amount(value: str) -> Decimal:
+    value = value.strip().replace(" ", "")
+    if not value:
+        raise RowError("amount: missing")
+    try:
+        amount = Decimal(
+            value.replace(",", ".") if value.count(",") == 1 and "." not in value else value
+        )
+    except InvalidOperation as exc:
+        raise RowError(f"amount: {value!r} is not a number") from exc
+    if not amount.is_finite():
+        raise RowError(f"amount: {value!r} is not a number")
+    if amount < 0:
+        raise RowError(f"amount: {value} is negative (record returns with status 'returned')")
+    if amount > MAX_AMOUNT:
+        raise RowError(f"amount: {value} is too large")
+    return amount.quantize(Decimal("0.01"))
+
+
+def validate_order(values: dict[str, Any], lookup: CustomerLookup, now: datetime) -> ValidOrder:
+    """Check one order given as strings (a CSV row or API fields); RowError says why not."""
+    order_id = str(values.get("order_id") or "").strip()
+    if not order_id:
+        raise RowError("order_id: missing")
+    if len(order_id) > 64:
+        raise RowError("order_id: longer than 64 characters")
+    reference = str(values.get("customer") or "").strip()
+    if not reference:
+        raise RowError("customer: missing")
+    customer_id = lookup.find(reference)
+    if customer_id is None:
+        raise RowError(f"customer: unknown customer {reference!r}")
+    currency = str(values.get("currency") or "EUR").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise RowError(f"currency: {currency!r} is not a three-letter code")
+    status = str(values.get("status") or OrderStatus.COMPLETED).strip().lower()
+    if status not in OrderStatus.values:
+        raise RowError(f"status: {status!r} is not one of {', '.join(OrderStatus.values)}")
+    return ValidOrder(
+        order_id=order_id,
+        customer_id=customer_id,
+        placed_at=parse_when(str(values.get("date") or ""), now),
+        amount=parse_amount(str(values.get("amount") if values.get("amount") is not None else "")),
+        currency=currency,
+        status=status,
+        channel=str(values.get("channel") or "").strip()[:30],
+        product_line=str(values.get("product_line") or "").strip()[:60],
+    )
+
+
+def _rows(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+
+    def numbered() -> Iterator[tuple[int, dict[str, str]]]:
+        for row in reader:
+            yield reader.line_num, row
+
+    return header, numbered()
+
+
+def store_orders(orders: list[ValidOrder]) -> int:
+    """Insert orders whose id is not stored yet; returns how many were new. PostgreSQL
+    streams them with COPY into a temporary table and inserts with ON CONFLICT DO
+    NOTHING; other databases use batched bulk inserts."""
+    if not orders:
+        return 0
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        table = Order._meta.db_table
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE order_import (order_id text, customer_id bigint, "
+                "placed_at timestamptz, amount numeric(14,2), currency text, status text, "
+                "channel text, product_line text) ON COMMIT DROP"
+            )
+            with cursor.cursor.copy("COPY order_import FROM STDIN") as copy:
+                for o in orders:
+                    copy.write_row(
+                        (
+                            o.order_id,
+                            o.customer_id,
+                            o.placed_at,
+                            o.amount,
+                            o.currency,
+                            o.status,
+                            o.channel,
+                            o.product_line,
+                        )
+                    )
+            cursor.execute(
+                f"INSERT INTO {table} (order_id, customer_id, placed_at, amount, currency, "  # noqa: S608
+                "status, channel, product_line, imported_at) SELECT order_id, customer_id, "
+                "placed_at, amount, currency, status, channel, product_line, %s "
+                "FROM order_import ON CONFLICT (order_id) DO NOTHING",
+                [now],
+            )
+            return cursor.rowcount
+    before = Order.objects.count()
+    with transaction.atomic():
+        Order.objects.bulk_create(
+            (Order(imported_at=now, **o.__dict__) for o in orders),
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+    return Order.objects.count() - before
+
+
+def import_orders(
+    rows: Iterable[tuple[int, dict[str, Any]]],
+    *,
+    now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = 50_000,
+) -> OrderImportReport:
+    """Validate and store orders. Each bad row is reported with its line and reason and
+    stored nothing; good rows are stored; an order id already stored is left as it is
+    (so importing the same file again changes nothing)."""
+    now = now or timezone.now()
+    report = OrderImportReport()
+    lookup = CustomerLookup()
+    seen: dict[str, int] = {}
+    batch: list[ValidOrder] = []
+
+    def flush() -> None:
+        created = store_orders(batch)
+        report.created += created
+        report.unchanged += len(batch) - created
+        batch.clear()
+
+    for line, values in rows:
+        try:
+            if None in values:
+                raise RowError("more values than columns")
+            order = validate_order(values, lookup, now)
+            if order.order_id in seen:
+                raise RowError(
+                    f"order_id: duplicate {order.order_id!r} (first on line {seen[order.order_id]})"
+                )
+            seen[order.order_id] = line
+            batch.append(order)
+        except RowError as exc:
+            report.errors.append((line, str(exc)))
+        if len(batch) >= batch_size:
+            flush()
+        if progress:
+            progress(1)
+    flush()
+    return report
+
+
+def import_orders_csv(
+    *, text: str, now: datetime | None = None, progress: Callable[[int], None] | None = None
+) -> OrderImportReport:
+    """Import orders from CSV text: a header row with order_id, customer (external
+    reference, customer id or e-mail), date, amount and optionally currency, status,
+    channel, product_line."""
+    header, rows = _rows(text)
+    missing = [c for c in REQUIRED if c not in header]
+    if not header or missing:
+        report = OrderImportReport()
+        report.errors.append((1, f"the header needs the columns {', '.join(missing or REQUIRED)}"))
+        return report
+    unknown = [h for h in header if h not in ORDER_COLUMNS]
+    if unknown:
+        report = OrderImportReport()
+        report.errors.append(
+            (1, f"unknown column {unknown[0]!r}; known: {', '.join(ORDER_COLUMNS)}")
+        )
+        return report
+    return import_orders(rows, now=now, progress=progress)
+
+
+@transaction.atomic
+def add_lines(*, order: Order, lines: list[dict[str, Any]]) -> list[OrderLine]:
+    """Attach product lines to an order."""
+    created = []
+    for position, line in enumerate(lines, start=1):
+        try:
+            amount = parse_amount(str(line.get("amount", "")))
+        except RowError as exc:
+            raise RowError(f"lines[{position}]: {exc}") from exc
+        product = str(line.get("product") or "").strip()
+        if not product:
+            raise RowError(f"lines[{position}]: product: missing")
+        quantity = int(line.get("quantity") or 1)
+        if quantity < 1:
+            raise RowError(f"lines[{position}]: quantity must be at least 1")
+        created.append(
+            OrderLine(
+                order=order,
+                product=product[:120],
+                quantity=quantity,
+                amount=amount,
+                product_line=str(line.get("product_line") or "")[:60],
+            )
+        )
+    return OrderLine.objects.bulk_create(created)

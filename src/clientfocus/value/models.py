@@ -1,0 +1,54 @@
+"""Stored value figures per customer and the model fits that produced them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ValueFit(models.Model):
+    """One `value refresh`: the fitted parameters and when."""
+
+    computed_at = models.DateTimeField(default=timezone.now)
+    customers = models.PositiveIntegerField(default=0)
+    bgnbd = models.JSONField(null=True, blank=True)
+    gammagamma = models.JSONField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-computed_at"]
+        get_latest_by = "computed_at"
+
+    def __str__(self) -> str:
+        return f"value fit {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class CustomerValue(models.Model):
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.CASCADE, primary_key=True, related_name="value"
+    )
+    orders = models.PositiveIntegerField(_("orders"), default=0)
+    purchase_days = models.PositiveIntegerField(default=0)
+    revenue = models.DecimalField(_("revenue"), max_digits=16, decimal_places=2, default=0)
+    first_order_at = models.DateTimeField(null=True, blank=True)
+    last_order_at = models.DateTimeField(_("last order"), null=True, blank=True)
+    recency_score = models.PositiveSmallIntegerField(default=0)
+    frequency_score = models.PositiveSmallIntegerField(default=0)
+    monetary_score = models.PositiveSmallIntegerField(default=0)
+    segment = models.CharField(_("segment"), max_length=30, blank=True, db_index=True)
+    p_alive = models.FloatField(_("probability still active"), null=True, blank=True)
+    expected_purchases_12m = models.FloatField(null=True, blank=True)
+    expected_spend = models.FloatField(null=True, blank=True)
+    lifetime_value_12m = models.FloatField(_("expected value, 12 months"), null=True, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["-lifetime_value_12m"], name="value_clv_desc")]
+
+    def __str__(self) -> str:
+        return f"value of {self.customer_id}"
+
+    @property
+    def rfm_code(self) -> str:
+        return f"{self.recency_score}{self.frequency_score}{self.monetary_score}"

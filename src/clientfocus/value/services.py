@@ -1,0 +1,151 @@
+"""Recompute every customer's value figures from the stored orders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count, Max, Min, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from clientfocus.orders.models import PURCHASE_STATUSES, Order
+from clientfocus.value.lifetime import (
+    ModelError,
+    fit_bgnbd,
+    fit_gamma_gamma,
+    lifetime_value,
+)
+from clientfocus.value.models import CustomerValue, ValueFit
+from clientfocus.value.rfm import rfm_scores
+
+WEEK = 7.0
+HORIZON_WEEKS = 52.0
+
+
+@dataclass
+class RefreshResult:
+    customers: int
+    fit: ValueFit
+
+
+def _purchase_days(now: datetime):
+    """Per customer and purchase day: the day's total (orders of one day count as one
+    purchase, as the models expect)."""
+    rows = (
+        Order.objects.filter(status__in=PURCHASE_STATUSES, placed_at__lte=now)
+        .annotate(day=TruncDate("placed_at"))
+        .values_list("customer_id", "day")
+        .annotate(total=Sum("amount"))
+        .order_by("customer_id", "day")
+    )
+    customer, day, total = [], [], []
+    for cid, d, t in rows.iterator(chunk_size=20_000):
+        customer.append(cid)
+        day.append(d.toordinal())
+        total.append(float(t))
+    return np.array(customer, dtype=np.int64), np.array(day, dtype=np.int64), np.array(total)
+
+
+def refresh_values(
+    *, now: datetime | None = None, progress: Callable[[str], None] | None = None
+) -> RefreshResult:
+    """Fit the purchase and spend models to all customers with orders and store, per
+    customer: orders, revenue, first/last order, RFM scores and segment, P(alive),
+    expected purchases and spend over 12 months and the discounted 12-month value.
+    If the data cannot identify a model, the figures that need it are left empty and
+    the reason is kept on the fit record."""
+    now = now or timezone.now()
+    say = progress or (lambda _: None)
+    say("reading orders")
+    customer, day, total = _purchase_days(now)
+    fit = ValueFit(computed_at=now)
+    if len(customer) == 0:
+        fit.note = "no orders"
+        fit.save()
+        CustomerValue.objects.all().delete()
+        return RefreshResult(customers=0, fit=fit)
+    ids, first_index, days = np.unique(customer, return_index=True, return_counts=True)
+    last_index = first_index + days - 1
+    first_day, last_day = day[first_index], day[last_index]
+    revenue_days = np.add.reduceat(total, first_index)
+    today = now.date().toordinal()
+    x = (days - 1).astype(np.float64)
+    t_x = (last_day - first_day) / WEEK
+    age = np.maximum(today - first_day, 1) / WEEK
+    repeat_revenue = revenue_days - total[first_index]
+    monetary = np.where(x > 0, repeat_revenue / np.maximum(x, 1), 0.0)
+
+    say("fitting models")
+    notes = []
+    p_alive = expected = spend = clv = None
+    try:
+        purchases = fit_bgnbd(x, t_x, age)
+        fit.bgnbd = purchases.as_dict()
+        p_alive = purchases.p_alive(x, t_x, age)
+        expected = purchases.expected_purchases(HORIZON_WEEKS, x, t_x, age)
+        try:
+            spend_model = fit_gamma_gamma(x, monetary)
+            fit.gammagamma = spend_model.as_dict()
+            spend = spend_model.expected_spend(x, monetary)
+            clv = lifetime_value(purchases, spend_model, x, t_x, age, monetary)
+        except ModelError as exc:
+            notes.append(f"spend model: {exc}")
+    except ModelError as exc:
+        notes.append(f"purchase model: {exc}")
+    fit.note = "; ".join(notes)[:300]
+    fit.customers = len(ids)
+
+    say("scoring")
+    orders = dict(
+        Order.objects.filter(status__in=PURCHASE_STATUSES, placed_at__lte=now)
+        .values("customer_id")
+        .annotate(n=Count("pk"))
+        .values_list("customer_id", "n")
+    )
+    extremes = {
+        cid: (lo, hi)
+        for cid, lo, hi in Order.objects.filter(status__in=PURCHASE_STATUSES, placed_at__lte=now)
+        .values("customer_id")
+        .annotate(lo=Min("placed_at"), hi=Max("placed_at"))
+        .values_list("customer_id", "lo", "hi")
+    }
+    scores = rfm_scores(today - last_day, days, revenue_days)
+    segments = scores.segments
+
+    def optional(values, i):
+        return None if values is None else float(values[i])
+
+    say("saving")
+    rows = [
+        CustomerValue(
+            customer_id=int(cid),
+            orders=orders.get(int(cid), 0),
+            purchase_days=int(days[i]),
+            revenue=round(float(revenue_days[i]), 2),
+            first_order_at=extremes.get(int(cid), (None, None))[0],
+            last_order_at=extremes.get(int(cid), (None, None))[1],
+            recency_score=int(scores.recency[i]),
+            frequency_score=int(scores.frequency[i]),
+            monetary_score=int(scores.monetary[i]),
+            segment=segments[i],
+            p_alive=optional(p_alive, i),
+            expected_purchases_12m=optional(expected, i),
+            expected_spend=optional(spend, i),
+            lifetime_value_12m=optional(clv, i),
+            computed_at=now,
+        )
+        for i, cid in enumerate(ids)
+    ]
+    with transaction.atomic():
+        fit.save()
+        CustomerValue.objects.all().delete()
+        CustomerValue.objects.bulk_create(rows, batch_size=5000)
+    return RefreshResult(customers=len(rows), fit=fit)
+
+
+def value_of(customer_id: int) -> CustomerValue | None:
+    return CustomerValue.objects.filter(customer_id=customer_id).first()
