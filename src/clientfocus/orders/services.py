@@ -170,11 +170,14 @@ def store_orders(orders: list[ValidOrder]) -> int:
     if connection.vendor == "postgresql":
         table = Order._meta.db_table
         with transaction.atomic(), connection.cursor() as cursor:
+            # Dropped at commit; emptied first in case an enclosing transaction (a test,
+            # a caller's atomic block) already used it.
             cursor.execute(
-                "CREATE TEMP TABLE order_import (order_id text, customer_id bigint, "
-                "placed_at timestamptz, amount numeric(14,2), currency text, status text, "
-                "channel text, product_line text) ON COMMIT DROP"
+                "CREATE TEMP TABLE IF NOT EXISTS order_import (order_id text, "
+                "customer_id bigint, placed_at timestamptz, amount numeric(14,2), "
+                "currency text, status text, channel text, product_line text) ON COMMIT DROP"
             )
+            cursor.execute("TRUNCATE order_import")
             with cursor.cursor.copy("COPY order_import FROM STDIN") as copy:
                 for o in orders:
                     copy.write_row(

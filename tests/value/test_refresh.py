@@ -1,0 +1,96 @@
+"""`value refresh`: figures per customer from the stored orders, shown and served."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from clientfocus.orders.models import Order
+from clientfocus.value.lifetime import BGNBD, GammaGamma, simulate_bgnbd, simulate_spend
+from clientfocus.value.models import CustomerValue, ValueFit
+from tests.factories import CustomerFactory
+
+
+@pytest.fixture
+def history(company):
+    """120 customers whose purchases follow the CDNOW models over 52 weeks."""
+    now = timezone.now()
+    rng = np.random.default_rng(5)
+    customers = [CustomerFactory(tier=company.standard) for _ in range(120)]
+    ages = rng.uniform(20, 52, len(customers))
+    x, t_x, T = simulate_bgnbd(BGNBD(0.5, 4.0, 0.8, 2.4), len(customers), ages, seed=5)
+    spend = simulate_spend(GammaGamma(6.0, 3.7, 15.0), x, seed=5)
+    orders = []
+    for i, customer in enumerate(customers):
+        first = now - timedelta(weeks=float(T[i]))
+        orders.append(
+            Order(order_id=f"H-{i}-0", customer=customer, placed_at=first, amount=Decimal("25.00"))
+        )
+        for k in range(int(x[i])):
+            when = first + timedelta(weeks=float(t_x[i]) * (k + 1) / x[i])
+            orders.append(
+                Order(
+                    order_id=f"H-{i}-{k + 1}",
+                    customer=customer,
+                    placed_at=when,
+                    amount=Decimal(str(round(max(float(spend[i]), 1.0), 2))),
+                )
+            )
+    Order.objects.bulk_create(orders)
+    return customers, now
+
+
+def test_refresh_stores_figures_for_every_buyer(history):
+    customers, _ = history
+    call_command("value", "refresh", "--no-progress")
+    assert CustomerValue.objects.count() == len(customers)
+    fit = ValueFit.objects.latest()
+    assert fit.bgnbd and fit.customers == len(customers)
+    figures = CustomerValue.objects.get(customer=customers[0])
+    assert figures.orders >= 1 and figures.revenue > 0
+    assert 0 <= figures.p_alive <= 1
+    assert figures.segment and 1 <= figures.recency_score <= 5
+    repeaters = CustomerValue.objects.filter(purchase_days__gt=1)
+    if fit.gammagamma:
+        assert all(v.lifetime_value_12m > 0 for v in repeaters)
+    again = call_command("value", "refresh", "--no-progress")
+    del again
+    assert CustomerValue.objects.count() == len(customers)
+
+
+def test_cancelled_and_future_orders_do_not_count(company):
+    customer = CustomerFactory(tier=company.standard)
+    now = timezone.now()
+    Order.objects.create(
+        order_id="X-1", customer=customer, placed_at=now - timedelta(days=30), amount=Decimal("10")
+    )
+    Order.objects.create(
+        order_id="X-2",
+        customer=customer,
+        placed_at=now - timedelta(days=10),
+        amount=Decimal("99"),
+        status="cancelled",
+    )
+    from clientfocus.value.services import refresh_values
+
+    result = refresh_values(now=now)
+    figures = CustomerValue.objects.get(customer=customer)
+    assert figures.orders == 1 and figures.revenue == Decimal("10.00")
+    # One buyer without repeat purchases cannot identify the purchase model.
+    assert figures.p_alive is None and "not identified" in result.fit.note
+
+
+def test_value_on_the_record_and_the_api(history, web_as, api_as, company):
+    customers, _ = history
+    call_command("value", "refresh", "--no-progress")
+    page = web_as(company.agent).get(f"/customers/{customers[0].public_id}/").content.decode()
+    assert 'data-testid="value"' in page and "RFM" in page
+    body = api_as(company.agent).get(f"/api/customers/{customers[0].public_id}/value").json()
+    assert body["orders"] >= 1 and len(body["rfm"]) == 3
+    nobody = CustomerFactory(tier=company.standard)
+    assert api_as(company.agent).get(f"/api/customers/{nobody.public_id}/value").status_code == 404
