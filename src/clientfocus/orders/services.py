@@ -21,6 +21,7 @@ ORDER_COLUMNS = (
     "order_id", "customer", "date", "amount", "currency", "status", "channel", "product_line",
 )  # fmt: skip
 REQUIRED = ("order_id", "customer", "date", "amount")
+STATUSES = frozenset(OrderStatus.values)  # computed once: the enum builds lists on each access
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
@@ -132,7 +133,7 @@ def validate_order(values: dict[str, Any], lookup: CustomerLookup, now: datetime
     if len(currency) != 3 or not currency.isalpha():
         raise RowError(f"currency: {currency!r} is not a three-letter code")
     status = str(values.get("status") or OrderStatus.COMPLETED).strip().lower()
-    if status not in OrderStatus.values:
+    if status not in STATUSES:
         raise RowError(f"status: {status!r} is not one of {', '.join(OrderStatus.values)}")
     return ValidOrder(
         order_id=order_id,
