@@ -99,9 +99,11 @@ from clientfocus.orders.api import router as orders_router  # noqa: E402
 from clientfocus.people.api import router as people_router  # noqa: E402
 from clientfocus.service.api import queues_router  # noqa: E402
 from clientfocus.service.api import router as service_router  # noqa: E402
+from clientfocus.value.api import router as value_router  # noqa: E402
 
 api.add_router("/customers", customers_router)
 api.add_router("/requests", service_router)
 api.add_router("/queues", queues_router)
 api.add_router("/orders", orders_router)
+api.add_router("/value", value_router)
 api.add_router("/", people_router)

@@ -189,6 +189,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 
+# Cost to serve and profitability (S7).
+DEFAULT_HOURLY_COST = float(os.environ.get("DEFAULT_HOURLY_COST", "30"))
+MINUTES_PER_STAFF_MESSAGE = float(os.environ.get("MINUTES_PER_STAFF_MESSAGE", "6"))
+GROSS_MARGIN = float(os.environ.get("GROSS_MARGIN", "0.3"))
+
 # SLA sweep: warn when this share of a target is left.
 SLA_AT_RISK_SHARE = float(os.environ.get("SLA_AT_RISK_SHARE", "0.25"))
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("clientfocus.service.urls")),
     path("", include("clientfocus.customers.urls")),
     path("", include("clientfocus.insights.urls")),
+    path("", include("clientfocus.value.urls")),
 ]

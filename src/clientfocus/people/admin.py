@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from clientfocus.people.models import Department, Employee
+from clientfocus.people.models import Department, Employee, RoleCost
 
 
 @admin.register(Department)
@@ -16,3 +16,8 @@ class EmployeeAdmin(admin.ModelAdmin):
     list_filter = ["role", "department"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user", "department"]
+
+
+@admin.register(RoleCost)
+class RoleCostAdmin(admin.ModelAdmin):
+    list_display = ["role", "hourly_cost", "currency"]

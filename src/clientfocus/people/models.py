@@ -72,3 +72,22 @@ class Employee(TimeStampedModel):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN or self.user.is_superuser
+
+
+class RoleCost(models.Model):
+    """What an hour of an employee in a role costs, for cost-to-serve."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, unique=True)
+    hourly_cost = models.DecimalField(_("hourly cost"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+
+    class Meta:
+        verbose_name = _("hourly cost of a role")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hourly_cost__gte=0), name="role_cost_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.hourly_cost} {self.currency}/h"

@@ -9,6 +9,7 @@ from clientfocus.service.models import (
     Request,
     RequestEvent,
     SlaPolicy,
+    TimeEntry,
 )
 
 
@@ -76,3 +77,9 @@ class RequestEventAdmin(admin.ModelAdmin):
 @admin.register(AgentNotice)
 class AgentNoticeAdmin(admin.ModelAdmin):
     list_display = ["recipient", "kind", "text", "created_at", "read_at"]
+
+
+@admin.register(TimeEntry)
+class TimeEntryAdmin(admin.ModelAdmin):
+    list_display = ["request", "employee", "minutes", "note", "created_at"]
+    raw_id_fields = ["request", "employee"]

@@ -151,6 +151,17 @@ class StateIn(Schema):
     state: Literal["new", "open", "waiting_on_customer", "resolved", "closed"]
 
 
+class TimeIn(Schema):
+    minutes: int = Field(gt=0, le=24 * 60)
+    note: str = Field(default="", max_length=200)
+
+
+class TimeOut(Schema):
+    minutes: int
+    note: str
+    created_at: AwareDateTime
+
+
 class AssignIn(Schema):
     assignee: str | None = Field(default=None, description="username; null to unassign")
     queue: int | None = None
@@ -323,3 +334,13 @@ def assign(request, reference: str, payload: AssignIn):
         queue=_queue(request.auth, payload.queue),
     )
     return request_out(_reload(request.auth, reference))
+
+
+@router.post("/{reference}/time", response={201: TimeOut})
+def log_time(request, reference: str, payload: TimeIn):
+    """Record time spent on the request (it feeds the customer's cost to serve)."""
+    target = _reload(request.auth, reference)
+    entry = services.log_time(
+        request=target, actor=request.auth, minutes=payload.minutes, note=payload.note
+    )
+    return Status(201, entry)

@@ -457,3 +457,27 @@ class AgentNotice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class TimeEntry(models.Model):
+    """Time an employee spent on a request (S7: what serving a customer costs)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="time_entries")
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries"
+    )
+    minutes = models.PositiveIntegerField(_("minutes"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("time entry")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minutes__gt=0) & models.Q(minutes__lte=24 * 60),
+                name="time_entry_minutes_in_a_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} min on {self.request_id}"

@@ -101,3 +101,43 @@ def unread_notice_count(user) -> int:
 
 def notices_for(user, *, limit: int = 50) -> QuerySet[AgentNotice]:
     return AgentNotice.objects.filter(recipient=user).select_related("request")[:limit]
+
+
+def cost_to_serve_by_customer() -> dict[int, float]:
+    """What serving each customer has cost: logged time at the hourly cost of the
+    employee's role; for requests without logged time, an estimate of
+    MINUTES_PER_STAFF_MESSAGE per staff reply or note at the author's role cost."""
+    from django.conf import settings
+    from django.db.models import Count, Sum
+
+    from clientfocus.people.models import RoleCost
+    from clientfocus.service.models import MessageKind, TimeEntry
+
+    rates = {
+        role: float(cost) for role, cost in RoleCost.objects.values_list("role", "hourly_cost")
+    }
+    default = settings.DEFAULT_HOURLY_COST
+    costs: dict[int, float] = {}
+    logged = (
+        TimeEntry.objects.filter(request__customer__isnull=False)
+        .values_list("request__customer_id", "employee__employee__role")
+        .annotate(minutes=Sum("minutes"))
+        .order_by()
+    )
+    for customer_id, role, minutes in logged:
+        costs[customer_id] = costs.get(customer_id, 0.0) + minutes / 60 * rates.get(role, default)
+    estimated = (
+        Message.objects.filter(
+            kind__in=[MessageKind.REPLY, MessageKind.NOTE], request__customer__isnull=False
+        )
+        .exclude(request_id__in=TimeEntry.objects.values("request_id"))
+        .values_list("request__customer_id", "author__employee__role")
+        .annotate(messages=Count("pk"))
+        .order_by()
+    )
+    per_message = settings.MINUTES_PER_STAFF_MESSAGE / 60
+    for customer_id, role, messages in estimated:
+        costs[customer_id] = costs.get(customer_id, 0.0) + messages * per_message * rates.get(
+            role, default
+        )
+    return costs

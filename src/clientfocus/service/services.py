@@ -34,6 +34,7 @@ from clientfocus.service.models import (
     SlaPolicy,
     SlaState,
     State,
+    TimeEntry,
 )
 from clientfocus.service.permissions import (
     can_file_external_requests,
@@ -682,3 +683,23 @@ def mark_notices_read(*, user, notice_ids: list[int] | None = None) -> int:
 
 def active_states() -> tuple[str, ...]:
     return tuple(ACTIVE_STATES)
+
+
+MAX_MINUTES_PER_ENTRY = 24 * 60
+
+
+@transaction.atomic
+def log_time(
+    *, request: Request, actor, minutes: int, note: str = "", now: datetime | None = None
+) -> TimeEntry:
+    """Record time spent on a request; it feeds the customer's cost to serve."""
+    if not can_handle_request(actor, request):
+        raise NotAllowed("you may not log time on this request")
+    if not isinstance(minutes, int) or not 0 < minutes <= MAX_MINUTES_PER_ENTRY:
+        raise ServiceError("minutes", f"give whole minutes between 1 and {MAX_MINUTES_PER_ENTRY}")
+    now = now or timezone.now()
+    entry = TimeEntry.objects.create(
+        request=request, employee=actor, minutes=minutes, note=note.strip()[:200], created_at=now
+    )
+    _record(request, "time_logged", actor=actor, now=now, minutes=minutes)
+    return entry

@@ -12,6 +12,7 @@ urlpatterns = [
     path("requests/<str:reference>/messages/", views.post_message, name="post_message"),
     path("requests/<str:reference>/state/", views.post_state, name="post_state"),
     path("requests/<str:reference>/assign/", views.post_assign, name="post_assign"),
+    path("requests/<str:reference>/time/", views.post_time, name="post_time"),
     path("notices/", views.notices, name="notices"),
     path("notices/read/", views.notices_read, name="notices_read"),
 ]

@@ -183,6 +183,22 @@ def post_state(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @employee_required
+def post_time(request: HttpRequest, reference: str) -> HttpResponse:
+    target = _load(request, reference)
+    try:
+        minutes = int(request.POST.get("minutes", ""))
+    except ValueError:
+        minutes = 0
+    note = request.POST.get("note", "")
+    return _act(
+        request,
+        target,
+        lambda: services.log_time(request=target, actor=request.user, minutes=minutes, note=note),
+    )
+
+
+@require_POST
+@employee_required
 def post_assign(request: HttpRequest, reference: str) -> HttpResponse:
     target = _load(request, reference)
     username = request.POST.get("assignee", "")

@@ -41,6 +41,9 @@ class CustomerValue(models.Model):
     expected_purchases_12m = models.FloatField(null=True, blank=True)
     expected_spend = models.FloatField(null=True, blank=True)
     lifetime_value_12m = models.FloatField(_("expected value, 12 months"), null=True, blank=True)
+    cost_to_serve = models.FloatField(_("cost to serve"), default=0)
+    margin = models.FloatField(_("gross margin"), default=0)
+    profitability = models.FloatField(_("profitability"), default=0)
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from clientfocus.orders.models import PURCHASE_STATUSES, Order
+from clientfocus.service.selectors import cost_to_serve_by_customer
 from clientfocus.value.lifetime import (
     ModelError,
     fit_bgnbd,
@@ -119,6 +121,9 @@ def refresh_values(
     def optional(values, i):
         return None if values is None else float(values[i])
 
+    costs = cost_to_serve_by_customer()
+    margin_rate = settings.GROSS_MARGIN
+
     say("saving")
     rows = [
         CustomerValue(
@@ -136,15 +141,31 @@ def refresh_values(
             expected_purchases_12m=optional(expected, i),
             expected_spend=optional(spend, i),
             lifetime_value_12m=optional(clv, i),
+            cost_to_serve=round(costs.get(int(cid), 0.0), 2),
+            margin=round(float(revenue_days[i]) * margin_rate, 2),
+            profitability=round(float(revenue_days[i]) * margin_rate - costs.get(int(cid), 0.0), 2),
             computed_at=now,
         )
         for i, cid in enumerate(ids)
+    ]
+    # Customers who cost service time but have bought nothing yet.
+    buyers = {int(cid) for cid in ids}
+    rows += [
+        CustomerValue(
+            customer_id=cid,
+            segment="no purchases",
+            cost_to_serve=round(cost, 2),
+            profitability=-round(cost, 2),
+            computed_at=now,
+        )
+        for cid, cost in costs.items()
+        if cid not in buyers
     ]
     with transaction.atomic():
         fit.save()
         CustomerValue.objects.all().delete()
         CustomerValue.objects.bulk_create(rows, batch_size=5000)
-    return RefreshResult(customers=len(rows), fit=fit)
+    return RefreshResult(customers=len(ids), fit=fit)
 
 
 def value_of(customer_id: int) -> CustomerValue | None:

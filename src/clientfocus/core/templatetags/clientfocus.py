@@ -52,6 +52,7 @@ EVENT_LABELS = {
     "tier_changed": gettext_noop("Tier changed"),
     "owner_changed": gettext_noop("Owner changed"),
     "profile_updated": gettext_noop("Profile updated"),
+    "time_logged": gettext_noop("Time logged"),
 }
 
 
