@@ -32,8 +32,13 @@ class PeriodicJob:
 
 def default_jobs() -> list[PeriodicJob]:
     from clientfocus.service.tasks import sweep_sla
+    from clientfocus.value.tasks import nightly_value_run
 
-    return [PeriodicJob("service.sweep_sla", 60, sweep_sla.enqueue)]
+    return [
+        PeriodicJob("service.sweep_sla", 60, sweep_sla.enqueue),
+        # Once per UTC day, at the first scheduler tick after midnight.
+        PeriodicJob("value.nightly", 24 * 3600, nightly_value_run.enqueue),
+    ]
 
 
 def claim_and_enqueue(job: PeriodicJob, *, now_ts: float | None = None) -> bool:

@@ -1,11 +1,15 @@
 """Value figures over the API: segment and tier summaries (S7, S9, S13)."""
 
-from ninja import Router, Schema
+from typing import Any
+
+from ninja import Router, Schema, Status
+from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed
 from clientfocus.core.schemas import AwareDateTime
 from clientfocus.service.permissions import can_see_overview
-from clientfocus.value import selectors
+from clientfocus.value import selectors, services
+from clientfocus.value.models import TierPolicyVersion
 
 router = Router(tags=["value"])
 
@@ -48,3 +52,75 @@ def summary(request):
         "revenue_concentration": selectors.revenue_concentration(),
         "rfm_grid": selectors.rfm_grid(),
     }
+
+
+class RulesIn(Schema):
+    rules: dict[str, Any]
+    note: str = Field(default="", max_length=200)
+
+
+class MoveOut(Schema):
+    customer: str
+    name: str
+    old: str
+    new: str
+
+
+class PreviewOut(Schema):
+    moves: int
+    changes: dict[str, int]
+    sample: list[MoveOut]
+
+
+class VersionOut(Schema):
+    version: int
+    rules: dict[str, Any]
+    note: str
+    is_active: bool
+    created_at: AwareDateTime
+    applied_at: AwareDateTime | None
+
+
+def _preview(moves) -> dict:
+    changes: dict[str, int] = {}
+    for move in moves:
+        key = f"{move.old} → {move.new}"
+        changes[key] = changes.get(key, 0) + 1
+    return {
+        "moves": len(moves),
+        "changes": changes,
+        "sample": [
+            {"customer": m.public_id, "name": m.name, "old": m.old, "new": m.new}
+            for m in moves[:200]
+        ],
+    }
+
+
+@router.post("/tier-policy/preview", response=PreviewOut)
+def preview_policy(request, payload: RulesIn):
+    """What the given rules would change now (nothing is saved)."""
+    if not can_see_overview(request.auth):
+        raise NotAllowed("managers and administrators only")
+    return _preview(services.preview_tier_policy(rules=payload.rules))
+
+
+@router.get("/tier-policy", response=list[VersionOut])
+def list_policies(request):
+    if not can_see_overview(request.auth):
+        raise NotAllowed("managers and administrators only")
+    return list(TierPolicyVersion.objects.all()[:50])
+
+
+@router.post("/tier-policy", response={201: VersionOut})
+def save_policy(request, payload: RulesIn):
+    """Store the rules as a new version (validated; not applied yet)."""
+    return Status(
+        201, services.save_tier_policy(actor=request.auth, rules=payload.rules, note=payload.note)
+    )
+
+
+@router.post("/tier-policy/{version}/apply", response=PreviewOut)
+def apply_policy(request, version: int):
+    """Apply a saved version: customers move tiers and the moves go on their timelines."""
+    target = TierPolicyVersion.objects.get(version=version)
+    return _preview(services.apply_tier_policy(actor=request.auth, version=target))

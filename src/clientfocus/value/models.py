@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -55,3 +56,32 @@ class CustomerValue(models.Model):
     @property
     def rfm_code(self) -> str:
         return f"{self.recency_score}{self.frequency_score}{self.monetary_score}"
+
+
+class TierPolicyVersion(models.Model):
+    """One saved version of the tier policy (see value.tiering); versions are never
+    edited, a change is a new version. The applied one is marked active."""
+
+    version = models.PositiveIntegerField(unique=True)
+    rules = models.JSONField()
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("tier policy version")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="one_active_tier_policy",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"tier policy v{self.version}"
