@@ -111,3 +111,24 @@ def test_api_orders_all_or_nothing(company, buyers, api_as):
     assert api_as(company.agent).post("/api/orders", good).status_code == 403
     orders = api_as(company.agent).get(f"/api/customers/{buyers[0].public_id}/orders").json()
     assert [o["order_id"] for o in orders] == ["P-1"]
+
+
+def test_api_order_lines_come_with_new_orders_only(company, buyers, api_as):
+    from clientfocus.orders.models import OrderLine
+
+    api = api_as(company.admin)
+    order = {
+        "order_id": "L-1",
+        "customer": "C-1",
+        "date": "2026-01-01",
+        "amount": "30",
+        "lines": [
+            {"product": "Kettle", "amount": "20"},
+            {"product": "Filter", "quantity": 2, "amount": "10"},
+        ],
+    }
+    assert api.post("/api/orders", {"orders": [order]}).status_code == 201
+    assert api.post("/api/orders", {"orders": [order]}).json()["unchanged"] == 1
+    assert sorted(OrderLine.objects.values_list("product", flat=True)) == ["Filter", "Kettle"]
+    bad_line = {**order, "order_id": "L-2", "lines": [{"product": "", "amount": "1"}]}
+    assert api.post("/api/orders", {"orders": [bad_line]}).status_code == 422

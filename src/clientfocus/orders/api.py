@@ -9,11 +9,19 @@ from pydantic import Field
 
 from clientfocus.core.errors import InvalidItems, NotAllowed
 from clientfocus.core.schemas import AwareDateTime
+from clientfocus.orders.models import Order, OrderLine
 from clientfocus.orders.services import CustomerLookup, RowError, store_orders, validate_order
 from clientfocus.people.models import Role
 from clientfocus.people.selectors import role_of
 
 router = Router(tags=["orders"])
+
+
+class LineIn(Schema):
+    product: str = Field(min_length=1, max_length=120)
+    quantity: int = Field(default=1, ge=1)
+    amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+    product_line: str = Field(default="", max_length=60)
 
 
 class OrderIn(Schema):
@@ -25,6 +33,7 @@ class OrderIn(Schema):
     status: str = "completed"
     channel: str = ""
     product_line: str = ""
+    lines: list[LineIn] = Field(default_factory=list, max_length=500)
 
 
 class OrdersIn(Schema):
@@ -77,6 +86,27 @@ def add_orders(request, payload: OrdersIn):
             )
     if errors:
         raise InvalidItems(errors)
+    lines = {item.order_id: item.lines for item in payload.orders if item.lines}
     with transaction.atomic():
+        known = set(
+            Order.objects.filter(order_id__in=[o.order_id for o in valid]).values_list(
+                "order_id", flat=True
+            )
+        )
         created = store_orders(valid)
+        # Lines come with new orders only: a stored order is left exactly as it was.
+        new_ids = [order_id for order_id in lines if order_id not in known]
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                order_id=pk,
+                product=line.product,
+                quantity=line.quantity,
+                amount=line.amount,
+                product_line=line.product_line,
+            )
+            for order_id, pk in Order.objects.filter(order_id__in=new_ids).values_list(
+                "order_id", "pk"
+            )
+            for line in lines[order_id]
+        )
     return Status(201, {"created": created, "unchanged": len(valid) - created})

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from clientfocus.customers.models import ContactKind, ContactPoint, Customer
-from clientfocus.orders.models import Order, OrderLine, OrderStatus
+from clientfocus.orders.models import Order, OrderStatus
 
 ORDER_COLUMNS = (
     "order_id", "customer", "date", "amount", "currency", "status", "channel", "product_line",
@@ -274,30 +274,3 @@ def import_orders_csv(
         )
         return report
     return import_orders(rows, now=now, progress=progress)
-
-
-@transaction.atomic
-def add_lines(*, order: Order, lines: list[dict[str, Any]]) -> list[OrderLine]:
-    """Attach product lines to an order."""
-    created = []
-    for position, line in enumerate(lines, start=1):
-        try:
-            amount = parse_amount(str(line.get("amount", "")))
-        except RowError as exc:
-            raise RowError(f"lines[{position}]: {exc}") from exc
-        product = str(line.get("product") or "").strip()
-        if not product:
-            raise RowError(f"lines[{position}]: product: missing")
-        quantity = int(line.get("quantity") or 1)
-        if quantity < 1:
-            raise RowError(f"lines[{position}]: quantity must be at least 1")
-        created.append(
-            OrderLine(
-                order=order,
-                product=product[:120],
-                quantity=quantity,
-                amount=amount,
-                product_line=str(line.get("product_line") or "")[:60],
-            )
-        )
-    return OrderLine.objects.bulk_create(created)

@@ -31,8 +31,14 @@ class FitOut(Schema):
     note: str
 
 
+class TierCountOut(Schema):
+    tier: str
+    customers: int
+
+
 class SummaryOut(Schema):
     fit: FitOut | None
+    customers_per_tier: list[TierCountOut]
     segments: list[GroupOut]
     tiers: list[GroupOut]
     revenue_concentration: dict[str, float]
@@ -47,6 +53,9 @@ def summary(request):
         raise NotAllowed("managers and administrators only")
     return {
         "fit": selectors.latest_fit(),
+        "customers_per_tier": [
+            {"tier": name, "customers": n} for name, n in selectors.customers_per_tier()
+        ],
         "segments": selectors.by_segment(),
         "tiers": selectors.by_tier(),
         "revenue_concentration": selectors.revenue_concentration(),

@@ -108,3 +108,15 @@ def value_histogram(bins: int = 10) -> list[tuple[float, float, int]]:
 
 def latest_fit() -> ValueFit | None:
     return ValueFit.objects.order_by("-computed_at").first()
+
+
+def customers_per_tier() -> list[tuple[str, int]]:
+    """Every customer counted in their current tier, highest tier first."""
+    from clientfocus.customers.models import Customer
+
+    return [
+        (row["tier__name"], row["n"])
+        for row in Customer.objects.values("tier__name", "tier__rank")
+        .annotate(n=Count("pk"))
+        .order_by("-tier__rank")
+    ]
