@@ -88,10 +88,15 @@ def test_value_page_and_summary_for_managers(company, served, web_as, api_as, cl
     refresh_values()
     page = web_as(company.manager).get("/value/").content.decode()
     assert 'data-testid="rfm-grid"' in page and "no purchases" in page
+    assert "<dt>Standard</dt><dd>1</dd>" in page and "<dt>Gold</dt><dd>1</dd>" in page
     summary = api_as(company.manager).get("/api/value/summary").json()
     assert {g["name"] for g in summary["segments"]} >= {"no purchases"}
     assert {g["name"] for g in summary["tiers"]} == {"Standard", "Gold"}
     assert summary["revenue_concentration"]["top 1 %"] == 100.0
+    assert {t["tier"]: t["customers"] for t in summary["customers_per_tier"]} == {
+        "Gold": 1,
+        "Standard": 1,
+    }
     assert sum(map(sum, summary["rfm_grid"])) == 1
     assert api_as(company.agent).get("/api/value/summary").status_code == 403
     client.force_login(company.agent)

@@ -39,6 +39,7 @@ def value_page(request: HttpRequest) -> HttpResponse:
             "fit": selectors.latest_fit(),
             "segments": selectors.by_segment(),
             "tiers": selectors.by_tier(),
+            "tier_counts": selectors.customers_per_tier(),
             "concentration": selectors.revenue_concentration(),
             "grid": [[(n, round(100 * n / biggest)) for n in row] for row in grid],
             "histogram": [(lo, hi, n, round(100 * n / tallest)) for lo, hi, n in histogram],
