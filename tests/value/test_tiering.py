@@ -172,3 +172,19 @@ def test_tier_page(company, valued, web_as):
     client.post("/value/tiers/", {"version": "1", "action": "apply"})
     valued[0].refresh_from_db()
     assert valued[0].tier.code == "platinum"
+
+
+def test_a_manual_tier_set_through_the_api_survives_the_policy(company, valued, api_as):
+    from clientfocus.value.services import apply_tier_policy, save_tier_policy
+
+    api = api_as(company.agent)
+    response = api.patch(
+        f"/api/customers/{valued[0].public_id}", {"tier": "silver", "tier_locked": True}
+    )
+    assert response.status_code == 200 and response.json()["tier_locked"] is True
+    apply_tier_policy(
+        actor=company.admin, version=save_tier_policy(actor=company.admin, rules=POLICY)
+    )
+    valued[0].refresh_from_db()
+    valued[1].refresh_from_db()
+    assert valued[0].tier.code == "silver" and valued[1].tier.code == "platinum"

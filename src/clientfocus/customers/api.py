@@ -39,6 +39,7 @@ class CustomerOut(Schema):
     consent_email: bool
     consent_sms: bool
     consent_marketing: bool
+    tier_locked: bool
     notes: str
     external_ref: str
     created_at: AwareDateTime
@@ -82,6 +83,7 @@ class CustomerIn(Schema):
     consent_email: bool = True
     consent_sms: bool = False
     consent_marketing: bool = False
+    tier_locked: bool = Field(default=False, description="manual tier: policies keep it")
     notes: str = Field(default="", max_length=10_000)
     external_ref: str = Field(default="", max_length=100)
 
@@ -100,6 +102,7 @@ class CustomerPatch(Schema):
     consent_email: bool | None = None
     consent_sms: bool | None = None
     consent_marketing: bool | None = None
+    tier_locked: bool | None = None
     notes: str | None = Field(default=None, max_length=10_000)
     external_ref: str | None = Field(default=None, max_length=100)
 
@@ -175,6 +178,7 @@ def update(request, customer_id: UUID, payload: CustomerPatch):
         "consent_email",
         "consent_sms",
         "consent_marketing",
+        "tier_locked",
     ):
         if nullable in values and values[nullable] is None:
             raise ServiceError(nullable, "may not be null")

@@ -32,7 +32,7 @@ LANGUAGE_CODES = {code for code, _ in settings.LANGUAGES} | {
 VALID_TIMEZONES = zoneinfo.available_timezones()
 EDITABLE_FIELDS = (
     "name", "kind", "language", "country", "timezone", "tier", "owner", "consent_email",
-    "consent_sms", "consent_marketing", "notes", "external_ref", "company",
+    "consent_sms", "consent_marketing", "notes", "external_ref", "company", "tier_locked",
 )  # fmt: skip
 
 

@@ -118,6 +118,9 @@ class CustomerForm(forms.Form):
     )
     consent_sms = forms.BooleanField(label=gettext_lazy("May receive SMS"), required=False)
     consent_marketing = forms.BooleanField(label=gettext_lazy("Accepts marketing"), required=False)
+    tier_locked = forms.BooleanField(
+        label=gettext_lazy("Keep this tier (tier policies do not change it)"), required=False
+    )
     notes = forms.CharField(
         label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -202,6 +205,7 @@ def edit(request: HttpRequest, customer_id) -> HttpResponse:
         "country": customer.country, "timezone": customer.timezone, "tier": customer.tier,
         "owner": customer.owner, "consent_email": customer.consent_email,
         "consent_sms": customer.consent_sms, "consent_marketing": customer.consent_marketing,
+        "tier_locked": customer.tier_locked,
         "notes": customer.notes,
         "emails": _contacts(customer, ContactKind.EMAIL),
         "phones": _contacts(customer, ContactKind.PHONE),
