@@ -189,6 +189,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 
+# Shared secret for signed inbound milestone webhooks (empty: webhooks refused).
+MILESTONE_WEBHOOK_SECRET = os.environ.get("MILESTONE_WEBHOOK_SECRET", "")
+
 # Cost to serve and profitability (S7).
 DEFAULT_HOURLY_COST = float(os.environ.get("DEFAULT_HOURLY_COST", "30"))
 MINUTES_PER_STAFF_MESSAGE = float(os.environ.get("MINUTES_PER_STAFF_MESSAGE", "6"))

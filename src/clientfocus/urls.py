@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("clientfocus.customers.urls")),
     path("", include("clientfocus.insights.urls")),
     path("", include("clientfocus.value.urls")),
+    path("", include("clientfocus.orders.urls")),
 ]

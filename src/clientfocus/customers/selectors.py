@@ -117,5 +117,22 @@ def customer_timeline(
         )
         for event in request_events
     ]
+    from clientfocus.orders.models import OrderMilestone
+
+    milestones = OrderMilestone.objects.filter(order__customer=customer)
+    if before is not None:
+        milestones = milestones.filter(occurred_at__lt=before)
+    items += [
+        TimelineItem(
+            at=m.occurred_at,
+            kind=f"milestone_{m.kind}",
+            source="order",
+            data={"order": m.order.order_id, "note": m.note},
+            actor="",
+            request_reference="",
+            request_subject="",
+        )
+        for m in milestones.select_related("order").order_by("-occurred_at", "-id")[:limit]
+    ]
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:limit]

@@ -1,16 +1,23 @@
 """Orders over the API: bulk create (idempotent by order id) and a customer's orders."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from clientfocus.core.errors import InvalidItems, NotAllowed
+from clientfocus.core.errors import InvalidItems, NotAllowed, ServiceError
 from clientfocus.core.schemas import AwareDateTime
-from clientfocus.orders.models import Order, OrderLine
-from clientfocus.orders.services import CustomerLookup, RowError, store_orders, validate_order
+from clientfocus.orders.models import Order, OrderLine, OrderMilestone
+from clientfocus.orders.services import (
+    CustomerLookup,
+    RowError,
+    record_milestone,
+    store_orders,
+    validate_order,
+)
+from clientfocus.orders.signing import verify_signature
 from clientfocus.people.models import Role
 from clientfocus.people.selectors import role_of
 
@@ -110,3 +117,101 @@ def add_orders(request, payload: OrdersIn):
             for line in lines[order_id]
         )
     return Status(201, {"created": created, "unchanged": len(valid) - created})
+
+
+class MilestoneIn(Schema):
+    kind: str = Field(
+        description="placed, confirmed, packed, shipped, out_for_delivery, "
+        "delivered, delayed or cancelled"
+    )
+    occurred_at: datetime | None = None
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    new_date: date | None = None
+    courier_phone: str = Field(default="", max_length=40)
+    note: str = Field(default="", max_length=300)
+
+
+class MilestoneOut(Schema):
+    kind: str
+    occurred_at: AwareDateTime
+    window_start: AwareDateTime | None
+    window_end: AwareDateTime | None
+    new_date: date | None
+    courier_phone: str
+    note: str
+    source: str
+
+
+class OrderDetailOut(Schema):
+    order_id: str
+    customer: str
+    placed_at: AwareDateTime
+    amount: Decimal
+    currency: str
+    status: str
+    stage: str
+    channel: str
+    product_line: str
+    milestones: list[MilestoneOut]
+
+    @staticmethod
+    def resolve_customer(obj: Order) -> str:
+        return str(obj.customer.public_id)
+
+    @staticmethod
+    def resolve_milestones(obj: Order) -> list:
+        return list(obj.milestones.all())
+
+
+def _aware(value: datetime | None, field: str) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ServiceError(field, "give the time with its UTC offset")
+    return value
+
+
+def _record(order: Order, payload: MilestoneIn, source: str) -> OrderMilestone:
+    return record_milestone(
+        order=order,
+        kind=payload.kind,
+        occurred_at=_aware(payload.occurred_at, "occurred_at"),
+        window_start=_aware(payload.window_start, "window_start"),
+        window_end=_aware(payload.window_end, "window_end"),
+        new_date=payload.new_date,
+        courier_phone=payload.courier_phone,
+        note=payload.note,
+        source=source,
+    )
+
+
+@router.get("/{order_id}", response=OrderDetailOut)
+def get_order(request, order_id: str):
+    """An order and where it is; every employee may see it (S25)."""
+    if role_of(request.auth) is None:
+        raise Order.DoesNotExist
+    return Order.objects.select_related("customer").get(order_id=order_id)
+
+
+@router.post("/{order_id}/milestones", response={201: MilestoneOut})
+def add_milestone(request, order_id: str, payload: MilestoneIn):
+    if role_of(request.auth) is None:
+        raise Order.DoesNotExist
+    order = Order.objects.get(order_id=order_id)
+    return Status(201, _record(order, payload, source="api"))
+
+
+class WebhookMilestoneIn(MilestoneIn):
+    order_id: str
+
+
+webhook_router = Router(tags=["webhooks"])
+
+
+@webhook_router.post("/milestones", response={201: MilestoneOut}, auth=None)
+def milestone_webhook(request, payload: WebhookMilestoneIn):
+    """Milestones from a carrier or shop system, signed with the shared secret:
+    ``X-Clientfocus-Timestamp`` (Unix seconds) and ``X-Clientfocus-Signature`` =
+    hex HMAC-SHA256 of ``"{timestamp}.{raw body}"``. Older than 5 minutes is refused."""
+    verify_signature(request)
+    order = Order.objects.get(order_id=payload.order_id)
+    return Status(201, _record(order, payload, source="webhook"))

@@ -36,6 +36,7 @@ class Order(models.Model):
     channel = models.CharField(_("channel"), max_length=30, blank=True)
     product_line = models.CharField(_("product line"), max_length=60, blank=True)
     imported_at = models.DateTimeField(default=timezone.now, editable=False)
+    stage = models.CharField(_("stage"), max_length=20, blank=True)
 
     class Meta:
         ordering = ["-placed_at"]
@@ -67,3 +68,47 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product} × {self.quantity}"
+
+
+class Milestone(models.TextChoices):
+    PLACED = "placed", _("Placed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    PACKED = "packed", _("Packed")
+    SHIPPED = "shipped", _("Shipped")
+    OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
+    DELIVERED = "delivered", _("Delivered")
+    DELAYED = "delayed", _("Delayed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+FINAL_MILESTONES = (Milestone.DELIVERED, Milestone.CANCELLED)
+
+
+class OrderMilestone(models.Model):
+    """Where an order is (S3, S25): every department sees the same history."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("milestone"), max_length=20, choices=Milestone.choices)
+    occurred_at = models.DateTimeField(_("when"))
+    window_start = models.DateTimeField(_("delivery window from"), null=True, blank=True)
+    window_end = models.DateTimeField(_("delivery window to"), null=True, blank=True)
+    new_date = models.DateField(_("new expected date"), null=True, blank=True)
+    courier_phone = models.CharField(_("courier's phone"), max_length=40, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    source = models.CharField(max_length=20, default="api")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["order", "occurred_at"], name="milestone_order_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(window_start__isnull=True)
+                | models.Q(window_end__isnull=True)
+                | models.Q(window_end__gt=models.F("window_start")),
+                name="milestone_window_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.kind}"

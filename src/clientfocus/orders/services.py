@@ -7,15 +7,22 @@ import io
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from clientfocus.core.errors import ServiceError
 from clientfocus.customers.models import ContactKind, ContactPoint, Customer
-from clientfocus.orders.models import Order, OrderStatus
+from clientfocus.orders.models import (
+    FINAL_MILESTONES,
+    Milestone,
+    Order,
+    OrderMilestone,
+    OrderStatus,
+)
 
 ORDER_COLUMNS = (
     "order_id", "customer", "date", "amount", "currency", "status", "channel", "product_line",
@@ -274,3 +281,54 @@ def import_orders_csv(
         )
         return report
     return import_orders(rows, now=now, progress=progress)
+
+
+def record_milestone(
+    *,
+    order: Order,
+    kind: str,
+    occurred_at: datetime | None = None,
+    window_start: datetime | None = None,
+    window_end: datetime | None = None,
+    new_date: date | None = None,
+    courier_phone: str = "",
+    note: str = "",
+    source: str = "api",
+) -> OrderMilestone:
+    """Record where an order is. Out for delivery needs its expected window; a delay
+    needs the new date; nothing follows delivery or cancellation."""
+    now = timezone.now()
+    occurred_at = occurred_at or now
+    if kind not in Milestone.values:
+        raise ServiceError(
+            "kind", f"unknown milestone {kind!r}; one of {', '.join(Milestone.values)}"
+        )
+    if occurred_at > now + timedelta(minutes=5):
+        raise ServiceError("occurred_at", "a milestone cannot have happened in the future")
+    if kind == Milestone.OUT_FOR_DELIVERY and (window_start is None or window_end is None):
+        raise ServiceError("window_start", "out for delivery needs the expected window")
+    if window_start and window_end and window_end <= window_start:
+        raise ServiceError("window_end", "the window must end after it starts")
+    if kind == Milestone.DELAYED and new_date is None:
+        raise ServiceError("new_date", "a delay needs the new expected date")
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.stage in FINAL_MILESTONES:
+            raise ServiceError("kind", f"the order is already {locked.stage}")
+        milestone = OrderMilestone.objects.create(
+            order=locked,
+            kind=kind,
+            occurred_at=occurred_at,
+            window_start=window_start,
+            window_end=window_end,
+            new_date=new_date,
+            courier_phone=courier_phone.strip()[:40],
+            note=note.strip()[:300],
+            source=source,
+        )
+        if kind != Milestone.DELAYED:
+            locked.stage = kind
+            locked.save(update_fields=["stage"])
+        if kind == Milestone.CANCELLED:
+            Order.objects.filter(pk=locked.pk).update(status=OrderStatus.CANCELLED)
+    return milestone

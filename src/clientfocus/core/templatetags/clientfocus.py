@@ -53,6 +53,14 @@ EVENT_LABELS = {
     "owner_changed": gettext_noop("Owner changed"),
     "profile_updated": gettext_noop("Profile updated"),
     "time_logged": gettext_noop("Time logged"),
+    "milestone_placed": gettext_noop("Order placed"),
+    "milestone_confirmed": gettext_noop("Order confirmed"),
+    "milestone_packed": gettext_noop("Order packed"),
+    "milestone_shipped": gettext_noop("Order shipped"),
+    "milestone_out_for_delivery": gettext_noop("Out for delivery"),
+    "milestone_delivered": gettext_noop("Order delivered"),
+    "milestone_delayed": gettext_noop("Order delayed"),
+    "milestone_cancelled": gettext_noop("Order cancelled"),
 }
 
 

@@ -1,0 +1,37 @@
+"""Signed inbound webhooks: HMAC-SHA256 over timestamp and body, with a freshness window."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from clientfocus.core.errors import NotAllowed
+
+TOLERANCE_SECONDS = 300
+
+
+class SignatureRefused(NotAllowed):
+    """The webhook is not signed with the shared secret (or is too old)."""
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    message = timestamp.encode() + b"." + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def verify_signature(request: HttpRequest, *, now: float | None = None) -> None:
+    secret = settings.MILESTONE_WEBHOOK_SECRET
+    if not secret:
+        raise SignatureRefused("inbound webhooks are off: MILESTONE_WEBHOOK_SECRET is not set")
+    timestamp = request.headers.get("X-Clientfocus-Timestamp", "")
+    signature = request.headers.get("X-Clientfocus-Signature", "")
+    if not timestamp.isdigit() or not signature:
+        raise SignatureRefused("missing X-Clientfocus-Timestamp or X-Clientfocus-Signature")
+    if abs((now or time.time()) - int(timestamp)) > TOLERANCE_SECONDS:
+        raise SignatureRefused("the signature is too old (or from the future)")
+    if not hmac.compare_digest(sign(secret, timestamp, request.body), signature):
+        raise SignatureRefused("the signature does not match")
