@@ -202,8 +202,8 @@ def store_orders(orders: list[ValidOrder]) -> int:
                     )
             cursor.execute(
                 f"INSERT INTO {table} (order_id, customer_id, placed_at, amount, currency, "  # noqa: S608
-                "status, channel, product_line, imported_at) SELECT order_id, customer_id, "
-                "placed_at, amount, currency, status, channel, product_line, %s "
+                "status, channel, product_line, imported_at, stage) SELECT order_id, customer_id, "
+                "placed_at, amount, currency, status, channel, product_line, %s, '' "
                 "FROM order_import ON CONFLICT (order_id) DO NOTHING",
                 [now],
             )
