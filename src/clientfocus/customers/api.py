@@ -19,6 +19,7 @@ from clientfocus.customers.selectors import (
     search_customers,
 )
 from clientfocus.customers.services import create_customer, update_customer
+from clientfocus.orders.api import OrderOut
 from clientfocus.service.permissions import requests_visible_to
 
 router = Router(tags=["customers"])
@@ -212,16 +213,6 @@ def timeline(
     ]
 
 
-class CustomerOrderOut(Schema):
-    order_id: str
-    placed_at: AwareDateTime
-    amount: Decimal
-    currency: str
-    status: str
-    channel: str
-    product_line: str
-
-
 class CustomerValueOut(Schema):
     orders: int
     revenue: Decimal
@@ -240,7 +231,7 @@ class CustomerValueOut(Schema):
         return obj.rfm_code
 
 
-@router.get("/{customer_id}/orders", response=list[CustomerOrderOut], tags=["orders"])
+@router.get("/{customer_id}/orders", response=list[OrderOut], tags=["orders"])
 def orders(request, customer_id: UUID, limit: int = Query(100, ge=1, le=1000)):
     from clientfocus.orders.selectors import customer_orders
 
