@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "clientfocus.insights",
     "clientfocus.orders",
     "clientfocus.value",
+    "clientfocus.notify",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +189,26 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Login throttling: failures per (username, address) within the window lock further tries.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+
+# Notifications: e-mail through Django's backends (SMTP in production), SMS through an
+# HTTP gateway, outbound webhooks signed with HMAC-SHA256.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _flag("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clientfocus@localhost")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+OUTBOUND_WEBHOOK_SECRET = os.environ.get("OUTBOUND_WEBHOOK_SECRET", "")
+OUTBOUND_TIMEOUT_SECONDS = float(os.environ.get("OUTBOUND_TIMEOUT_SECONDS", "10"))
+# Outbound URLs may not reach internal addresses unless an administrator allows it.
+ALLOW_INTERNAL_URLS = _flag("ALLOW_INTERNAL_URLS")
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
+NOTIFY_BACKOFF_BASE_SECONDS = float(os.environ.get("NOTIFY_BACKOFF_BASE_SECONDS", "5"))
+NOTIFY_BACKOFF_CAP_SECONDS = float(os.environ.get("NOTIFY_BACKOFF_CAP_SECONDS", "3600"))
 
 # Shared secret for signed inbound milestone webhooks (empty: webhooks refused).
 MILESTONE_WEBHOOK_SECRET = os.environ.get("MILESTONE_WEBHOOK_SECRET", "")

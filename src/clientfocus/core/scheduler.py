@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from clientfocus.core.models import ScheduledSlot
@@ -89,7 +89,8 @@ class Scheduler(threading.Thread):
                 except Exception:
                     logger.exception("could not prune scheduler slots")
             self.stopping.wait(self.tick_seconds)
-        close_old_connections()
+        # This thread's own database connection: closed when the thread ends.
+        connection.close()
 
     def stop(self) -> None:
         self.stopping.set()

@@ -13,7 +13,9 @@ from clientfocus.core.scheduler import Scheduler
 
 def start_worker_threads(count: int = 1, interval: float = 1.0) -> list[threading.Thread]:
     """Worker threads in this process (the embedded demo mode), plus a scheduler."""
-    threads: list[threading.Thread] = [Scheduler()]
+    from clientfocus.notify.delivery import OutboxDeliverer
+
+    threads: list[threading.Thread] = [Scheduler(), OutboxDeliverer()]
     for _ in range(count):
         worker = Worker(
             queue_names=["default"],
@@ -49,8 +51,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval: float, no_scheduler: bool, batch: bool, **options) -> None:
         from clientfocus.core.scheduler import claim_and_enqueue, default_jobs
+        from clientfocus.notify.delivery import OutboxDeliverer
 
         scheduler = None
+        deliverer = None if batch else OutboxDeliverer()
+        if deliverer:
+            deliverer.start()
         if batch:
             for job in default_jobs():
                 claim_and_enqueue(job)
@@ -75,3 +81,5 @@ class Command(BaseCommand):
         finally:
             if scheduler:
                 scheduler.stop()
+            if deliverer:
+                deliverer.stop()

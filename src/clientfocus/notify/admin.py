@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from clientfocus.notify.models import Notification
+from clientfocus.notify.services import resend
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "channel", "recipient", "state", "attempts", "last_error"]
+    list_filter = ["state", "channel"]
+    search_fields = ["recipient", "key"]
+    raw_id_fields = ["customer", "order"]
+    readonly_fields = ["key", "attempts", "sent_at", "last_error", "created_at"]
+    actions = ["resend_selected"]
+
+    @admin.action(description="Resend the selected notifications")
+    def resend_selected(self, request, queryset) -> None:
+        for notification in queryset:
+            resend(notification=notification)

@@ -1,0 +1,103 @@
+"""Delivery channels. Every attempt carries the notification's idempotency key, so a
+receiver that honours it never shows the same message twice."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import socket
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+
+from clientfocus.notify.models import Channel, Notification
+
+
+class DeliveryError(Exception):
+    """The attempt failed; the message says why (kept on the notification)."""
+
+
+def check_url(url: str) -> None:
+    """Refuse URLs that are not http(s) or that reach internal addresses (loopback,
+    private, link-local …) unless an administrator allowed them (ALLOW_INTERNAL_URLS)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DeliveryError(f"not an http(s) URL: {url!r}")
+    if settings.ALLOW_INTERNAL_URLS:
+        return
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
+    except socket.gaierror as exc:
+        raise DeliveryError(f"cannot resolve {parts.hostname}: {exc}") from exc
+    for address in addresses:
+        ip = ipaddress.ip_address(str(address).split("%")[0])
+        if not ip.is_global:
+            raise DeliveryError(
+                f"{parts.hostname} resolves to the internal address {ip}; "
+                "an administrator must allow internal URLs (ALLOW_INTERNAL_URLS)"
+            )
+
+
+def _post(url: str, payload: dict, headers: dict[str, str]) -> None:
+    check_url(url)
+    data = json.dumps(payload).encode()
+    # check_url allowed http(s) only.
+    request = urllib.request.Request(  # noqa: S310
+        url, data=data, method="POST", headers={"Content-Type": "application/json", **headers}
+    )
+    try:
+        timeout = settings.OUTBOUND_TIMEOUT_SECONDS
+        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
+            if answer.status >= 300:
+                raise DeliveryError(f"HTTP {answer.status}")
+    except urllib.error.HTTPError as exc:
+        raise DeliveryError(f"HTTP {exc.code}") from exc
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def send(notification: Notification) -> None:
+    key = str(notification.key)
+    if notification.channel == Channel.EMAIL:
+        message = EmailMessage(
+            subject=notification.subject,
+            body=notification.body,
+            to=[notification.recipient],
+            headers={"Message-ID": f"<{key}@clientfocus>", "Idempotency-Key": key},
+        )
+        try:
+            message.send()
+        except (OSError, Exception) as exc:  # SMTP errors are many kinds
+            raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+        return
+    if notification.channel == Channel.SMS:
+        if not settings.SMS_GATEWAY_URL:
+            raise DeliveryError("no SMS gateway configured (SMS_GATEWAY_URL)")
+        _post(
+            settings.SMS_GATEWAY_URL,
+            {"to": notification.recipient, "text": notification.body},
+            {"Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}", "Idempotency-Key": key},
+        )
+        return
+    payload = {"id": key, "subject": notification.subject, "body": notification.body}
+    timestamp = str(int(time.time()))
+    body = json.dumps(payload).encode()
+    _post(
+        notification.recipient,
+        payload,
+        {
+            "Idempotency-Key": key,
+            "X-Clientfocus-Timestamp": timestamp,
+            "X-Clientfocus-Signature": signature(settings.OUTBOUND_WEBHOOK_SECRET, timestamp, body),
+        },
+    )
