@@ -206,6 +206,8 @@ OUTBOUND_WEBHOOK_SECRET = os.environ.get("OUTBOUND_WEBHOOK_SECRET", "")
 OUTBOUND_TIMEOUT_SECONDS = float(os.environ.get("OUTBOUND_TIMEOUT_SECONDS", "10"))
 # Outbound URLs may not reach internal addresses unless an administrator allows it.
 ALLOW_INTERNAL_URLS = _flag("ALLOW_INTERNAL_URLS")
+# No e-mail or SMS to customers inside these local hours (their own time zone).
+QUIET_HOURS = os.environ.get("QUIET_HOURS", "21:00-08:00")
 NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
 NOTIFY_BACKOFF_BASE_SECONDS = float(os.environ.get("NOTIFY_BACKOFF_BASE_SECONDS", "5"))
 NOTIFY_BACKOFF_CAP_SECONDS = float(os.environ.get("NOTIFY_BACKOFF_CAP_SECONDS", "3600"))

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from clientfocus.notify.models import Notification
+from clientfocus.notify.models import Notification, NotificationRule, NotificationTemplate
 from clientfocus.notify.services import resend
 
 
@@ -17,3 +17,16 @@ class NotificationAdmin(admin.ModelAdmin):
     def resend_selected(self, request, queryset) -> None:
         for notification in queryset:
             resend(notification=notification)
+
+
+class TemplateInline(admin.StackedInline):
+    model = NotificationTemplate
+    extra = 1
+
+
+@admin.register(NotificationRule)
+class NotificationRuleAdmin(admin.ModelAdmin):
+    list_display = ["name", "event", "channel", "lead_minutes", "active"]
+    list_filter = ["event", "channel", "active"]
+    filter_horizontal = ["tiers"]
+    inlines = [TemplateInline]

@@ -17,6 +17,7 @@ class Channel(models.TextChoices):
 
 
 class DeliveryState(models.TextChoices):
+    SKIPPED = "skipped", _("Not sent (opt-out or no address)")
     PENDING = "pending", _("Pending")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
@@ -48,6 +49,13 @@ class Notification(models.Model):
     recipient = models.CharField(max_length=500)
     subject = models.CharField(max_length=250, blank=True)
     body = models.TextField()
+    rule = models.ForeignKey(
+        "notify.NotificationRule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
     state = models.CharField(
         max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )
@@ -71,3 +79,68 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.recipient} ({self.state})"
+
+
+EVENTS = [
+    ("placed", _("Order placed")),
+    ("confirmed", _("Order confirmed")),
+    ("packed", _("Order packed")),
+    ("shipped", _("Order shipped")),
+    ("out_for_delivery", _("Out for delivery")),
+    ("delivered", _("Order delivered")),
+    ("delayed", _("Order delayed")),
+    ("cancelled", _("Order cancelled")),
+]
+
+
+class NotificationRule(models.Model):
+    """On which event, for which tiers, on which channel, how long before the delivery
+    window: what the company promises to tell its customers (S3)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    event = models.CharField(_("event"), max_length=30, choices=EVENTS)
+    tiers = models.ManyToManyField(
+        "customers.Tier", blank=True, verbose_name=_("tiers"), help_text=_("Empty: every tier.")
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    webhook_url = models.URLField(_("webhook URL"), blank=True)
+    lead_minutes = models.PositiveIntegerField(
+        _("minutes before the delivery window"),
+        default=0,
+        help_text=_("For 'out for delivery': send this long before the window opens."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("notification rule")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NotificationTemplate(models.Model):
+    """The words of a rule in one language (Django template syntax, plain text)."""
+
+    rule = models.ForeignKey(NotificationRule, on_delete=models.CASCADE, related_name="templates")
+    language = models.CharField(_("language"), max_length=8)
+    subject = models.CharField(_("subject"), max_length=250, blank=True)
+    body = models.TextField(_("body"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "language"], name="one_template_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} [{self.language}]"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from clientfocus.notify.rendering import TemplateProblem, check_template
+
+        for field in ("subject", "body"):
+            try:
+                check_template(getattr(self, field))
+            except TemplateProblem as exc:
+                raise ValidationError({field: str(exc)}) from exc

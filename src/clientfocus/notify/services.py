@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from datetime import time as dt_time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from clientfocus.notify.channels import DeliveryError, send
-from clientfocus.notify.models import Channel, DeliveryState, Notification
+from clientfocus.notify.models import (
+    Channel,
+    DeliveryState,
+    Notification,
+    NotificationRule,
+    NotificationTemplate,
+)
+from clientfocus.notify.rendering import render
 
 LEASE = timedelta(seconds=60)
 
@@ -102,3 +111,132 @@ def retry_dead() -> int:
     return Notification.objects.filter(state=DeliveryState.DEAD).update(
         state=DeliveryState.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )
+
+
+# -- rules ------------------------------------------------------------------------------
+
+
+def _quiet_until(moment: datetime, zone_name: str) -> datetime:
+    """The first instant at or after ``moment`` outside the customer's quiet hours."""
+    start_text, _, end_text = settings.QUIET_HOURS.partition("-")
+    if not start_text or not end_text:
+        return moment
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    start, end = dt_time.fromisoformat(start_text), dt_time.fromisoformat(end_text)
+    local = moment.astimezone(zone)
+    now_t = local.time()
+    quiet = (start <= now_t or now_t < end) if start > end else (start <= now_t < end)
+    if not quiet:
+        return moment
+    day = local.date() if now_t < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, end, tzinfo=zone).astimezone(moment.tzinfo)
+
+
+def _template_for(rule: NotificationRule, language: str) -> NotificationTemplate | None:
+    templates = {t.language: t for t in rule.templates.all()}
+    return templates.get(language) or templates.get("en") or next(iter(templates.values()), None)
+
+
+def _values(milestone, zone_name: str) -> dict[str, str]:
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+
+    def local(moment: datetime | None) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    order = milestone.order
+    return {
+        "customer_name": order.customer.name,
+        "order_id": order.order_id,
+        "window_start": local(milestone.window_start),
+        "window_end": local(milestone.window_end),
+        "courier_phone": milestone.courier_phone,
+        "new_date": milestone.new_date.isoformat() if milestone.new_date else "",
+        "note": milestone.note,
+        "event": milestone.kind,
+    }
+
+
+def _recipient(rule: NotificationRule, customer) -> tuple[str, str]:
+    """(recipient, reason it cannot be sent): opt-outs and missing addresses win."""
+    if rule.channel == Channel.EMAIL:
+        if not customer.consent_email:
+            return "", "the customer does not accept e-mail"
+        return customer.primary_email, "" if customer.primary_email else "no e-mail address"
+    if rule.channel == Channel.SMS:
+        if not customer.consent_sms:
+            return "", "the customer does not accept SMS"
+        return customer.primary_phone, "" if customer.primary_phone else "no phone number"
+    return rule.webhook_url, "" if rule.webhook_url else "the rule has no webhook URL"
+
+
+def notify_for_milestone(milestone, *, now: datetime | None = None) -> list[Notification]:
+    """Write the notifications the active rules ask for, in the caller's transaction:
+    in the customer's language (English otherwise), timed by the rule's lead before the
+    delivery window, never inside the customer's quiet hours."""
+    now = now or timezone.now()
+    customer = milestone.order.customer
+    rules = NotificationRule.objects.filter(active=True, event=milestone.kind).prefetch_related(
+        "tiers", "templates"
+    )
+    created = []
+    for rule in rules:
+        tiers = {t.pk for t in rule.tiers.all()}
+        if tiers and customer.tier_id not in tiers:
+            continue
+        template = _template_for(rule, customer.language)
+        if template is None:
+            continue
+        values = _values(milestone, customer.timezone)
+        recipient, reason = _recipient(rule, customer)
+        send_at = now
+        if rule.lead_minutes and milestone.window_start:
+            send_at = max(now, milestone.window_start - timedelta(minutes=rule.lead_minutes))
+        if rule.channel != Channel.WEBHOOK:
+            send_at = _quiet_until(send_at, customer.timezone)
+        created.append(
+            Notification.objects.create(
+                channel=rule.channel,
+                recipient=recipient or "-",
+                rule=rule,
+                customer=customer,
+                order=milestone.order,
+                subject=render(template.subject, values)[:250],
+                body=render(template.body, values),
+                state=DeliveryState.SKIPPED if reason else DeliveryState.PENDING,
+                last_error=reason,
+                next_attempt_at=send_at,
+            )
+        )
+    return created
+
+
+def preview_rule(*, rule: NotificationRule, customer) -> dict[str, str]:
+    """What the rule would send this customer, with sample order data."""
+    template = _template_for(rule, customer.language)
+    if template is None:
+        raise ValueError("the rule has no template")
+    now = timezone.now()
+    values = {
+        "customer_name": customer.name,
+        "order_id": "SAMPLE-1",
+        "event": rule.event,
+        "window_start": (now + timedelta(hours=2)).strftime("%Y-%m-%d %H:%M"),
+        "window_end": (now + timedelta(hours=4)).strftime("%Y-%m-%d %H:%M"),
+        "courier_phone": "+370 600 00000",
+        "new_date": (now + timedelta(days=2)).date().isoformat(),
+        "note": "",
+    }
+    recipient, reason = _recipient(rule, customer)
+    return {
+        "language": template.language,
+        "recipient": recipient,
+        "not_sent_because": reason,
+        "subject": render(template.subject, values),
+        "body": render(template.body, values),
+    }

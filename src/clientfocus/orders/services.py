@@ -331,4 +331,8 @@ def record_milestone(
             locked.save(update_fields=["stage"])
         if kind == Milestone.CANCELLED:
             Order.objects.filter(pk=locked.pk).update(status=OrderStatus.CANCELLED)
+        # Same transaction: the milestone and the notifications it causes commit together.
+        from clientfocus.notify.services import notify_for_milestone
+
+        notify_for_milestone(milestone)
     return milestone
