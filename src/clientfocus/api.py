@@ -95,6 +95,7 @@ def http_404(request, exc: Http404):
 
 
 from clientfocus.customers.api import router as customers_router  # noqa: E402
+from clientfocus.notify.api import router as notify_router  # noqa: E402
 from clientfocus.orders.api import router as orders_router  # noqa: E402
 from clientfocus.orders.api import webhook_router  # noqa: E402
 from clientfocus.people.api import router as people_router  # noqa: E402
@@ -107,5 +108,6 @@ api.add_router("/requests", service_router)
 api.add_router("/queues", queues_router)
 api.add_router("/orders", orders_router)
 api.add_router("/webhooks", webhook_router)
+api.add_router("/notifications", notify_router)
 api.add_router("/value", value_router)
 api.add_router("/", people_router)

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("clientfocus.insights.urls")),
     path("", include("clientfocus.value.urls")),
     path("", include("clientfocus.orders.urls")),
+    path("", include("clientfocus.notify.urls")),
 ]

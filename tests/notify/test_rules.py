@@ -140,3 +140,48 @@ def test_a_broken_template_is_refused_in_the_admin(rule, company, web_as):
     template = NotificationTemplate(rule=rule, language="ru", body="{% if %}")
     with pytest.raises(ValidationError):
         template.full_clean()
+
+
+def test_a_resolved_request_triggers_its_rule(company, settings):
+    from clientfocus.service import services as desk
+
+    settings.QUIET_HOURS = ""
+    ContactFactory(customer=company.customer, value="ruta@example.lt")
+    rule = NotificationRule.objects.create(
+        name="Resolved", event="request_resolved", channel="email"
+    )
+    rule.templates.create(
+        language="en", subject="{{ request_reference }} is resolved", body="{{ request_subject }}"
+    )
+    request = desk.open_request(
+        actor=company.agent, customer=company.customer, subject="Oven", queue=company.care_queue
+    )
+    desk.change_state(request=request, actor=company.agent, state="resolved")
+    note = Notification.objects.get()
+    assert note.subject == f"{request.reference} is resolved" and note.body == "Oven"
+
+
+def test_history_and_resend_through_api_and_page(rule, order, company, api_as, web_as):
+    start = timezone.now() + timedelta(hours=3)
+    record_milestone(
+        order=order,
+        kind="out_for_delivery",
+        window_start=start,
+        window_end=start + timedelta(hours=1),
+    )
+    note = Notification.objects.get()
+    Notification.objects.filter(pk=note.pk).update(state=DeliveryState.DEAD, last_error="HTTP 500")
+    api = api_as(company.billing_staff)
+    history = api.get(f"/api/notifications/customer/{company.customer.public_id}").json()
+    assert [h["state"] for h in history] == ["dead"] and history[0]["last_error"] == "HTTP 500"
+    assert api.get("/api/notifications/order/N-1").json()[0]["key"] == str(note.key)
+    page = web_as(company.agent).get("/orders/N-1/").content.decode()
+    assert "HTTP 500" in page and "Resend" in page
+    client = web_as(company.agent)
+    client.post(f"/notifications/{note.key}/resend/", {"next": "/orders/N-1/"})
+    note.refresh_from_db()
+    assert note.state == DeliveryState.PENDING
+    Notification.objects.filter(pk=note.pk).update(state=DeliveryState.DEAD)
+    assert api.post(f"/api/notifications/{note.key}/resend").json()["state"] == "pending"
+    record = web_as(company.agent).get(f"/customers/{company.customer.public_id}/").content.decode()
+    assert 'data-testid="notifications"' in record

@@ -27,8 +27,22 @@ def test_any_employee_opens_the_record_with_its_timeline(company, client):
     assert "Late courier" not in page and "handled by another department" in page
 
 
-def test_record_page_queries_stay_flat(company, web_as, django_assert_max_num_queries):
+def test_record_page_queries_stay_flat(company, web_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     client = web_as(company.agent)
+    url = f"/customers/{company.customer.public_id}/"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    services.open_request(
+        actor=company.agent, customer=company.customer, subject="first", queue=company.care_queue
+    )
+    few = queries()
     for i in range(25):
         services.open_request(
             actor=company.agent,
@@ -36,8 +50,7 @@ def test_record_page_queries_stay_flat(company, web_as, django_assert_max_num_qu
             subject=f"s{i}",
             queue=company.care_queue,
         )
-    with django_assert_max_num_queries(16):
-        assert client.get(f"/customers/{company.customer.public_id}/").status_code == 200
+    assert queries() == few <= 20
 
 
 def test_search_page(company, web_as):

@@ -27,6 +27,7 @@ from clientfocus.customers.services import (
     import_customers_csv,
     update_customer,
 )
+from clientfocus.notify.selectors import for_customer as notifications_for_customer
 from clientfocus.orders.selectors import customer_orders
 from clientfocus.people.access import employee_required
 from clientfocus.service.permissions import requests_visible_to
@@ -81,6 +82,7 @@ def record(request: HttpRequest, customer_id) -> HttpResponse:
             "can_edit": can_edit_customers(request.user),
             "value": value_of(customer.pk),
             "recent_orders": list(customer_orders(customer.pk, limit=10)),
+            "notifications": list(notifications_for_customer(customer.pk, limit=20)),
         },
     )
 

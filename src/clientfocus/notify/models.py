@@ -90,6 +90,7 @@ EVENTS = [
     ("delivered", _("Order delivered")),
     ("delayed", _("Order delayed")),
     ("cancelled", _("Order cancelled")),
+    ("request_resolved", _("Request resolved")),
 ]
 
 

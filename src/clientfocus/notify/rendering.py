@@ -8,7 +8,7 @@ from django.template import Context, Engine, TemplateSyntaxError
 ENGINE = Engine(autoescape=False, debug=False, string_if_invalid="")
 FIELDS = (
     "customer_name", "order_id", "window_start", "window_end", "courier_phone", "new_date",
-    "note", "event",
+    "note", "event", "request_reference", "request_subject",
 )  # fmt: skip
 
 

@@ -176,12 +176,47 @@ def _recipient(rule: NotificationRule, customer) -> tuple[str, str]:
 
 
 def notify_for_milestone(milestone, *, now: datetime | None = None) -> list[Notification]:
-    """Write the notifications the active rules ask for, in the caller's transaction:
-    in the customer's language (English otherwise), timed by the rule's lead before the
-    delivery window, never inside the customer's quiet hours."""
+    """Write the notifications the active rules ask for this milestone."""
+    return _notify(
+        milestone.kind,
+        milestone.order.customer,
+        _values(milestone, milestone.order.customer.timezone),
+        order=milestone.order,
+        window_start=milestone.window_start,
+        now=now,
+    )
+
+
+def notify_for_resolved_request(request, *, now: datetime | None = None) -> list[Notification]:
+    """Write the notifications the active rules ask for a resolved request (later: the
+    satisfaction survey)."""
+    customer = request.customer
+    if customer is None:
+        return []
+    values = {
+        "customer_name": customer.name,
+        "event": "request_resolved",
+        "request_reference": request.reference,
+        "request_subject": request.subject,
+    }
+    return _notify("request_resolved", customer, values, now=now)
+
+
+def _notify(
+    event: str,
+    customer,
+    values: dict[str, str],
+    *,
+    order=None,
+    window_start: datetime | None = None,
+    now: datetime | None = None,
+) -> list[Notification]:
+    """In the caller's transaction: one notification per matching active rule, in the
+    customer's language (English otherwise), timed by the rule's lead before the
+    delivery window, never inside the customer's quiet hours; opt-outs are recorded as
+    skipped."""
     now = now or timezone.now()
-    customer = milestone.order.customer
-    rules = NotificationRule.objects.filter(active=True, event=milestone.kind).prefetch_related(
+    rules = NotificationRule.objects.filter(active=True, event=event).prefetch_related(
         "tiers", "templates"
     )
     created = []
@@ -192,11 +227,10 @@ def notify_for_milestone(milestone, *, now: datetime | None = None) -> list[Noti
         template = _template_for(rule, customer.language)
         if template is None:
             continue
-        values = _values(milestone, customer.timezone)
         recipient, reason = _recipient(rule, customer)
         send_at = now
-        if rule.lead_minutes and milestone.window_start:
-            send_at = max(now, milestone.window_start - timedelta(minutes=rule.lead_minutes))
+        if rule.lead_minutes and window_start:
+            send_at = max(now, window_start - timedelta(minutes=rule.lead_minutes))
         if rule.channel != Channel.WEBHOOK:
             send_at = _quiet_until(send_at, customer.timezone)
         created.append(
@@ -205,7 +239,7 @@ def notify_for_milestone(milestone, *, now: datetime | None = None) -> list[Noti
                 recipient=recipient or "-",
                 rule=rule,
                 customer=customer,
-                order=milestone.order,
+                order=order,
                 subject=render(template.subject, values)[:250],
                 body=render(template.body, values),
                 state=DeliveryState.SKIPPED if reason else DeliveryState.PENDING,
@@ -231,6 +265,8 @@ def preview_rule(*, rule: NotificationRule, customer) -> dict[str, str]:
         "courier_phone": "+370 600 00000",
         "new_date": (now + timedelta(days=2)).date().isoformat(),
         "note": "",
+        "request_reference": "REQ-000123",
+        "request_subject": "Sample request",
     }
     recipient, reason = _recipient(rule, customer)
     return {

@@ -58,4 +58,10 @@ def order_page(request: HttpRequest, order_id: str) -> HttpResponse:
         except ValueError:
             messages.error(request, _("The new date must be YYYY-MM-DD."))
         return redirect("orders:page", order_id=order.order_id)
-    return render(request, "orders/order.html", {"order": order, "kinds": Milestone.choices})
+    from clientfocus.notify.selectors import for_order
+
+    return render(
+        request,
+        "orders/order.html",
+        {"order": order, "kinds": Milestone.choices, "notifications": list(for_order(order.pk))},
+    )

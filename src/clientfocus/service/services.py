@@ -516,6 +516,10 @@ def change_state(*, request: Request, actor, state: str, now: datetime | None = 
     _refresh_sla(request)
     request.save()
     _record(request, "state_changed", actor=actor, now=now, old=old, new=state)
+    if state == State.RESOLVED:
+        from clientfocus.notify.services import notify_for_resolved_request
+
+        notify_for_resolved_request(request, now=now)
     return request
 
 
