@@ -185,3 +185,49 @@ def test_history_and_resend_through_api_and_page(rule, order, company, api_as, w
     assert api.post(f"/api/notifications/{note.key}/resend").json()["state"] == "pending"
     record = web_as(company.agent).get(f"/customers/{company.customer.public_id}/").content.decode()
     assert 'data-testid="notifications"' in record
+
+
+def test_rules_page_previews_for_a_sample_customer(rule, order, company, web_as, client):
+    page = web_as(company.manager).get(
+        "/notifications/rules/", {"rule": rule.pk, "customer": "ruta@example.lt"}
+    )
+    body = page.content.decode()
+    assert 'data-testid="rule-preview"' in body and "Sveiki, Rūta Žukauskienė!" in body
+    missing = web_as(company.manager).get(
+        "/notifications/rules/", {"rule": rule.pk, "customer": "nobody-at-all"}
+    )
+    assert "No customer matches" in missing.content.decode()
+    client.force_login(company.agent)
+    assert client.get("/notifications/rules/").status_code == 404
+
+
+def test_rules_crud_through_the_api(company, api_as):
+    admin = api_as(company.admin)
+    payload = {
+        "name": "Delayed",
+        "event": "delayed",
+        "channel": "sms",
+        "tiers": ["gold"],
+        "templates": [
+            {"language": "en", "body": "Order {{ order_id }} now arrives {{ new_date }}."},
+            {"language": "ru", "body": "Заказ {{ order_id }} приедет {{ new_date }}."},
+        ],
+    }
+    created = admin.post("/api/notifications/rules", payload)
+    assert created.status_code == 201 and created.json()["tiers"] == ["gold"]
+    rule_id = created.json()["id"]
+    payload["templates"] = [{"language": "en", "body": "Late: {{ order_id }}"}]
+    replaced = admin.client.put(
+        f"/api/notifications/rules/{rule_id}", payload, content_type="application/json"
+    )
+    assert [t["language"] for t in replaced.json()["templates"]] == ["en"]
+    broken = {**payload, "templates": [{"language": "en", "body": "{% if %}"}]}
+    assert admin.post("/api/notifications/rules", broken).status_code == 422
+    assert admin.post("/api/notifications/rules", {**payload, "event": "moon"}).status_code == 422
+    assert (
+        admin.post("/api/notifications/rules", {**payload, "channel": "webhook"}).status_code == 422
+    )
+    assert api_as(company.manager).post("/api/notifications/rules", payload).status_code == 403
+    assert len(api_as(company.agent).get("/api/notifications/rules").json()) == 1
+    assert admin.client.delete(f"/api/notifications/rules/{rule_id}").status_code == 204
+    assert NotificationRule.objects.count() == 0

@@ -2,15 +2,18 @@
 
 from uuid import UUID
 
-from ninja import Router, Schema
+from django.db import transaction
+from ninja import Router, Schema, Status
+from pydantic import Field
 
-from clientfocus.core.errors import NotAllowed
+from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.schemas import AwareDateTime
-from clientfocus.customers.models import Customer
+from clientfocus.customers.models import Customer, Tier
 from clientfocus.notify import selectors, services
-from clientfocus.notify.models import Notification
+from clientfocus.notify.models import EVENTS, Channel, Notification, NotificationRule
+from clientfocus.notify.rendering import TemplateProblem, check_template
 from clientfocus.orders.models import Order
-from clientfocus.people.selectors import role_of
+from clientfocus.people.selectors import is_admin, role_of
 
 router = Router(tags=["notifications"])
 
@@ -53,3 +56,98 @@ def resend(request, key: UUID):
     """Queue the notification again with the same idempotency key."""
     _employee(request.auth)
     return services.resend(notification=Notification.objects.get(key=key))
+
+
+class TemplateIO(Schema):
+    language: str = Field(min_length=2, max_length=8)
+    subject: str = Field(default="", max_length=250)
+    body: str = Field(min_length=1, max_length=5000)
+
+
+class RuleIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    event: str
+    channel: str
+    tiers: list[str] = Field(default_factory=list, description="tier codes; empty = all")
+    webhook_url: str = ""
+    lead_minutes: int = Field(default=0, ge=0, le=7 * 24 * 60)
+    active: bool = True
+    templates: list[TemplateIO] = Field(min_length=1)
+
+
+class RuleOut(Schema):
+    id: int
+    name: str
+    event: str
+    channel: str
+    tiers: list[str]
+    webhook_url: str
+    lead_minutes: int
+    active: bool
+    templates: list[TemplateIO]
+
+    @staticmethod
+    def resolve_tiers(obj: NotificationRule) -> list[str]:
+        return [t.code for t in obj.tiers.all()]
+
+    @staticmethod
+    def resolve_templates(obj: NotificationRule) -> list:
+        return list(obj.templates.all())
+
+
+def _save_rule(rule: NotificationRule, payload: RuleIn, user) -> NotificationRule:
+    if not is_admin(user):
+        raise NotAllowed("only administrators change notification rules")
+    if payload.event not in {e for e, _ in EVENTS}:
+        raise ServiceError("event", f"unknown event {payload.event!r}")
+    if payload.channel not in Channel.values:
+        raise ServiceError("channel", f"unknown channel {payload.channel!r}")
+    if payload.channel == Channel.WEBHOOK and not payload.webhook_url.startswith(
+        ("http://", "https://")
+    ):
+        raise ServiceError("webhook_url", "a webhook rule needs an http(s) URL")
+    tiers = list(Tier.objects.filter(code__in=payload.tiers))
+    if len(tiers) != len(set(payload.tiers)):
+        raise ServiceError("tiers", "unknown tier code")
+    languages = [t.language for t in payload.templates]
+    if len(languages) != len(set(languages)):
+        raise ServiceError("templates", "one template per language")
+    for template in payload.templates:
+        for field in ("subject", "body"):
+            try:
+                check_template(getattr(template, field))
+            except TemplateProblem as exc:
+                raise ServiceError(f"templates.{template.language}.{field}", str(exc)) from exc
+    with transaction.atomic():
+        for field in ("name", "event", "channel", "webhook_url", "lead_minutes", "active"):
+            setattr(rule, field, getattr(payload, field))
+        rule.save()
+        rule.tiers.set(tiers)
+        rule.templates.all().delete()
+        for template in payload.templates:
+            rule.templates.create(**template.model_dump())
+    return rule
+
+
+@router.get("/rules", response=list[RuleOut])
+def list_rules(request):
+    _employee(request.auth)
+    return list(NotificationRule.objects.prefetch_related("tiers", "templates"))
+
+
+@router.post("/rules", response={201: RuleOut})
+def create_rule(request, payload: RuleIn):
+    return Status(201, _save_rule(NotificationRule(), payload, request.auth))
+
+
+@router.put("/rules/{rule_id}", response=RuleOut)
+def replace_rule(request, rule_id: int, payload: RuleIn):
+    return _save_rule(NotificationRule.objects.get(pk=rule_id), payload, request.auth)
+
+
+@router.delete("/rules/{rule_id}", response={204: None})
+def delete_rule(request, rule_id: int):
+    if not is_admin(request.auth):
+        raise NotAllowed("only administrators change notification rules")
+    NotificationRule.objects.get(pk=rule_id).delete()
+    return Status(204, None)
