@@ -89,7 +89,7 @@ def test_a_crashed_delivery_is_retried_after_its_lease(company, http_receiver):
     # The worker dies here. Nobody else may take it while the lease runs …
     assert services.claim_due() == []
     # … and after the lease it is delivered, with the same idempotency key.
-    later = timezone.now() + services.LEASE + timedelta(seconds=1)
+    later = timezone.now() + services.lease() + timedelta(seconds=1)
     again = services.claim_due(now=later)
     assert [n.key for n in again] == [note.key]
     assert services.deliver(again[0])

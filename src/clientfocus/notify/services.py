@@ -21,7 +21,10 @@ from clientfocus.notify.models import (
 )
 from clientfocus.notify.rendering import render
 
-LEASE = timedelta(seconds=60)
+
+def lease() -> timedelta:
+    """How long a claimed notification belongs to its worker before others may retry it."""
+    return timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
 
 
 def enqueue(
@@ -66,7 +69,7 @@ def claim_due(*, limit: int = 50, now: datetime | None = None) -> list[Notificat
         for row in rows:
             row.state = DeliveryState.SENDING
             row.attempts += 1
-            row.next_attempt_at = now + LEASE
+            row.next_attempt_at = now + lease()
         Notification.objects.bulk_update(rows, ["state", "attempts", "next_attempt_at"])
     return rows
 
