@@ -185,6 +185,8 @@ def test_history_and_resend_through_api_and_page(rule, order, company, api_as, w
     assert api.post(f"/api/notifications/{note.key}/resend").json()["state"] == "pending"
     record = web_as(company.agent).get(f"/customers/{company.customer.public_id}/").content.decode()
     assert 'data-testid="notifications"' in record
+    timeline = api.get(f"/api/customers/{company.customer.public_id}/timeline").json()
+    assert any(i["kind"] == "notification" and i["data"]["state"] == "pending" for i in timeline)
 
 
 def test_rules_page_previews_for_a_sample_customer(rule, order, company, web_as, client):

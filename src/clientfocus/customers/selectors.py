@@ -134,5 +134,25 @@ def customer_timeline(
         )
         for m in milestones.select_related("order").order_by("-occurred_at", "-id")[:limit]
     ]
+    from clientfocus.notify.models import Notification
+
+    notifications = Notification.objects.filter(customer=customer)
+    if before is not None:
+        notifications = notifications.filter(created_at__lt=before)
+    items += [
+        TimelineItem(
+            at=n.created_at,
+            kind="notification",
+            source="notification",
+            data={
+                "channel": n.channel,
+                "state": n.state,
+                "subject": n.subject or n.body[:80],
+                "order": n.order.order_id if n.order else "",
+            },
+            actor="",
+        )
+        for n in notifications.select_related("order").order_by("-created_at", "-id")[:limit]
+    ]
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:limit]

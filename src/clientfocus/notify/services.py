@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from datetime import time as dt_time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -74,19 +75,30 @@ def claim_due(*, limit: int = 50, now: datetime | None = None) -> list[Notificat
     return rows
 
 
-def deliver(notification: Notification, *, now: datetime | None = None) -> bool:
-    """One attempt. Success marks it sent; failure schedules a retry with backoff, or
-    marks it dead after NOTIFY_MAX_ATTEMPTS (staff can resend it)."""
+def _attempt(notification: Notification) -> str | None:
+    """Send once; None on success, else the reason."""
     try:
         send(notification)
     except DeliveryError as exc:
-        now = now or timezone.now()
-        dead = notification.attempts >= settings.NOTIFY_MAX_ATTEMPTS
-        Notification.objects.filter(pk=notification.pk, state=DeliveryState.SENDING).update(
-            state=DeliveryState.DEAD if dead else DeliveryState.PENDING,
-            next_attempt_at=now + (timedelta(0) if dead else backoff(notification.attempts)),
-            last_error=str(exc)[:500],
-        )
+        return str(exc)[:500]
+    return None
+
+
+def _record_failure(notification: Notification, reason: str, now: datetime) -> None:
+    dead = notification.attempts >= settings.NOTIFY_MAX_ATTEMPTS
+    Notification.objects.filter(pk=notification.pk, state=DeliveryState.SENDING).update(
+        state=DeliveryState.DEAD if dead else DeliveryState.PENDING,
+        next_attempt_at=now + (timedelta(0) if dead else backoff(notification.attempts)),
+        last_error=reason,
+    )
+
+
+def deliver(notification: Notification, *, now: datetime | None = None) -> bool:
+    """One attempt. Success marks it sent; failure schedules a retry with backoff, or
+    marks it dead after NOTIFY_MAX_ATTEMPTS (staff can resend it)."""
+    reason = _attempt(notification)
+    if reason is not None:
+        _record_failure(notification, reason, now or timezone.now())
         return False
     Notification.objects.filter(pk=notification.pk).update(
         state=DeliveryState.SENT, sent_at=timezone.now(), last_error=""
@@ -94,9 +106,29 @@ def deliver(notification: Notification, *, now: datetime | None = None) -> bool:
     return True
 
 
-def deliver_due(*, limit: int = 50) -> int:
-    """Claim and deliver what is due; returns how many were sent."""
-    return sum(deliver(n) for n in claim_due(limit=limit))
+def deliver_due(*, limit: int = 50, parallel: int | None = None) -> int:
+    """Claim and deliver what is due; returns how many were sent. Sending is network
+    waiting, so a claimed batch goes out over ``parallel`` threads; the successes are
+    written back in one statement."""
+    claimed = claim_due(limit=limit)
+    if not claimed:
+        return 0
+    parallel = settings.NOTIFY_SEND_THREADS if parallel is None else parallel
+    if len(claimed) == 1 or parallel <= 1:
+        reasons = [_attempt(n) for n in claimed]
+    else:
+        with ThreadPoolExecutor(max_workers=min(parallel, len(claimed))) as pool:
+            reasons = list(pool.map(_attempt, claimed))
+    now = timezone.now()
+    sent = [n.pk for n, reason in zip(claimed, reasons, strict=True) if reason is None]
+    if sent:
+        Notification.objects.filter(pk__in=sent).update(
+            state=DeliveryState.SENT, sent_at=now, last_error=""
+        )
+    for notification, reason in zip(claimed, reasons, strict=True):
+        if reason is not None:
+            _record_failure(notification, reason, now)
+    return len(sent)
 
 
 @transaction.atomic

@@ -53,6 +53,7 @@ EVENT_LABELS = {
     "owner_changed": gettext_noop("Owner changed"),
     "profile_updated": gettext_noop("Profile updated"),
     "time_logged": gettext_noop("Time logged"),
+    "notification": gettext_noop("Notification"),
     "milestone_placed": gettext_noop("Order placed"),
     "milestone_confirmed": gettext_noop("Order confirmed"),
     "milestone_packed": gettext_noop("Order packed"),
