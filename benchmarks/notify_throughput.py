@@ -45,6 +45,18 @@ def main() -> None:
     )
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=500.0,
+        help="events written per second (the load delivery must keep up with)",
+    )
+    parser.add_argument(
+        "--channel",
+        choices=["webhook", "email"],
+        default="webhook",
+        help="deliver to the loopback HTTP sink or a loopback SMTP sink",
+    )
     args = parser.parse_args()
 
     import psycopg
@@ -75,6 +87,22 @@ def main() -> None:
     receiver.start()
     url = f"http://127.0.0.1:{ports.get(timeout=10)}/hook"
     env = {**os.environ}
+    smtp = None
+    if args.channel == "email":
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        class Sink:
+            async def handle_DATA(self, server, session, envelope):
+                return "250 OK"
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            smtp_port = probe.getsockname()[1]
+        smtp = Controller(Sink(), hostname="127.0.0.1", port=smtp_port)
+        smtp.start()
+        env.update(EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp_port))
     workers = [
         subprocess.Popen(
             [
@@ -96,9 +124,21 @@ def main() -> None:
     started = time.perf_counter()
     # Events arrive in batches of 100 per transaction, as a busy shop system would send them.
     for first in range(0, args.count, 100):
+        # Pace the events at --rate: the question is whether delivery keeps up with them.
+        delay = started + first / args.rate - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
         with transaction.atomic():
             for i in range(first, min(first + 100, args.count)):
-                enqueue(channel="webhook", recipient=url, body=f"event {i}")
+                if args.channel == "email":
+                    enqueue(
+                        channel="email",
+                        recipient=f"c{i}@example.com",
+                        subject="Order",
+                        body=f"event {i}",
+                    )
+                else:
+                    enqueue(channel="webhook", recipient=url, body=f"event {i}")
     written = time.perf_counter()
     while Notification.objects.exclude(state=DeliveryState.SENT).exists():
         if time.perf_counter() - started > 300:
@@ -109,6 +149,8 @@ def main() -> None:
         worker.terminate()
         worker.wait(timeout=10)
     receiver.terminate()
+    if smtp is not None:
+        smtp.stop()
     latencies = [
         (sent - created).total_seconds()
         for created, sent in Notification.objects.values_list("created_at", "sent_at")
@@ -116,7 +158,10 @@ def main() -> None:
     ]
     latencies.sort()
     within = sum(1 for x in latencies if x <= 2.0) / max(len(latencies), 1)
-    print(f"{len(latencies):,} of {args.count:,} notifications delivered by {args.workers} workers")
+    print(
+        f"{len(latencies):,} of {args.count:,} {args.channel} notifications delivered by "
+        f"{args.workers} workers"
+    )
     print(
         f"writing took {written - started:.1f} s; all delivered after {finished - started:.1f} s "
         f"-> {len(latencies) / (finished - started):.0f} notifications/s"

@@ -233,3 +233,20 @@ def test_rules_crud_through_the_api(company, api_as):
     assert len(api_as(company.agent).get("/api/notifications/rules").json()) == 1
     assert admin.client.delete(f"/api/notifications/rules/{rule_id}").status_code == 204
     assert NotificationRule.objects.count() == 0
+
+
+def test_the_customers_preferred_channel_wins(rule, order, company, settings):
+    settings.QUIET_HOURS = ""
+    ContactFactory(customer=company.customer, kind="phone", value="+370 612 34567")
+    company.customer.preferred_channel = "sms"
+    company.customer.consent_sms = True
+    company.customer.save()
+    start = timezone.now() + timedelta(hours=3)
+    record_milestone(
+        order=order,
+        kind="out_for_delivery",
+        window_start=start,
+        window_end=start + timedelta(hours=1),
+    )
+    note = Notification.objects.get()
+    assert note.channel == "sms" and note.recipient == "+370 612 34567"

@@ -41,6 +41,7 @@ class CustomerOut(Schema):
     consent_sms: bool
     consent_marketing: bool
     tier_locked: bool
+    preferred_channel: str
     notes: str
     external_ref: str
     created_at: AwareDateTime
@@ -85,6 +86,7 @@ class CustomerIn(Schema):
     consent_sms: bool = False
     consent_marketing: bool = False
     tier_locked: bool = Field(default=False, description="manual tier: policies keep it")
+    preferred_channel: str = Field(default="", pattern="^(|email|sms)$")
     notes: str = Field(default="", max_length=10_000)
     external_ref: str = Field(default="", max_length=100)
 
@@ -104,6 +106,7 @@ class CustomerPatch(Schema):
     consent_sms: bool | None = None
     consent_marketing: bool | None = None
     tier_locked: bool | None = None
+    preferred_channel: str | None = Field(default=None, pattern="^(|email|sms)$")
     notes: str | None = Field(default=None, max_length=10_000)
     external_ref: str | None = Field(default=None, max_length=100)
 

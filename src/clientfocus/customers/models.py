@@ -74,6 +74,13 @@ class Customer(TimeStampedModel):
     consent_email = models.BooleanField(_("may be e-mailed"), default=True)
     consent_sms = models.BooleanField(_("may receive SMS"), default=False)
     consent_marketing = models.BooleanField(_("accepts marketing"), default=False)
+    preferred_channel = models.CharField(
+        _("preferred channel"),
+        max_length=10,
+        blank=True,
+        choices=[("email", _("E-mail")), ("sms", _("SMS"))],
+        help_text=_("Notifications use this channel whenever a rule would e-mail or text."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     external_ref = models.CharField(_("external reference"), max_length=100, blank=True)
     # Lower-cased name for case-insensitive prefix search with an index on any database.

@@ -33,6 +33,7 @@ VALID_TIMEZONES = zoneinfo.available_timezones()
 EDITABLE_FIELDS = (
     "name", "kind", "language", "country", "timezone", "tier", "owner", "consent_email",
     "consent_sms", "consent_marketing", "notes", "external_ref", "company", "tier_locked",
+    "preferred_channel",
 )  # fmt: skip
 
 

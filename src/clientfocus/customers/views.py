@@ -120,6 +120,11 @@ class CustomerForm(forms.Form):
     )
     consent_sms = forms.BooleanField(label=gettext_lazy("May receive SMS"), required=False)
     consent_marketing = forms.BooleanField(label=gettext_lazy("Accepts marketing"), required=False)
+    preferred_channel = forms.ChoiceField(
+        label=gettext_lazy("Preferred channel"),
+        required=False,
+        choices=[("", "—"), ("email", gettext_lazy("E-mail")), ("sms", gettext_lazy("SMS"))],
+    )
     tier_locked = forms.BooleanField(
         label=gettext_lazy("Keep this tier (tier policies do not change it)"), required=False
     )
@@ -208,6 +213,7 @@ def edit(request: HttpRequest, customer_id) -> HttpResponse:
         "owner": customer.owner, "consent_email": customer.consent_email,
         "consent_sms": customer.consent_sms, "consent_marketing": customer.consent_marketing,
         "tier_locked": customer.tier_locked,
+        "preferred_channel": customer.preferred_channel,
         "notes": customer.notes,
         "emails": _contacts(customer, ContactKind.EMAIL),
         "phones": _contacts(customer, ContactKind.PHONE),

@@ -66,7 +66,9 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
-def send(notification: Notification) -> None:
+def send(notification: Notification, *, mail_connection=None) -> None:
+    """One attempt on the notification's channel. ``mail_connection`` lets a batch of
+    e-mails share one SMTP session."""
     key = str(notification.key)
     if notification.channel == Channel.EMAIL:
         message = EmailMessage(
@@ -74,10 +76,11 @@ def send(notification: Notification) -> None:
             body=notification.body,
             to=[notification.recipient],
             headers={"Message-ID": f"<{key}@clientfocus>", "Idempotency-Key": key},
+            connection=mail_connection,
         )
         try:
             message.send()
-        except (OSError, Exception) as exc:  # SMTP errors are many kinds
+        except Exception as exc:  # SMTP errors come in many kinds
             raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
         return
     if notification.channel == Channel.SMS:

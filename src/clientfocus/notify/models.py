@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -104,7 +105,13 @@ class NotificationRule(models.Model):
         "customers.Tier", blank=True, verbose_name=_("tiers"), help_text=_("Empty: every tier.")
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    webhook_url = models.URLField(_("webhook URL"), blank=True)
+    # A CharField with a URL validator (not URLField): http and https only, no scheme guessing.
+    webhook_url = models.CharField(
+        _("webhook URL"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
     lead_minutes = models.PositiveIntegerField(
         _("minutes before the delivery window"),
         default=0,

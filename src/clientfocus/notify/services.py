@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -75,10 +76,10 @@ def claim_due(*, limit: int = 50, now: datetime | None = None) -> list[Notificat
     return rows
 
 
-def _attempt(notification: Notification) -> str | None:
+def _attempt(notification: Notification, mail_connection=None) -> str | None:
     """Send once; None on success, else the reason."""
     try:
-        send(notification)
+        send(notification, mail_connection=mail_connection)
     except DeliveryError as exc:
         return str(exc)[:500]
     return None
@@ -91,6 +92,25 @@ def _record_failure(notification: Notification, reason: str, now: datetime) -> N
         next_attempt_at=now + (timedelta(0) if dead else backoff(notification.attempts)),
         last_error=reason,
     )
+
+
+def _attempt_batch(batch: list[Notification]) -> list[str | None]:
+    """Attempt each in turn; the e-mails of the batch share one SMTP session."""
+    from django.core.mail import get_connection
+
+    mail = None
+    if sum(n.channel == Channel.EMAIL for n in batch) > 1:
+        mail = get_connection()
+        try:
+            mail.open()
+        except OSError:
+            mail = None  # each message will try (and report) on its own
+    try:
+        return [_attempt(n, mail if n.channel == Channel.EMAIL else None) for n in batch]
+    finally:
+        if mail is not None:
+            with contextlib.suppress(OSError):
+                mail.close()
 
 
 def deliver(notification: Notification, *, now: datetime | None = None) -> bool:
@@ -115,7 +135,7 @@ def deliver_due(*, limit: int = 50, parallel: int | None = None) -> int:
         return 0
     parallel = settings.NOTIFY_SEND_THREADS if parallel is None else parallel
     if len(claimed) == 1 or parallel <= 1:
-        reasons = [_attempt(n) for n in claimed]
+        reasons = _attempt_batch(claimed)
     else:
         with ThreadPoolExecutor(max_workers=min(parallel, len(claimed))) as pool:
             reasons = list(pool.map(_attempt, claimed))
@@ -197,13 +217,24 @@ def _values(milestone, zone_name: str) -> dict[str, str]:
     }
 
 
+def _channel_for(rule: NotificationRule, customer) -> str:
+    """The customer's preferred channel wins over the rule's e-mail or SMS."""
+    if rule.channel in (Channel.EMAIL, Channel.SMS) and customer.preferred_channel in (
+        Channel.EMAIL,
+        Channel.SMS,
+    ):
+        return str(customer.preferred_channel)
+    return str(rule.channel)
+
+
 def _recipient(rule: NotificationRule, customer) -> tuple[str, str]:
     """(recipient, reason it cannot be sent): opt-outs and missing addresses win."""
-    if rule.channel == Channel.EMAIL:
+    channel = _channel_for(rule, customer)
+    if channel == Channel.EMAIL:
         if not customer.consent_email:
             return "", "the customer does not accept e-mail"
         return customer.primary_email, "" if customer.primary_email else "no e-mail address"
-    if rule.channel == Channel.SMS:
+    if channel == Channel.SMS:
         if not customer.consent_sms:
             return "", "the customer does not accept SMS"
         return customer.primary_phone, "" if customer.primary_phone else "no phone number"
@@ -270,7 +301,7 @@ def _notify(
             send_at = _quiet_until(send_at, customer.timezone)
         created.append(
             Notification.objects.create(
-                channel=rule.channel,
+                channel=_channel_for(rule, customer),
                 recipient=recipient or "-",
                 rule=rule,
                 customer=customer,
