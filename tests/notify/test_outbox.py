@@ -8,8 +8,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from clientfocus.core.signing import sign
 from clientfocus.notify import services
-from clientfocus.notify.channels import DeliveryError, check_url, signature
+from clientfocus.notify.channels import DeliveryError, check_url
 from clientfocus.notify.models import DeliveryState, Notification
 
 
@@ -48,7 +49,7 @@ def test_signed_webhook_and_sms_gateway(company, http_receiver, settings):
     by_path = {r["path"]: r for r in http_receiver.requests}
     hook_request = by_path["/hook"]
     timestamp = hook_request["headers"]["X-Clientfocus-Timestamp"]
-    assert hook_request["headers"]["X-Clientfocus-Signature"] == signature(
+    assert hook_request["headers"]["X-Clientfocus-Signature"] == sign(
         "out-secret", timestamp, hook_request["body"]
     )
     assert hook_request["headers"]["Idempotency-Key"] == str(hook.key)

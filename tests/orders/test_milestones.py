@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 
 from clientfocus.core.errors import ServiceError
+from clientfocus.core.signing import sign
 from clientfocus.orders.models import Order
 from clientfocus.orders.services import record_milestone
-from clientfocus.orders.signing import sign
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -14,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.core.spreadsheets import dict_reader
 from clientfocus.customers.models import (
     ContactKind,
     ContactPoint,
@@ -273,13 +272,8 @@ def import_customers_csv(
     transaction: valid rows are kept, each bad row is reported with its line number and
     reason and leaves nothing half-written."""
     report = ImportReport()
-    first_line = text.split("\n", 1)[0]
-    # Spreadsheets in many European locales save CSV with ';' between columns.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    if "\t" in first_line and first_line.count("\t") > first_line.count(delimiter):
-        delimiter = "\t"
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader = dict_reader(text)
+    header = list(reader.fieldnames or [])
     if not header:
         report.errors.append((1, "the file is empty or has no header row"))
         return report
@@ -292,7 +286,6 @@ def import_customers_csv(
             (1, f"unknown column {unknown[0]!r}; known: {', '.join(IMPORT_COLUMNS)}")
         )
         return report
-    reader.fieldnames = header
     tiers = {t.code: t for t in Tier.objects.all()}
     users = get_user_model()
     for row in reader:

@@ -3,8 +3,6 @@ receiver that honours it never shows the same message twice."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import ipaddress
 import json
 import socket
@@ -16,6 +14,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage
 
+from clientfocus.core.signing import sign
 from clientfocus.notify.models import Channel, Notification
 
 
@@ -62,10 +61,6 @@ def _post(url: str, payload: dict, headers: dict[str, str]) -> None:
         raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
 
 
-def signature(secret: str, timestamp: str, body: bytes) -> str:
-    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-
-
 def send(notification: Notification, *, mail_connection=None) -> None:
     """One attempt on the notification's channel. ``mail_connection`` lets a batch of
     e-mails share one SMTP session."""
@@ -101,6 +96,6 @@ def send(notification: Notification, *, mail_connection=None) -> None:
         {
             "Idempotency-Key": key,
             "X-Clientfocus-Timestamp": timestamp,
-            "X-Clientfocus-Signature": signature(settings.OUTBOUND_WEBHOOK_SECRET, timestamp, body),
+            "X-Clientfocus-Signature": sign(settings.OUTBOUND_WEBHOOK_SECRET, timestamp, body),
         },
     )

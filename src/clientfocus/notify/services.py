@@ -171,15 +171,20 @@ def retry_dead() -> int:
 # -- rules ------------------------------------------------------------------------------
 
 
+def _zone(name: str) -> ZoneInfo:
+    """The customer's time zone; UTC if the stored name is not one (it is validated on input)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def _quiet_until(moment: datetime, zone_name: str) -> datetime:
     """The first instant at or after ``moment`` outside the customer's quiet hours."""
     start_text, _, end_text = settings.QUIET_HOURS.partition("-")
     if not start_text or not end_text:
         return moment
-    try:
-        zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = _zone(zone_name)
     start, end = dt_time.fromisoformat(start_text), dt_time.fromisoformat(end_text)
     local = moment.astimezone(zone)
     now_t = local.time()
@@ -196,10 +201,7 @@ def _template_for(rule: NotificationRule, language: str) -> NotificationTemplate
 
 
 def _values(milestone, zone_name: str) -> dict[str, str]:
-    try:
-        zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = _zone(zone_name)
 
     def local(moment: datetime | None) -> str:
         return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from clientfocus.core.errors import ServiceError
+from clientfocus.core.spreadsheets import dict_reader
 from clientfocus.customers.models import ContactKind, ContactPoint, Customer
 from clientfocus.orders.models import (
     FINAL_MILESTONES,
@@ -155,11 +154,8 @@ def validate_order(values: dict[str, Any], lookup: CustomerLookup, now: datetime
 
 
 def _rows(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
+    reader = dict_reader(text)
+    header = list(reader.fieldnames or [])
 
     def numbered() -> Iterator[tuple[int, dict[str, str]]]:
         for row in reader:

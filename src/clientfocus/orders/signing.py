@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import time
 
@@ -10,17 +9,13 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from clientfocus.core.errors import NotAllowed
+from clientfocus.core.signing import sign
 
 TOLERANCE_SECONDS = 300
 
 
 class SignatureRefused(NotAllowed):
     """The webhook is not signed with the shared secret (or is too old)."""
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    message = timestamp.encode() + b"." + body
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def verify_signature(request: HttpRequest, *, now: float | None = None) -> None:

@@ -186,7 +186,7 @@ def _user(username: str | None, field: str):
     return user
 
 
-def _queue(user, queue_id: int | None, field: str = "queue") -> Queue | None:
+def _queue(queue_id: int | None, field: str = "queue") -> Queue | None:
     if queue_id is None:
         return None
     try:
@@ -272,7 +272,7 @@ def create_request(request, payload: RequestIn):
         category=category,
         priority=payload.priority,
         channel=payload.channel,
-        queue=_queue(request.auth, payload.queue),
+        queue=_queue(payload.queue),
         assignee=_user(payload.assignee, "assignee"),
     )
     created.customer = customer
@@ -331,7 +331,7 @@ def assign(request, reference: str, payload: AssignIn):
         request=target,
         actor=request.auth,
         assignee=_user(payload.assignee, "assignee"),
-        queue=_queue(request.auth, payload.queue),
+        queue=_queue(payload.queue),
     )
     return request_out(_reload(request.auth, reference))
 

@@ -361,12 +361,6 @@ class Request(TimeStampedModel):
         self.due_at = min(dues) if dues else None
         self.warn_at = min(warns) if warns else None
 
-    def time_left(self, now: datetime | None = None) -> float | None:
-        """Seconds until the soonest due target (negative when overdue)."""
-        if self.due_at is None:
-            return None
-        return (self.due_at - (now or timezone.now())).total_seconds()
-
 
 class MessageKind(models.TextChoices):
     REPLY = "reply", _("Public reply")

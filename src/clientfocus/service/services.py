@@ -19,7 +19,6 @@ from clientfocus.people.selectors import department_of, employee_of, managers_of
 from clientfocus.service.clock import BusinessCalendar as CalendarRules
 from clientfocus.service.clock import TargetClock
 from clientfocus.service.models import (
-    ACTIVE_STATES,
     CLOCK_RUNNING_STATES,
     TARGETS,
     AgentNotice,
@@ -683,10 +682,6 @@ def mark_notices_read(*, user, notice_ids: list[int] | None = None) -> int:
     if notice_ids is not None:
         notices = notices.filter(pk__in=notice_ids)
     return notices.update(read_at=timezone.now())
-
-
-def active_states() -> tuple[str, ...]:
-    return tuple(ACTIVE_STATES)
 
 
 MAX_MINUTES_PER_ENTRY = 24 * 60

@@ -91,13 +91,9 @@ class VersionOut(Schema):
 
 
 def _preview(moves) -> dict:
-    changes: dict[str, int] = {}
-    for move in moves:
-        key = f"{move.old} → {move.new}"
-        changes[key] = changes.get(key, 0) + 1
     return {
         "moves": len(moves),
-        "changes": changes,
+        "changes": services.summarise_moves(moves),
         "sample": [
             {"customer": m.public_id, "name": m.name, "old": m.old, "new": m.new}
             for m in moves[:200]

@@ -282,6 +282,15 @@ def apply_tier_policy(*, actor, version: TierPolicyVersion) -> list[TierMove]:
     return moves
 
 
+def summarise_moves(moves: list[TierMove]) -> dict[str, int]:
+    """How many customers each change of tier ("standard → gold") would move."""
+    changes: dict[str, int] = {}
+    for move in moves:
+        key = f"{move.old} → {move.new}"
+        changes[key] = changes.get(key, 0) + 1
+    return changes
+
+
 def nightly_value_run() -> dict[str, int]:
     """Refresh value figures and re-apply the active tier policy (if any)."""
     result = refresh_values()

@@ -95,9 +95,7 @@ def tier_policy(request: HttpRequest) -> HttpResponse:
             error = exc.message
         except NotAllowed as exc:
             error = str(exc)
-    changes: dict[str, int] = {}
-    for move in preview or []:
-        changes[f"{move.old} → {move.new}"] = changes.get(f"{move.old} → {move.new}", 0) + 1
+    changes = services.summarise_moves(preview or [])
     return render(
         request,
         "value/tiers.html",
