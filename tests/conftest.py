@@ -11,6 +11,7 @@ from clientfocus.core.models import ApiToken
 from clientfocus.customers.models import Tier
 from clientfocus.people.models import Role
 from clientfocus.service.models import SlaPolicy
+from clientfocus.voice.models import Survey
 from tests.factories import (
     CalendarFactory,
     CustomerFactory,
@@ -49,6 +50,7 @@ def _clean_service_levels(db):
     """Tests build their own tiers and policies; drop the installation defaults."""
     SlaPolicy.objects.all().delete()
     Tier.objects.all().delete()
+    Survey.objects.all().delete()
 
 
 @pytest.fixture

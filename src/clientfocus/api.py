@@ -102,6 +102,7 @@ from clientfocus.people.api import router as people_router  # noqa: E402
 from clientfocus.service.api import queues_router  # noqa: E402
 from clientfocus.service.api import router as service_router  # noqa: E402
 from clientfocus.value.api import router as value_router  # noqa: E402
+from clientfocus.voice.api import router as voice_router  # noqa: E402
 
 api.add_router("/customers", customers_router)
 api.add_router("/requests", service_router)
@@ -110,4 +111,5 @@ api.add_router("/orders", orders_router)
 api.add_router("/webhooks", webhook_router)
 api.add_router("/notifications", notify_router)
 api.add_router("/value", value_router)
+api.add_router("/voice", voice_router)
 api.add_router("/", people_router)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "clientfocus.orders",
     "clientfocus.value",
     "clientfocus.notify",
+    "clientfocus.voice",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,18 @@ GROSS_MARGIN = float(os.environ.get("GROSS_MARGIN", "0.3"))
 
 # SLA sweep: warn when this share of a target is left.
 SLA_AT_RISK_SHARE = float(os.environ.get("SLA_AT_RISK_SHARE", "0.25"))
+
+# Voice of the customer.
+# Where customers reach this installation (survey and feedback links in messages).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Languages the detector chooses among (ISO 639-1); each adds memory and ambiguity.
+VOICE_LANGUAGES = [
+    c.strip()
+    for c in os.environ.get("VOICE_LANGUAGES", "en,ru,lt,sl,hi,de,pl,lv,uk").split(",")
+    if c.strip()
+]
+VOICE_FOLLOW_UP_HOURS = float(os.environ.get("VOICE_FOLLOW_UP_HOURS", "48"))
+VOICE_TREND_ALPHA = float(os.environ.get("VOICE_TREND_ALPHA", "0.01"))
 
 LOGGING = {
     "version": 1,

@@ -33,11 +33,15 @@ class PeriodicJob:
 def default_jobs() -> list[PeriodicJob]:
     from clientfocus.service.tasks import sweep_sla
     from clientfocus.value.tasks import nightly_value_run
+    from clientfocus.voice.tasks import voice_daily, voice_frequent, voice_hourly
 
     return [
         PeriodicJob("service.sweep_sla", 60, sweep_sla.enqueue),
         # Once per UTC day, at the first scheduler tick after midnight.
         PeriodicJob("value.nightly", 24 * 3600, nightly_value_run.enqueue),
+        PeriodicJob("voice.frequent", 300, voice_frequent.enqueue),
+        PeriodicJob("voice.hourly", 3600, voice_hourly.enqueue),
+        PeriodicJob("voice.daily", 24 * 3600, voice_daily.enqueue),
     ]
 
 

@@ -331,4 +331,8 @@ def record_milestone(
         from clientfocus.notify.services import notify_for_milestone
 
         notify_for_milestone(milestone)
+        if kind == Milestone.DELIVERED:
+            from clientfocus.voice.services import invite
+
+            invite(trigger="order_delivered", customer=locked.customer, order=locked)
     return milestone

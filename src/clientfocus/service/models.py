@@ -432,7 +432,11 @@ class AgentNotice(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
     )
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="notices")
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="notices", null=True, blank=True
+    )
+    # Notices about other things (a feedback follow-up, a trend alert) link here instead.
+    link = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=30)
     target = models.CharField(max_length=20, blank=True)
     text = models.CharField(max_length=300)

@@ -518,7 +518,11 @@ def change_state(*, request: Request, actor, state: str, now: datetime | None = 
     if state == State.RESOLVED:
         from clientfocus.notify.services import notify_for_resolved_request
 
+        from clientfocus.voice.services import invite
+
         notify_for_resolved_request(request, now=now)
+        if request.customer_id and old != State.RESOLVED:
+            invite(trigger="request_resolved", customer=request.customer, request=request, now=now)
     return request
 
 
