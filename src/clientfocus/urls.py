@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("clientfocus.value.urls")),
     path("", include("clientfocus.orders.urls")),
     path("", include("clientfocus.notify.urls")),
+    path("", include("clientfocus.voice.urls")),
 ]

@@ -95,7 +95,9 @@ def test_classifier_learns_to_drop_and_add_themes():
     examples = []
     for i in range(8):
         examples.append(Example(f"wait, the price of item {i} went up again", frozenset({"price"})))
-        examples.append(Example(f"a long queue at the counter number {i} today", frozenset({"waiting"})))
+        examples.append(
+            Example(f"a long queue at the counter number {i} today", frozenset({"waiting"}))
+        )
         examples.append(Example(f"I had to wait {i} hours on hold", frozenset({"waiting"})))
         examples.append(Example(f"courier {i} delivered it fine", frozenset({"delivery"})))
     model = analysis.train(examples, theme_codes=["delivery", "price", "waiting"])

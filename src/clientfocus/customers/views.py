@@ -33,6 +33,8 @@ from clientfocus.people.access import employee_required
 from clientfocus.service.permissions import requests_visible_to
 from clientfocus.service.selectors import request_list
 from clientfocus.value.services import value_of
+from clientfocus.voice.selectors import feedback_list
+from clientfocus.voice.services import feedback_link_token
 
 
 @employee_required
@@ -83,6 +85,8 @@ def record(request: HttpRequest, customer_id) -> HttpResponse:
             "value": value_of(customer.pk),
             "recent_orders": list(customer_orders(customer.pk, limit=10)),
             "notifications": list(notifications_for_customer(customer.pk, limit=20)),
+            "feedback": list(feedback_list(customer_id=customer.pk)[:10]),
+            "feedback_link": feedback_link_token(customer),
         },
     )
 

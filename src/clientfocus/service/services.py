@@ -517,7 +517,6 @@ def change_state(*, request: Request, actor, state: str, now: datetime | None = 
     _record(request, "state_changed", actor=actor, now=now, old=old, new=state)
     if state == State.RESOLVED:
         from clientfocus.notify.services import notify_for_resolved_request
-
         from clientfocus.voice.services import invite
 
         notify_for_resolved_request(request, now=now)

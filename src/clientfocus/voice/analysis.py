@@ -122,14 +122,14 @@ odličn dober dobra dobro hval čudovit zadovolj prijaz hiter hitr hitro priroč
 všeč priporoč profesionaln lep= lepa lepo pošten potrpežljiv navdušen super vljudn
 धन्यवाद शुक्रिया अच्छा अच्छी अच्छे बढ़िया शानदार बेहतरीन खुश पसंद सुंदर आसान जल्दी
 विनम्र मददगार ईमानदार उचित दयालु सुविधाजनक मज़बूत धैर्य बेहतर
-""".split()
+""".split()  # noqa: SIM905
 
 NEGATIVE_STEMS = """
 bad terrible awful horrible worst worse poor broken broke damaged late delay delayed
 rude never nobody disappoint angry annoyed unacceptable ridiculous waste slow wait
 waiting waited refund complaint problem missing wrong cheap scratched cracked
 crashed dirty unbearable confusing hidden twice expensive overpriced lost fraud scam
-disgusting useless cancelled refused hung stopped wobbles tear 
+disgusting useless cancelled refused hung stopped wobbles tear
 плох ужас отврат кошмар худш сломал сломан поврежд опозд задерж груб никто никогда
 разочар недовол возмут хамств безобраз медлен ждал жду ожидан проблем жалоб
 ошибк дешёв дешев поцарап трес грязн невыносим запутан скрыт дважды дорог
@@ -142,10 +142,10 @@ slab grozn najslabš zlomil zlomljen poškod zamud zamuj nesramn nihče nikoli r
 jezen nesprejemljiv počas čakal čakam težav pritož manjka napačn poceni opraskan počen
 umazan neznosen zmeden skrit dvakrat drag= draga drago predrag izgubil prevar preklic
 sesul maje postrani smešn prekinil slabš
-ख़राब खराब बेकार बुरा बुरी घटिया टूट टूटा टूटी देर देरी बदतमीज़ी 
+ख़राब खराब बेकार बुरा बुरी घटिया टूट टूटा टूटी देर देरी बदतमीज़ी
 निराश गुस्सा नाराज़ धीमा इंतज़ार समस्या शिकायत गायब गलत सस्ते खरोंच गंदा असहनीय
 उलझी छिपे महँगा महंगा धोखा रद्द मना हिलती टेढ़ी हास्यास्पद कट बिगड़
-""".split()
+""".split()  # noqa: SIM905
 
 # Phrases (several words): matched on the token sequence.
 _NEGATORS = {
@@ -163,7 +163,9 @@ _EMOJI_POS = set("😀😃😄😁😊🙂😍🥰👍❤💯🎉😎🤩👏�
 
 
 def _split_entries(entries: Iterable[str]) -> tuple[list[str], list[str], list[tuple[str, ...]]]:
-    stems, exact, phrases = [], [], []
+    stems: list[str] = []
+    exact: list[str] = []
+    phrases: list[tuple[str, ...]] = []
     for entry in entries:
         if entry.endswith("="):
             exact.append(entry[:-1])
@@ -315,9 +317,7 @@ class ThemeRule:
                     pieces.append(re.escape(token[:-1]) + WORD_CHAR + "*")
                 else:
                     pieces.append(re.escape(token.rstrip("*")))
-            parts.append(
-                rf"(?<!{WORD_CHAR})" + r"[\s\W]+".join(pieces) + rf"(?!{WORD_CHAR})"
-            )
+            parts.append(rf"(?<!{WORD_CHAR})" + r"[\s\W]+".join(pieces) + rf"(?!{WORD_CHAR})")
         if not parts:
             return None
         return re.compile("|".join(parts))
@@ -480,9 +480,7 @@ class Analyzer:
 
         cleaned = [clean_text(t) for t in texts]
         plain = [c[0] for c in cleaned]
-        languages = (
-            self.detector.detect_many(plain) if self.detector else [None] * len(plain)
-        )
+        languages = self.detector.detect_many(plain) if self.detector else [None] * len(plain)
         folded = [unicodedata.normalize("NFC", t.casefold()) for t in plain]
         rule_hits = [
             {code for code, pattern in self.patterns if pattern is not None and pattern.search(f)}

@@ -20,10 +20,8 @@ from clientfocus.service.permissions import can_see_overview, can_see_request
 from clientfocus.voice import selectors, services
 from clientfocus.voice.models import (
     Alert,
-    AlertState,
     FeedbackItem,
     FollowUp,
-    Source,
     Survey,
     Theme,
 )
@@ -387,7 +385,11 @@ def answer_survey(request, payload: AnswerIn):
         return _link_problem(exc)
     return Status(
         201,
-        {"score": response.score, "kind": response.invitation.survey.kind, "feedback": response.item_id},
+        {
+            "score": response.score,
+            "kind": response.invitation.survey.kind,
+            "feedback": response.item_id,
+        },
     )
 
 
@@ -524,7 +526,7 @@ def get_alert(request, alert_id: int):
 
 
 class AlertActionIn(Schema):
-    state: Literal["open", "acknowledged", "closed"] = AlertState.ACKNOWLEDGED
+    state: Literal["open", "acknowledged", "closed"] = "acknowledged"
     action: str = Field(default="", max_length=5000)
 
 

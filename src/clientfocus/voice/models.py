@@ -52,8 +52,7 @@ class Theme(models.Model):
         _("keywords"),
         blank=True,
         help_text=_(
-            "One per line, any language. stem* matches any ending; several words match "
-            "a phrase."
+            "One per line, any language. stem* matches any ending; several words match a phrase."
         ),
     )
     active = models.BooleanField(_("active"), default=True)
@@ -123,7 +122,9 @@ class FeedbackItem(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    themes = models.ManyToManyField(Theme, through="ThemeTag", related_name="items")
+    themes: models.ManyToManyField[Theme, ThemeTag] = models.ManyToManyField(
+        Theme, through="ThemeTag", related_name="items"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -164,9 +165,7 @@ class ThemeTag(models.Model):
     set_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["item", "theme"], name="one_tag_per_theme")
-        ]
+        constraints = [models.UniqueConstraint(fields=["item", "theme"], name="one_tag_per_theme")]
         indexes = [models.Index(fields=["theme", "created_at"], name="tag_theme_time")]
 
     def __str__(self) -> str:

@@ -48,7 +48,9 @@ def score_figures(row: dict[str, Any]) -> dict[str, Any]:
     """NPS (−100…100), CSAT (% satisfied, 4–5 of 5), CES (mean 1–7) from counts."""
     nps_n, csat_n, ces_n = row.get("nps_n") or 0, row.get("csat_n") or 0, row.get("ces_n") or 0
     return {
-        "nps": round(100 * ((row.get("nps_promoters") or 0) - (row.get("nps_detractors") or 0)) / nps_n)
+        "nps": round(
+            100 * ((row.get("nps_promoters") or 0) - (row.get("nps_detractors") or 0)) / nps_n
+        )
         if nps_n
         else None,
         "nps_n": nps_n,
@@ -274,7 +276,13 @@ def dashboard(*, weeks: int = 12, dimension: str = "all", today: date | None = N
                 "total": sum(p["count"] for p in points),
             }
         )
-    return {"weeks": mondays, "dimension": dimension, "overall": overall, "series": series, "themes": themes}
+    return {
+        "weeks": mondays,
+        "dimension": dimension,
+        "overall": overall,
+        "series": series,
+        "themes": themes,
+    }
 
 
 # -- feedback lists ---------------------------------------------------------------------------
@@ -314,8 +322,9 @@ def feedback_list(
         )
     if customer_id:
         items = items.filter(customer_id=customer_id)
-    if dimension in DIMENSIONS and DIMENSIONS[dimension] and value:
-        items = items.filter(**{DIMENSIONS[dimension]: value})
+    field = DIMENSIONS.get(dimension)
+    if field and value:
+        items = items.filter(**{field: value})
     if start:
         items = items.filter(created_at__gte=start)
     if end:

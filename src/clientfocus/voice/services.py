@@ -120,7 +120,9 @@ def _snapshot(item: FeedbackItem) -> None:
         from clientfocus.value.models import CustomerValue
 
         item.segment = (
-            CustomerValue.objects.filter(customer=customer).values_list("segment", flat=True).first()
+            CustomerValue.objects.filter(customer=customer)
+            .values_list("segment", flat=True)
+            .first()
             or ""
         )
     if item.request is not None:
@@ -144,15 +146,15 @@ def _apply(item: FeedbackItem, result: analysis.Analysis, *, themes: dict[str, T
             continue
         if theme_id not in wanted:
             tag.delete()
-    new_tags = []
+    new_tags: list[ThemeTag] = []
     for theme_id, code in wanted.items():
-        tag = existing.get(theme_id)
-        if tag is not None and tag.source == TagSource.STAFF:
+        found: ThemeTag | None = existing.get(theme_id)
+        if found is not None and found.source == TagSource.STAFF:
             continue
         source = TagSource.MODEL if result.sources.get(code) == "model" else TagSource.RULE
-        if tag is not None:
-            tag.source, tag.confidence = source, result.confidence.get(code, 1.0)
-            tag.save(update_fields=["source", "confidence"])
+        if found is not None:
+            found.source, found.confidence = source, result.confidence.get(code, 1.0)
+            found.save(update_fields=["source", "confidence"])
         else:
             new_tags.append(
                 ThemeTag(
@@ -187,7 +189,9 @@ def record_feedback(
     follow-up when it is a detractor's score or an angry comment. Text longer than
     analysis.MAX_CHARS is kept up to that length (``truncated`` says so)."""
     if source not in Source.values:
-        raise ServiceError("source", f"unknown source {source!r}; one of {', '.join(Source.values)}")
+        raise ServiceError(
+            "source", f"unknown source {source!r}; one of {', '.join(Source.values)}"
+        )
     _check_length(text)
     clean, truncated = analysis.clean_text(text)
     if score_kind:
@@ -287,7 +291,7 @@ def confirm(*, item: FeedbackItem, actor) -> FeedbackItem:
 def training_examples() -> list[analysis.Example]:
     """Reviewed items: their active tags (any source: a reviewer saw them) and sentiment."""
     items = FeedbackItem.objects.filter(reviewed_at__isnull=False).exclude(text="")
-    active = {}
+    active: dict[int, set[str]] = {}
     for item_id, code in ThemeTag.objects.filter(
         item__reviewed_at__isnull=False, active=True
     ).values_list("item_id", "theme__code"):
@@ -451,7 +455,7 @@ def sweep_follow_ups(*, now: datetime | None = None) -> int:
         text = _("Follow-up with %(who)s is overdue") % {"who": who}
         recipients = {m.user_id: m.user for m in managers}
         if follow_up.owner is not None:
-            recipients[follow_up.owner_id] = follow_up.owner
+            recipients[follow_up.owner.pk] = follow_up.owner
         for user in recipients.values():
             _notice(user, text, f"/voice/follow-ups/{follow_up.pk}/", "voice_overdue")
     FollowUp.objects.filter(pk__in=[f.pk for f in overdue]).update(overdue_notified=True)
@@ -631,9 +635,7 @@ def answer_survey(
                 item=item,
                 commented_at=timezone.now() if item.text else None,
             )
-            SurveyInvitation.objects.filter(pk=invitation.pk).update(
-                state=InvitationState.ANSWERED
-            )
+            SurveyInvitation.objects.filter(pk=invitation.pk).update(state=InvitationState.ANSWERED)
     except IntegrityError as exc:  # a second click raced the first
         raise LinkProblem("used") from exc
     return response
@@ -789,9 +791,7 @@ def detect_trends(*, now: datetime | None = None) -> list[Alert]:
     created = []
     for rise in rises:
         theme = themes[rise.code]
-        if Alert.objects.filter(
-            theme=theme, kind=rise.kind, created_at__gte=window_start
-        ).exists():
+        if Alert.objects.filter(theme=theme, kind=rise.kind, created_at__gte=window_start).exists():
             continue
         with transaction.atomic():
             alert = Alert.objects.create(
@@ -835,7 +835,9 @@ def _announce(alert: Alert) -> None:
         text = _("Rising: %(theme)s (%(kind)s)") % {"theme": alert.theme.name, "kind": alert.kind}
         _notice(sub.user, text, f"/voice/alerts/{alert.pk}/", "voice_alert")
         if sub.email and sub.user.email:
-            quotes = "\n".join(f"- [{i.language or '?'}] {i.text[:300]}" for i in alert.items.all()[:5])
+            quotes = "\n".join(
+                f"- [{i.language or '?'}] {i.text[:300]}" for i in alert.items.all()[:5]
+            )
             enqueue(
                 channel="email",
                 recipient=sub.user.email,
@@ -883,7 +885,9 @@ def build_digest(*, week_start: date) -> dict:
     their own language, and what was done about the previous week's alerts."""
     from clientfocus.voice import selectors
 
-    start = datetime.combine(week_start, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+    start = datetime.combine(
+        week_start, datetime.min.time(), tzinfo=timezone.get_current_timezone()
+    )
     end = start + timedelta(days=7)
     previous = selectors.scores_between(start - timedelta(days=7), start)
     current = selectors.scores_between(start, end)
@@ -950,15 +954,18 @@ def make_digest(*, week_start: date | None = None, send: bool = False, resend: b
     return digest, created, sent
 
 
+def _dash(value) -> str:
+    return "–" if value is None else str(value)
+
+
 def digest_text(data: dict) -> str:
     scores = data["scores"]
     lines = [
         _("Customer insight, week of %(week)s") % {"week": data["week_start"]},
         "",
-        "NPS: %s (%s)" % (scores["nps"] if scores["nps"] is not None else "–", scores["nps_n"]),
-        "CSAT: %s %% (%s)"
-        % (scores["csat"] if scores["csat"] is not None else "–", scores["csat_n"]),
-        "CES: %s (%s)" % (scores["ces"] if scores["ces"] is not None else "–", scores["ces_n"]),
+        f"NPS: {_dash(scores['nps'])} ({scores['nps_n']})",
+        f"CSAT: {_dash(scores['csat'])} % ({scores['csat_n']})",
+        f"CES: {_dash(scores['ces'])} ({scores['ces_n']})",
         _("Feedback items: %(n)s") % {"n": data["feedback"]},
         "",
         _("Rising themes:"),

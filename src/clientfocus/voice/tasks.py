@@ -35,11 +35,11 @@ def voice_daily() -> dict[str, int]:
     result = {"trained": 0, "retagged": 0, "digest_sent": 0}
     latest = ClassifierModel.objects.values_list("created_at", flat=True).first()
     reviewed = FeedbackItem.objects.filter(reviewed_at__isnull=False)
-    if latest is None or reviewed.filter(reviewed_at__gt=latest).exists():
-        if reviewed.exists():
-            services.train_classifier()
-            result["trained"] = 1
-            result["retagged"] = services.retag(since=timezone.now() - timedelta(days=14))
+    fresh = latest is None or reviewed.filter(reviewed_at__gt=latest).exists()
+    if fresh and reviewed.exists():
+        services.train_classifier()
+        result["trained"] = 1
+        result["retagged"] = services.retag(since=timezone.now() - timedelta(days=14))
     if timezone.localdate().weekday() == 0:
         _digest, _created, sent = services.make_digest(send=True)
         result["digest_sent"] = sent

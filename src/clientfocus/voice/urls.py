@@ -1,0 +1,22 @@
+from django.urls import path
+
+from clientfocus.voice import views
+
+app_name = "voice"
+urlpatterns = [
+    path("voice/", views.dashboard, name="dashboard"),
+    path("voice/feedback/", views.feedback_list, name="feedback"),
+    path("voice/feedback/new/", views.new_feedback, name="new_feedback"),
+    path("voice/feedback/<int:item_id>/correct/", views.correct, name="correct"),
+    path("voice/themes/", views.themes, name="themes"),
+    path("voice/themes/train/", views.train, name="train"),
+    path("voice/alerts/", views.alerts, name="alerts"),
+    path("voice/alerts/<int:alert_id>/", views.alert, name="alert"),
+    path("voice/follow-ups/", views.follow_ups, name="follow_ups"),
+    path("voice/follow-ups/<int:follow_up_id>/", views.follow_up, name="follow_up"),
+    path("voice/digest/", views.digest, name="digest"),
+    path("voice/digest/build/", views.build_digest, name="build_digest"),
+    path("voice/digest/<str:week>/", views.digest, name="digest_week"),
+    path("s/<str:token>/", views.survey, name="survey"),
+    path("feedback/<str:token>/", views.customer_feedback, name="customer_feedback"),
+]

@@ -1,0 +1,536 @@
+"""Pages of the voice of the customer: what customers said, what it means, what was done."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.customers.models import Customer
+from clientfocus.orders.models import Order
+from clientfocus.people.access import employee_required
+from clientfocus.service.models import Request
+from clientfocus.service.permissions import can_see_overview, can_see_request
+from clientfocus.voice import selectors, services
+from clientfocus.voice.analysis import MAX_CHARS
+from clientfocus.voice.models import (
+    SCORE_RANGES,
+    Alert,
+    Digest,
+    FeedbackItem,
+    FollowUp,
+    Sentiment,
+    Source,
+    SurveyResponse,
+    Theme,
+)
+
+PAGE = 50
+
+
+def _manager_only(request: HttpRequest) -> None:
+    if not can_see_overview(request.user):
+        raise Http404
+
+
+def _week(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+# -- decision makers --------------------------------------------------------------------------
+
+
+def _polyline(values: list, *, low: float, high: float, width: int = 600, height: int = 120):
+    """SVG points for a series (gaps where there is no figure)."""
+    segments: list[list[str]] = [[]]
+    step = width / max(len(values) - 1, 1)
+    for i, v in enumerate(values):
+        if v is None:
+            if segments[-1]:
+                segments.append([])
+            continue
+        y = height - (v - low) / (high - low) * height
+        segments[-1].append(f"{i * step:.1f},{y:.1f}")
+    return [" ".join(s) for s in segments if s]
+
+
+@employee_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _manager_only(request)
+    dimension = request.GET.get("by", "all")
+    if dimension not in selectors.DIMENSIONS:
+        dimension = "all"
+    try:
+        weeks = max(2, min(int(request.GET.get("weeks", "12")), 104))
+    except ValueError:
+        weeks = 12
+    data = selectors.dashboard(weeks=weeks, dimension=dimension)
+    overall = data["overall"]
+    charts = [
+        (label, key, _polyline([p[key] for p in overall], low=low, high=high), str(low), str(high))
+        for label, key, low, high in (
+            ("NPS", "nps", -100, 100),
+            ("CSAT %", "csat", 0, 100),
+            ("CES", "ces", 1, 7),
+        )
+    ]
+    biggest = max((p["count"] for t in data["themes"] for p in t["points"]), default=0) or 1
+    for theme in data["themes"]:
+        for p in theme["points"]:
+            p["shade"] = round(100 * p["count"] / biggest)
+    week_ends = [(m, m + timedelta(days=7)) for m in data["weeks"]]
+    return render(
+        request,
+        "voice/dashboard.html",
+        {
+            "data": data,
+            "charts": charts,
+            "week_ends": week_ends,
+            "dimension": dimension,
+            "dimensions": [
+                ("all", _("everyone")),
+                ("tier", _("tier")),
+                ("segment", _("segment")),
+                ("queue", _("queue")),
+                ("product_line", _("product line")),
+            ],
+            "weeks": weeks,
+            "alerts": Alert.objects.select_related("theme").exclude(state="closed")[:10],
+            "open_follow_ups": FollowUp.objects.filter(state="open").count(),
+            "overdue_follow_ups": FollowUp.objects.filter(
+                state="open", due_at__lt=timezone.now()
+            ).count(),
+        },
+    )
+
+
+# -- feedback ---------------------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest) -> dict:
+    g = request.GET
+    week = _week(g.get("week", ""))
+    start = end = None
+    if week:
+        zone = timezone.get_current_timezone()
+        start = datetime.combine(week, datetime.min.time(), tzinfo=zone)
+        end = start + timedelta(days=int(g.get("days", "7")) if g.get("days", "").isdigit() else 7)
+    customer_id = None
+    if g.get("customer"):
+        customer_id = (
+            Customer.objects.filter(public_id=g["customer"]).values_list("pk", flat=True).first()
+            if len(g["customer"]) == 36
+            else None
+        ) or -1
+    return {
+        "theme": g.get("theme", ""),
+        "sentiment": g.get("sentiment", "") if g.get("sentiment") in Sentiment.values else "",
+        "language": g.get("language", "")[:8],
+        "source": g.get("source", "") if g.get("source") in Source.values else "",
+        "score_kind": g.get("score_kind", "") if g.get("score_kind") in SCORE_RANGES else "",
+        "detractors": g.get("detractors") == "1",
+        "customer_id": customer_id,
+        "dimension": g.get("by", ""),
+        "value": g.get("value", ""),
+        "start": start,
+        "end": end,
+        "search": g.get("q", "")[:200],
+    }
+
+
+@employee_required
+def feedback_list(request: HttpRequest) -> HttpResponse:
+    """Every verbatim, in its own language, with tags anyone can correct in one click."""
+    filters = _filters(request)
+    items = selectors.feedback_list(**filters)
+    try:
+        page = max(0, int(request.GET.get("page", "0")))
+    except ValueError:
+        page = 0
+    rows = list(items[page * PAGE : (page + 1) * PAGE + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "voice/feedback_list.html",
+        {
+            "items": rows[:PAGE],
+            "more": len(rows) > PAGE,
+            "page": page,
+            "query": query.urlencode(),
+            "themes": list(Theme.objects.filter(active=True)),
+            "filters": filters,
+            "sentiments": Sentiment.choices,
+        },
+    )
+
+
+@employee_required
+def new_feedback(request: HttpRequest) -> HttpResponse:
+    """ "A customer told me…" (S19): any employee records what they heard."""
+    customer = None
+    if request.GET.get("customer") or request.POST.get("customer"):
+        ref = request.POST.get("customer") or request.GET.get("customer", "")
+        customer = Customer.objects.filter(public_id=ref).first() if len(ref) == 36 else None
+    error = ""
+    values = {
+        "text": "",
+        "request_ref": request.GET.get("request", ""),
+        "order_id": request.GET.get("order", ""),
+    }
+    if request.method == "POST":
+        values = {
+            "text": request.POST.get("text", ""),
+            "request_ref": request.POST.get("request_ref", "").strip(),
+            "order_id": request.POST.get("order_id", "").strip(),
+        }
+        try:
+            linked_request = order = None
+            if values["request_ref"]:
+                try:
+                    linked_request = Request.objects.by_reference(values["request_ref"])
+                except Request.DoesNotExist:
+                    linked_request = None
+                if linked_request is None or not can_see_request(request.user, linked_request):
+                    raise ServiceError("request", _("Unknown request."))
+            if values["order_id"]:
+                order = Order.objects.filter(order_id=values["order_id"]).first()
+                if order is None:
+                    raise ServiceError("order", _("Unknown order."))
+            item = services.record_feedback(
+                text=values["text"],
+                source=Source.EMPLOYEE,
+                actor=request.user,
+                customer=customer,
+                request=linked_request,
+                order=order,
+            )
+            if item.truncated:
+                messages.warning(
+                    request,
+                    _("The text was longer than %(max)s characters; the first %(max)s were kept.")
+                    % {"max": MAX_CHARS},
+                )
+            messages.success(request, _("Thank you: the feedback is recorded."))
+            if customer is not None:
+                return redirect("customers:record", customer.public_id)
+            return redirect("voice:feedback")
+        except ServiceError as exc:
+            error = exc.message
+    return render(
+        request,
+        "voice/new_feedback.html",
+        {"customer": customer, "values": values, "error": error, "max_chars": MAX_CHARS},
+        status=422 if error else 200,
+    )
+
+
+@employee_required
+@require_POST
+def correct(request: HttpRequest, item_id: int) -> HttpResponse:
+    """One click: toggle a theme, set the sentiment, or confirm the tags (htmx)."""
+    item = get_object_or_404(FeedbackItem, pk=item_id)
+    theme_code = request.POST.get("theme", "")
+    sentiment = request.POST.get("sentiment", "")
+    try:
+        if theme_code:
+            theme = get_object_or_404(Theme, code=theme_code)
+            present = request.POST.get("present", "1") == "1"
+            services.set_theme(item=item, theme=theme, present=present, actor=request.user)
+        elif sentiment:
+            services.set_sentiment(item=item, sentiment=sentiment, actor=request.user)
+        else:
+            services.confirm(item=item, actor=request.user)
+    except ServiceError as exc:
+        return HttpResponse(exc.message, status=422)
+    item = selectors.feedback_list().get(pk=item.pk)
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "voice/_item.html",
+            {
+                "item": item,
+                "themes": list(Theme.objects.filter(active=True)),
+                "sentiments": Sentiment.choices,
+            },
+        )
+    return redirect(request.POST.get("next") or "voice:feedback")
+
+
+# -- themes -----------------------------------------------------------------------------------
+
+
+@employee_required
+def themes(request: HttpRequest) -> HttpResponse:
+    _manager_only(request)
+    error, editing = "", None
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        editing = Theme.objects.filter(code=code).first() if code else None
+        try:
+            services.save_theme(
+                actor=request.user,
+                theme=editing,
+                name=request.POST.get("name", ""),
+                code=request.POST.get("new_code", ""),
+                keywords=request.POST.get("keywords", ""),
+                active=request.POST.get("active") == "on",
+            )
+            messages.success(request, _("Theme saved."))
+            return redirect("voice:themes")
+        except (ServiceError, NotAllowed) as exc:
+            error = getattr(exc, "message", str(exc))
+    from clientfocus.voice.models import ClassifierModel
+
+    return render(
+        request,
+        "voice/themes.html",
+        {
+            "themes": Theme.objects.all(),
+            "error": error,
+            "model": ClassifierModel.objects.defer("blob").first(),
+        },
+        status=422 if error else 200,
+    )
+
+
+@employee_required
+@require_POST
+def train(request: HttpRequest) -> HttpResponse:
+    _manager_only(request)
+    model = services.train_classifier()
+    messages.success(
+        request, _("Classifier trained on %(n)s reviewed comments.") % {"n": model.examples}
+    )
+    return redirect("voice:themes")
+
+
+# -- alerts -----------------------------------------------------------------------------------
+
+
+@employee_required
+def alerts(request: HttpRequest) -> HttpResponse:
+    _manager_only(request)
+    return render(
+        request,
+        "voice/alerts.html",
+        {"alerts": Alert.objects.select_related("theme", "acted_by")[:200]},
+    )
+
+
+@employee_required
+def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
+    _manager_only(request)
+    found = get_object_or_404(Alert.objects.select_related("theme"), pk=alert_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.act_on_alert(
+                alert=found,
+                actor=request.user,
+                action=request.POST.get("action", ""),
+                state=request.POST.get("state", "acknowledged"),
+            )
+            return redirect("voice:alert", found.pk)
+        except (ServiceError, NotAllowed) as exc:
+            error = getattr(exc, "message", str(exc))
+    return render(
+        request,
+        "voice/alert.html",
+        {
+            "alert": found,
+            "items": selectors.feedback_list().filter(alerts=found),
+            "error": error,
+        },
+        status=422 if error else 200,
+    )
+
+
+# -- follow-ups -------------------------------------------------------------------------------
+
+
+@employee_required
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    items = FollowUp.objects.select_related("customer", "owner", "item")
+    if not can_see_overview(request.user) or request.GET.get("mine"):
+        items = items.filter(owner_id=request.user.pk)
+    state = request.GET.get("state", "open")
+    if state in ("open", "closed"):
+        items = items.filter(state=state)
+    return render(
+        request,
+        "voice/follow_ups.html",
+        {"follow_ups": items[:200], "state": state, "now": timezone.now()},
+    )
+
+
+@employee_required
+def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    found = get_object_or_404(
+        FollowUp.objects.select_related("customer", "owner", "item"), pk=follow_up_id
+    )
+    if not services.can_close_follow_up(request.user, found):
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        try:
+            services.close_follow_up(
+                follow_up=found,
+                actor=request.user,
+                outcome=request.POST.get("outcome", ""),
+                notify_customer=request.POST.get("notify_customer") == "on",
+            )
+            messages.success(request, _("The loop is closed."))
+            return redirect("voice:follow_ups")
+        except (ServiceError, NotAllowed) as exc:
+            error = getattr(exc, "message", str(exc))
+    return render(
+        request,
+        "voice/follow_up.html",
+        {"follow_up": found, "error": error, "now": timezone.now()},
+        status=422 if error else 200,
+    )
+
+
+# -- digest -----------------------------------------------------------------------------------
+
+
+@employee_required
+def digest(request: HttpRequest, week: str = "") -> HttpResponse:
+    digests = Digest.objects.all()
+    if week:
+        day = _week(week)
+        if day is None:
+            raise Http404
+        digests = digests.filter(week_start=services.week_start_of(day))
+    found = digests.first()
+    return render(
+        request,
+        "voice/digest.html",
+        {
+            "digest": found,
+            "weeks": Digest.objects.values_list("week_start", flat=True)[:12],
+            "can_build": can_see_overview(request.user),
+        },
+    )
+
+
+@employee_required
+@require_POST
+def build_digest(request: HttpRequest) -> HttpResponse:
+    _manager_only(request)
+    found, _created, sent = services.make_digest(send=request.POST.get("send") == "1")
+    if sent:
+        messages.success(request, _("Digest sent to %(n)s people.") % {"n": sent})
+    return redirect("voice:digest_week", found.week_start.isoformat())
+
+
+# -- public pages (no login): survey answers and the customer feedback form -------------------
+
+
+def _link_problem_page(request: HttpRequest, exc: services.LinkProblem) -> HttpResponse:
+    status = {"used": 409, "expired": 410}.get(exc.reason, 404)
+    return render(request, "voice/public_problem.html", {"reason": exc.reason}, status=status)
+
+
+def survey(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the survey message. With ``?score=N`` (one click from the message)
+    the answer is recorded at once and a comment box is offered; without, the scale."""
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.LinkProblem as exc:
+        return _link_problem_page(request, exc)
+    from django.utils import translation
+
+    translation.activate(invitation.language)
+    kind = invitation.survey.kind
+    low, high = SCORE_RANGES[kind]
+    response = SurveyResponse.objects.filter(invitation=invitation).first()
+    error = ""
+    status = 200
+    if request.method == "POST":
+        comment = request.POST.get("comment", "")
+        score_text = request.POST.get("score", "")
+        try:
+            if response is None:
+                if not score_text.lstrip("-").isdigit():
+                    raise ServiceError("score", _("Choose a score."))
+                response = services.answer_survey(
+                    token=token, score=int(score_text), comment=comment
+                )
+            else:
+                response = services.comment_on_answer(token=token, comment=comment)
+            return render(request, "voice/public_thanks.html", {"commented": bool(comment)})
+        except services.LinkProblem as exc:
+            return _link_problem_page(request, exc)
+        except ServiceError as exc:
+            error, status = exc.message, 422
+    elif "score" in request.GET:
+        if response is not None:
+            return _link_problem_page(request, services.LinkProblem("used"))
+        score_text = request.GET["score"]
+        if not score_text.lstrip("-").isdigit():
+            error, status = _("Choose a score."), 422
+        else:
+            try:
+                response = services.answer_survey(token=token, score=int(score_text))
+            except services.LinkProblem as exc:
+                return _link_problem_page(request, exc)
+            except ServiceError as exc:
+                error, status = exc.message, 422
+    elif response is not None:
+        return _link_problem_page(request, services.LinkProblem("used"))
+    low_label, high_label = services.scale_labels(kind)
+    return render(
+        request,
+        "voice/public_survey.html",
+        {
+            "question": services.question(kind),
+            "scale": list(range(low, high + 1)),
+            "low_label": low_label,
+            "high_label": high_label,
+            "response": response,
+            "token": token,
+            "error": error,
+            "max_chars": MAX_CHARS,
+        },
+        status=status,
+    )
+
+
+def customer_feedback(request: HttpRequest, token: str) -> HttpResponse:
+    """The customer's own feedback form (a signed personal link, no account needed)."""
+    try:
+        customer = services.customer_from_feedback_token(token)
+    except services.LinkProblem as exc:
+        return _link_problem_page(request, exc)
+    from django.utils import translation
+
+    translation.activate(customer.language if customer.language else "en")
+    error, text = "", ""
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        try:
+            item = services.record_feedback(text=text, source=Source.CUSTOMER, customer=customer)
+            return render(
+                request,
+                "voice/public_thanks.html",
+                {"commented": True, "truncated": item.truncated, "max_chars": MAX_CHARS},
+            )
+        except ServiceError as exc:
+            error = exc.message
+    return render(
+        request,
+        "voice/public_feedback.html",
+        {"customer": customer, "error": error, "text": text, "max_chars": MAX_CHARS},
+        status=422 if error else 200,
+    )
