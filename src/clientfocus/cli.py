@@ -4,6 +4,7 @@ clientfocus demo | serve | worker | migrate | createadmin
 clientfocus token create USERNAME
 clientfocus import customers FILE.csv
 clientfocus sla due --calendar CAL.json --opened ISO --minutes N
+clientfocus voice tag FILE.csv [--json] | digest [--send] | train | retag | rollup | trends
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import os
 import sys
 
 ALIASES = {"import": "import_data"}
-OWN_COMMANDS = ("demo", "serve", "worker", "migrate", "createadmin", "token", "import", "sla")
+OWN_COMMANDS = (
+    "demo", "serve", "worker", "migrate", "createadmin", "token", "import", "sla", "voice",
+)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:

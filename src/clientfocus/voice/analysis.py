@@ -338,6 +338,8 @@ def parse_keywords(text: str) -> tuple[str, ...]:
 
 MIN_THEME_EXAMPLES = 5  # positives and negatives each, before a theme's classifier speaks
 MIN_SENTIMENT_EXAMPLES = 5  # per class
+MIN_CV_ACCURACY = 0.6  # the same for the sentiment classifier
+MIN_CV_F1 = 0.5  # a theme's classifier speaks only if its cross-validated F1 reaches this
 RULE_KEEP_PROBABILITY = 0.2  # a keyword hit is dropped below this learnt probability
 MODEL_ADD_PROBABILITY = 0.65  # a theme is added without a keyword above it
 SENTIMENT_CONFIDENCE = 0.6
@@ -379,7 +381,8 @@ def train(examples: Sequence[Example], *, theme_codes: Iterable[str]) -> Trained
     """Fit the classifiers on reviewed comments. A theme gets its own classifier once it
     has MIN_THEME_EXAMPLES positive and negative examples; sentiment once each class
     has MIN_SENTIMENT_EXAMPLES. Metrics: training-set size per theme and, where there
-    are enough examples, 3-fold cross-validated F1 / accuracy."""
+    are enough examples, 3-fold cross-validated F1 / accuracy; a theme classifier whose
+    cross-validated F1 is below MIN_CV_F1 is not used (the keyword rules decide)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import cross_val_score
@@ -401,7 +404,12 @@ def train(examples: Sequence[Example], *, theme_codes: Iterable[str]) -> Trained
                 entry["cv_f1"] = round(
                     float(cross_val_score(clf, matrix, labels, cv=3, scoring="f1").mean()), 3
                 )
-            model.theme_models[code] = clf.fit(matrix, labels)
+            if entry.get("cv_f1", 1.0) < MIN_CV_F1:
+                # Not reliable yet: it could only drop good keyword hits. Rules decide.
+                entry["used"] = False
+            else:
+                entry["used"] = True
+                model.theme_models[code] = clf.fit(matrix, labels)
         model.metrics.setdefault("themes", {})[code] = entry
     labelled = [(i, e.sentiment) for i, e in enumerate(examples) if e.sentiment in SENTIMENTS]
     counts = {s: sum(1 for _, x in labelled if x == s) for s in SENTIMENTS}
@@ -414,7 +422,8 @@ def train(examples: Sequence[Example], *, theme_codes: Iterable[str]) -> Trained
             model.metrics["sentiment"]["cv_accuracy"] = round(
                 float(cross_val_score(clf, matrix[rows], y, cv=3).mean()), 3
             )
-        model.sentiment_model = clf.fit(matrix[rows], y)
+        if model.metrics["sentiment"].get("cv_accuracy", 1.0) >= MIN_CV_ACCURACY:
+            model.sentiment_model = clf.fit(matrix[rows], y)
     return model
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 DEFAULT_THEMES: list[tuple[str, str, str]] = [
     (
         "waiting-time",
-        "Waiting time",
+        "waiting time",
         """
         wait*, waited, on hold, hours, forty minutes, call back, callback
         still nothing, nobody replied, no reply, slow*, late, days to answer
@@ -19,7 +19,7 @@ DEFAULT_THEMES: list[tuple[str, str, str]] = [
     ),
     (
         "unexpected-charges",
-        "Unexpected charges",
+        "unexpected charges",
         """
         charged, charge, extra fee*, hidden fee*, fee*, twice, refund*, bill, invoice error
         списали, спис*, плат*, скрыт*, дважды, счёт*, возврат*
@@ -30,7 +30,7 @@ DEFAULT_THEMES: list[tuple[str, str, str]] = [
     ),
     (
         "delivery",
-        "Delivery",
+        "delivery",
         """
         deliver*, courier*, driver*, shipping, shipment, parcel*, package*, tracking
         достав*, курьер*, водител*, посылк*, отслежив*, привез*
@@ -41,7 +41,7 @@ DEFAULT_THEMES: list[tuple[str, str, str]] = [
     ),
     (
         "staff-attitude",
-        "Staff attitude",
+        "staff attitude",
         """
         rude, polite*, friendly, patient, unfriendly, attitude, hung up, kind
         груб*, нагруб*, вежлив*, хам*, терпелив*, добр*, бросила трубку
@@ -52,7 +52,7 @@ DEFAULT_THEMES: list[tuple[str, str, str]] = [
     ),
     (
         "product-quality",
-        "Product quality",
+        "product quality",
         """
         broken, broke, cracked, scratched, quality, wobbl*, stopped working, defect*, pill
         lost its shape, missing, smell, solid, well made, veneer
@@ -64,7 +64,7 @@ DEFAULT_THEMES: list[tuple[str, str, str]] = [
     ),
     (
         "price",
-        "Price",
+        "price",
         """
         price*, expensive, cheap*, overpriced, discount*, costs more, instalment*
         цен*, дорог*, дешев*, дешёв*, скидк*, стоит дороже
@@ -75,7 +75,7 @@ DEFAULT_THEMES: list[tuple[str, str, str]] = [
     ),
     (
         "competitor",
-        "Competitor mentioned",
+        "competitor mentioned",
         """
         ikea, competitor*, another shop, other shop, other store, elsewhere
         конкурент*, другом магазине, соседнем магазине, икеа
@@ -86,7 +86,7 @@ DEFAULT_THEMES: list[tuple[str, str, str]] = [
     ),
     (
         "need",
-        "Need / requirement",
+        "need/requirement",
         """
         we need, i need, would like, would be useful, please add, do you offer, could you
         нужен, нужна, нужно, хотел бы, было бы удобно, добавьте
