@@ -519,6 +519,13 @@ def list_alerts(request, state: Literal["", "open", "acknowledged", "closed"] = 
     return [alert_out(a, verbatims=False) for a in alerts[:200]]
 
 
+@router.post("/alerts/detect", response=list[AlertOut])
+def detect_alerts(request):
+    """Run the trend detector now (the worker runs it hourly)."""
+    _manager(request.auth)
+    return [alert_out(a) for a in services.detect_trends()]
+
+
 @router.get("/alerts/{alert_id}", response=AlertOut)
 def get_alert(request, alert_id: int):
     _manager(request.auth)
@@ -538,13 +545,6 @@ def act_on_alert(request, alert_id: int, payload: AlertActionIn):
         alert=alert, actor=request.auth, action=payload.action, state=payload.state
     )
     return alert_out(alert)
-
-
-@router.post("/alerts/detect", response=list[AlertOut])
-def detect_alerts(request):
-    """Run the trend detector now (the worker runs it hourly)."""
-    _manager(request.auth)
-    return [alert_out(a) for a in services.detect_trends()]
 
 
 # -- dashboard and digest ---------------------------------------------------------------------
