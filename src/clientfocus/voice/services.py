@@ -718,11 +718,6 @@ def save_theme(
     if len(name) > 80:
         raise ServiceError("name", _("At most 80 characters."))
     parsed = analysis.parse_keywords(keywords)
-    rule = analysis.ThemeRule("x", name, parsed)
-    try:
-        rule.pattern()
-    except Exception as exc:  # pragma: no cover - patterns are escaped
-        raise ServiceError("keywords", str(exc)) from exc
     if theme is None:
         code = slugify(code or name)[:40] or slugify(name, allow_unicode=True)[:40]
         if not code:
