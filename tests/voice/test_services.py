@@ -346,3 +346,19 @@ def test_themes_are_edited_by_managers_only(company):
     with pytest.raises(ServiceError, match="exists"):
         services.save_theme(actor=company.manager, name="Parking", keywords="")
     assert ThemeTag.objects.filter(theme=theme).count() == 1
+
+
+def test_delivered_order_sends_the_delivery_survey(company):
+    from clientfocus.orders.models import Order
+    from clientfocus.orders.services import record_milestone
+
+    _survey(kind="nps", trigger="order_delivered")
+    ContactFactory(customer=company.gold_customer, value="alexey@example.com")
+    order = Order.objects.create(
+        order_id="O-1", customer=company.gold_customer, placed_at=timezone.now(), amount=100
+    )
+    record_milestone(order=order, kind="delivered")
+    invitation = SurveyInvitation.objects.get()
+    assert invitation.order == order and invitation.language == "ru"
+    assert "Насколько вероятно" in invitation.notification.body
+    assert invitation.notification.body.count("?score=") == 11

@@ -208,3 +208,15 @@ def test_scores_land_on_the_request_page(company, invitation, web_as):
     services.answer_survey(token=services.survey_token(invitation), score=5)
     page = web_as(company.agent).get(f"/requests/{invitation.request.reference}/").content.decode()
     assert "CSAT 5" in page
+
+
+def test_managers_subscribe_to_alerts(company, web_as):
+    from clientfocus.voice.models import AlertSubscription
+
+    web = web_as(company.manager)
+    web.post("/voice/alerts/", {"subscribe": "1", "email": "on"})
+    assert AlertSubscription.objects.get(user=company.manager).email
+    assert "Unsubscribe" in web.get("/voice/alerts/").content.decode()
+    web.post("/voice/alerts/", {"subscribe": "0"})
+    assert not AlertSubscription.objects.exists()
+    assert web_as(company.agent).post("/voice/alerts/", {"subscribe": "1"}).status_code == 404

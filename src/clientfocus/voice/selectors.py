@@ -206,7 +206,11 @@ def dashboard(*, weeks: int = 12, dimension: str = "all", today: date | None = N
     today = today or timezone.localdate()
     mondays = weeks_ending(today, weeks)
     first = mondays[0]
-    rollups = DailyRollup.objects.filter(day__gte=first, dimension__in={"all", dimension})
+    # Scores per breakdown value; themes only overall (the per-value theme rows serve
+    # the drill-down counts, not this page).
+    rollups = DailyRollup.objects.filter(day__gte=first).filter(
+        Q(dimension="all") | Q(dimension=dimension, theme__isnull=True)
+    )
     score_rows: dict[tuple[str, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     theme_rows: dict[tuple[int, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in rollups.values("day", "dimension", "value", "theme_id", *COUNT_FIELDS):
@@ -305,7 +309,13 @@ def feedback_list(
 ) -> QuerySet[FeedbackItem]:
     items = FeedbackItem.objects.select_related("customer", "request", "order")
     if theme:
-        items = items.filter(tags__theme__code=theme, tags__active=True)
+        # Through the (theme, created_at) index of the tags, bounded by the same window.
+        tags = ThemeTag.objects.filter(theme__code=theme, active=True)
+        if start:
+            tags = tags.filter(created_at__gte=start)
+        if end:
+            tags = tags.filter(created_at__lt=end)
+        items = items.filter(pk__in=tags.values("item_id"))
     if sentiment:
         items = items.filter(sentiment=sentiment)
     if language:

@@ -319,11 +319,28 @@ def train(request: HttpRequest) -> HttpResponse:
 
 @employee_required
 def alerts(request: HttpRequest) -> HttpResponse:
+    """The alerts, and the manager's own subscription (in-app notice and e-mail)."""
     _manager_only(request)
+    from clientfocus.voice.models import AlertSubscription
+
+    mine = AlertSubscription.objects.filter(user_id=request.user.pk, theme__isnull=True)
+    if request.method == "POST":
+        if request.POST.get("subscribe") == "1":
+            AlertSubscription.objects.get_or_create(
+                user_id=request.user.pk,
+                theme=None,
+                defaults={"email": request.POST.get("email") == "on"},
+            )
+        else:
+            mine.delete()
+        return redirect("voice:alerts")
     return render(
         request,
         "voice/alerts.html",
-        {"alerts": Alert.objects.select_related("theme", "acted_by")[:200]},
+        {
+            "alerts": Alert.objects.select_related("theme", "acted_by")[:200],
+            "subscribed": mine.exists(),
+        },
     )
 
 
