@@ -10,12 +10,14 @@ from playwright.sync_api import expect
 from clientfocus.service.models import State
 from clientfocus.service.services import change_state, open_request
 from clientfocus.voice import selectors, services
-from clientfocus.voice.models import FeedbackItem, Survey, SurveyInvitation, ThemeTag
+from clientfocus.voice.models import FeedbackItem, Survey, SurveyInvitation, Theme, ThemeTag
+from clientfocus.voice.taxonomy import install
 from tests.e2e.test_agent_journey import sign_in
 from tests.factories import ContactFactory
 
 
 def test_survey_feedback_dashboard_and_correction(page, company):
+    install(Theme)  # the live-server database may have been flushed by another test
     services.forget_analyser()
     Survey.objects.create(name="CSAT", kind="csat", trigger="request_resolved")
     ContactFactory(customer=company.gold_customer)

@@ -96,3 +96,21 @@ DEFAULT_THEMES: list[tuple[str, str, str]] = [
         """,
     ),
 ]
+
+
+def install(theme_model) -> int:
+    """Create the default themes that are missing (``theme_model`` may be the historical
+    model of a migration). Returns how many were created."""
+    created = 0
+    for position, (code, name, keywords) in enumerate(DEFAULT_THEMES):
+        lines = [
+            item.strip()
+            for line in keywords.strip().splitlines()
+            for item in line.split(",")
+            if item.strip()
+        ]
+        _, made = theme_model.objects.get_or_create(
+            code=code, defaults={"name": name, "keywords": "\n".join(lines), "position": position}
+        )
+        created += made
+    return created

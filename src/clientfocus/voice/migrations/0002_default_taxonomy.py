@@ -5,20 +5,11 @@ from django.db import migrations
 
 
 def create(apps, schema_editor):
-    from clientfocus.voice.taxonomy import DEFAULT_THEMES
+    from clientfocus.voice.taxonomy import install
 
     Theme = apps.get_model("voice", "Theme")
     Survey = apps.get_model("voice", "Survey")
-    for position, (code, name, keywords) in enumerate(DEFAULT_THEMES):
-        lines = [
-            item.strip()
-            for line in keywords.strip().splitlines()
-            for item in line.split(",")
-            if item.strip()
-        ]
-        Theme.objects.get_or_create(
-            code=code, defaults={"name": name, "keywords": "\n".join(lines), "position": position}
-        )
+    install(Theme)
     if not Survey.objects.exists():
         Survey.objects.create(
             name="Satisfaction after a request", kind="csat", trigger="request_resolved"
