@@ -142,3 +142,14 @@ def test_batch_equals_single(detector):
     analyser = Analyzer(RULES, detector=detector)
     texts = ["Доставка опоздала, ужас", "great price", "", "<p>wait</p>"]
     assert analyser.analyse_many(texts) == [analyser.analyse(t) for t in texts]
+
+
+def test_mixed_scripts_emoji_and_zero_width_characters(detector):
+    analyser = Analyzer(RULES, detector=detector)
+    mixed = analyser.analyse("Доставка опоздала!!! the courier said sorry 🙂 ačiū\u200b")
+    assert mixed.language in {"ru", "en", "lt"}
+    assert mixed.themes == ("delivery",)
+    only_emoji = analyser.analyse("😡😡😡")
+    assert only_emoji.language is None and only_emoji.sentiment == "negative"
+    hindi_in_latin = analyser.analyse("delivery bahut late thi, डिलीवरी देर से")
+    assert "delivery" in hindi_in_latin.themes

@@ -220,3 +220,15 @@ def test_managers_subscribe_to_alerts(company, web_as):
     web.post("/voice/alerts/", {"subscribe": "0"})
     assert not AlertSubscription.objects.exists()
     assert web_as(company.agent).post("/voice/alerts/", {"subscribe": "1"}).status_code == 404
+
+
+def test_feedback_on_the_customer_timeline(company, web_as):
+    services.record_feedback(
+        text="", source="survey", score_kind="nps", score=4, customer=company.customer
+    )
+    services.record_feedback(
+        text="Per brangu", source="employee", customer=company.customer, actor=company.agent
+    )
+    page = web_as(company.agent2).get(f"/customers/{company.customer.public_id}/").content.decode()
+    timeline = page[page.index('data-testid="timeline"') :]
+    assert "NPS 4" in timeline and "Per brangu" in timeline

@@ -154,5 +154,25 @@ def customer_timeline(
         )
         for n in notifications.select_related("order").order_by("-created_at", "-id")[:limit]
     ]
+    from clientfocus.voice.models import FeedbackItem
+
+    feedback = FeedbackItem.objects.filter(customer=customer)
+    if before is not None:
+        feedback = feedback.filter(created_at__lt=before)
+    items += [
+        TimelineItem(
+            at=f.created_at,
+            kind="feedback",
+            source="feedback",
+            data={
+                "score": f"{f.score_kind.upper()} {f.score}" if f.score_kind else "",
+                "text": f.text[:160],
+                "language": f.language,
+                "sentiment": f.sentiment,
+            },
+            actor=str(f.recorded_by or ""),
+        )
+        for f in feedback.select_related("recorded_by").order_by("-created_at", "-id")[:limit]
+    ]
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:limit]

@@ -54,6 +54,7 @@ EVENT_LABELS = {
     "profile_updated": gettext_noop("Profile updated"),
     "time_logged": gettext_noop("Time logged"),
     "notification": gettext_noop("Notification"),
+    "feedback": gettext_noop("Feedback"),
     "milestone_placed": gettext_noop("Order placed"),
     "milestone_confirmed": gettext_noop("Order confirmed"),
     "milestone_packed": gettext_noop("Order packed"),
