@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -323,11 +324,12 @@ def alerts(request: HttpRequest) -> HttpResponse:
     _manager_only(request)
     from clientfocus.voice.models import AlertSubscription
 
-    mine = AlertSubscription.objects.filter(user_id=request.user.pk, theme__isnull=True)
+    user_id = cast(int, request.user.pk)
+    mine = AlertSubscription.objects.filter(user_id=user_id, theme__isnull=True)
     if request.method == "POST":
         if request.POST.get("subscribe") == "1":
             AlertSubscription.objects.get_or_create(
-                user_id=request.user.pk,
+                user_id=user_id,
                 theme=None,
                 defaults={"email": request.POST.get("email") == "on"},
             )
