@@ -24,7 +24,8 @@ ROWS = [
 
 
 def test_voice_tag_json_in_a_real_process(tmp_path):
-    env = {"CLIENTFOCUS_DATA_DIR": str(tmp_path)}
+    # Its own SQLite file, whichever database the suite runs on.
+    env = {"CLIENTFOCUS_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
     assert run_cli("migrate", "-v0", env_extra=env).returncode == 0
     csv_file = tmp_path / "comments.csv"
     lines = ["id;text"] + [f'{i};"{text}"' for i, text in enumerate(ROWS)]

@@ -690,6 +690,26 @@ def _demo_voice(people: list[Customer], org: dict, rng: random.Random, now: date
         ThemeTag.objects.filter(item_id=response.item_id).update(created_at=when)
         SurveyResponse.objects.filter(pk=response.pk).update(answered_at=when)
 
+    # Earlier answers from the survey tool the company used before (NPS after deliveries,
+    # CES after web orders), over twelve weeks, a little worse in the last three.
+    for _ in range(500):
+        days_ago = rng.uniform(0, 84)
+        worse = days_ago < 21
+        customer = rng.choice(people)
+        if rng.random() < 0.7:
+            kind = "nps"
+            score = rng.choice([2, 5, 6, 7, 8, 9, 10] if worse else [5, 7, 8, 9, 9, 10, 10])
+        else:
+            kind = "ces"
+            score = rng.choice([2, 3, 4, 5, 6] if worse else [1, 2, 2, 3, 4])
+        voice.record_feedback(
+            text="",
+            source="survey",
+            score_kind=kind,
+            score=score,
+            customer=customer,
+            created_at=now - timedelta(days=days_ago),
+        )
     # Feedback over twelve weeks: what customers wrote and what staff heard.
     for _ in range(700):
         language = rng.choice(["en", "ru", "lt", "sl", "hi"])
