@@ -151,6 +151,7 @@ sesul maje postrani smešn prekinil slabš
 _NEGATORS = {
     "not", "no", "never", "don't", "didn't", "isn't", "wasn't", "не", "нет", "ни",
     "nė", "ne", "nebuvo", "ni", "nisem", "नहीं", "न", "मत",
+    "without", "без", "be", "brez", "बिना",
 }  # fmt: skip
 _HINDI_POST_NEGATORS = {"नहीं", "न"}
 _INTENSE = {
@@ -367,7 +368,7 @@ def parse_keywords(text: str) -> tuple[str, ...]:
 
 # -- classifier -------------------------------------------------------------------------------
 
-MIN_THEME_EXAMPLES = 5  # positives and negatives each, before a theme's classifier speaks
+MIN_THEME_EXAMPLES = 6  # positives and negatives each (two per fold of the cross-validation)
 MIN_SENTIMENT_EXAMPLES = 5  # per class
 MIN_CV_ACCURACY = 0.6  # the same for the sentiment classifier
 MIN_CV_F1 = 0.5  # a theme's classifier speaks only if its cross-validated F1 reaches this
@@ -431,11 +432,11 @@ def train(examples: Sequence[Example], *, theme_codes: Iterable[str]) -> Trained
         entry: dict[str, Any] = {"positives": positives, "negatives": negatives}
         if positives >= MIN_THEME_EXAMPLES and negatives >= MIN_THEME_EXAMPLES:
             clf = LogisticRegression(C=4.0, class_weight="balanced", max_iter=1000)
-            if min(positives, negatives) >= 3 * 2:
+            if min(positives, negatives) >= MIN_THEME_EXAMPLES:
                 entry["cv_f1"] = round(
                     float(cross_val_score(clf, matrix, labels, cv=3, scoring="f1").mean()), 3
                 )
-            if entry.get("cv_f1", 1.0) < MIN_CV_F1:
+            if entry.get("cv_f1", 0.0) < MIN_CV_F1:
                 # Not reliable yet: it could only drop good keyword hits. Rules decide.
                 entry["used"] = False
             else:
@@ -453,7 +454,7 @@ def train(examples: Sequence[Example], *, theme_codes: Iterable[str]) -> Trained
             model.metrics["sentiment"]["cv_accuracy"] = round(
                 float(cross_val_score(clf, matrix[rows], y, cv=3).mean()), 3
             )
-        if model.metrics["sentiment"].get("cv_accuracy", 1.0) >= MIN_CV_ACCURACY:
+        if model.metrics["sentiment"].get("cv_accuracy", 0.0) >= MIN_CV_ACCURACY:
             model.sentiment_model = clf.fit(matrix[rows], y)
     return model
 
