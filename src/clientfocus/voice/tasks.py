@@ -29,7 +29,8 @@ def voice_hourly() -> dict[str, int]:
 @task()
 def voice_daily() -> dict[str, int]:
     """Every day: retrain the classifier on staff corrections (when there are new ones),
-    re-tag the last two weeks, and on Mondays send last week's digest (once)."""
+    re-tag the last two weeks, recount the last month's figures, and on Mondays send last
+    week's digest (once)."""
     from clientfocus.voice.models import ClassifierModel, FeedbackItem
 
     result = {"trained": 0, "retagged": 0, "digest_sent": 0}
@@ -40,7 +41,10 @@ def voice_daily() -> dict[str, int]:
         services.train_classifier()
         result["trained"] = 1
         result["retagged"] = services.retag(since=timezone.now() - timedelta(days=14))
-    if timezone.localdate().weekday() == 0:
+    # Corrections and re-tagging change older days too: recount the last month.
+    today = timezone.localdate()
+    result["rollup_rows"] = selectors.rebuild_rollups(start=today - timedelta(days=30), end=today)
+    if today.weekday() == 0:
         _digest, _created, sent = services.make_digest(send=True)
         result["digest_sent"] = sent
     return result
