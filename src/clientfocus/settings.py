@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "clientfocus.value",
     "clientfocus.notify",
     "clientfocus.voice",
+    "clientfocus.staffing",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,89 @@
+"""`clientfocus staffing erlang --calls N --interval-minutes M --aht-seconds S
+--target-seconds T --service-level P [--patience-seconds W] [--shrinkage R] [--json]`."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from clientfocus.staffing.erlang import Load, StaffingError, agents_needed, scheduled_staff
+
+
+def _level(text: str) -> float:
+    """0.8, 80 or 80% → 0.8."""
+    value = float(text.strip().rstrip("%"))
+    return value / 100 if value > 1 or text.strip().endswith("%") else value
+
+
+class Command(BaseCommand):
+    help = "Staffing: agents needed for a service-level target (Erlang C / Erlang A)."
+
+    def add_arguments(self, parser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        erlang = sub.add_parser("erlang", help="agents needed for one interval")
+        erlang.add_argument("--calls", type=float, required=True, help="contacts in the interval")
+        erlang.add_argument("--interval-minutes", type=float, required=True)
+        erlang.add_argument(
+            "--aht-seconds", type=float, required=True, help="average handling time"
+        )
+        erlang.add_argument("--target-seconds", type=float, required=True, help="answer within")
+        erlang.add_argument(
+            "--service-level", required=True, help="share answered within the target: 0.8 or 80%%"
+        )
+        erlang.add_argument(
+            "--patience-seconds", type=float, help="callers' mean patience (Erlang A)"
+        )
+        erlang.add_argument(
+            "--shrinkage", type=float, default=0.0, help="share of paid time off the phones"
+        )
+        erlang.add_argument("--json", action="store_true")
+
+    def handle(self, *args, action: str, **options) -> None:
+        try:
+            level = _level(options["service_level"])
+        except ValueError as exc:
+            raise CommandError(
+                "--service-level: expected a share like 0.8 or 80%, "
+                f"got {options['service_level']!r}"
+            ) from exc
+        try:
+            load = Load(
+                calls=options["calls"],
+                interval_seconds=options["interval_minutes"] * 60,
+                aht_seconds=options["aht_seconds"],
+                patience_seconds=options["patience_seconds"],
+            )
+            result = agents_needed(
+                load, target_seconds=options["target_seconds"], service_level=level
+            )
+            staff = scheduled_staff(result.agents, options["shrinkage"])
+        except StaffingError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            out = {
+                "agents": result.agents,
+                "service_level": round(result.service_level, 4),
+                "p_wait": round(result.p_wait, 4),
+                "asa_seconds": round(result.asa_seconds, 2),
+                "occupancy": round(result.occupancy, 4),
+            }
+            if load.patience_seconds is not None:
+                out["p_abandon"] = round(result.p_abandon, 4)
+            if options["shrinkage"]:
+                out["scheduled_staff"] = staff
+            self.stdout.write(json.dumps(out))
+            return
+        model = "Erlang A" if load.patience_seconds is not None else "Erlang C"
+        self.stdout.write(f"traffic: {load.erlangs:.2f} Erlangs ({model})")
+        self.stdout.write(f"agents needed: {result.agents}")
+        self.stdout.write(
+            f"service level: {result.service_level:.1%} within {options['target_seconds']:g} s"
+        )
+        self.stdout.write(f"probability of waiting: {result.p_wait:.1%}")
+        self.stdout.write(f"average speed of answer: {result.asa_seconds:.1f} s")
+        self.stdout.write(f"occupancy: {result.occupancy:.1%}")
+        if load.patience_seconds is not None:
+            self.stdout.write(f"abandoned: {result.p_abandon:.1%}")
+        if options["shrinkage"]:
+            self.stdout.write(f"scheduled staff at {options['shrinkage']:.0%} shrinkage: {staff}")
