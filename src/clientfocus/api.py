@@ -101,6 +101,7 @@ from clientfocus.orders.api import webhook_router  # noqa: E402
 from clientfocus.people.api import router as people_router  # noqa: E402
 from clientfocus.service.api import queues_router  # noqa: E402
 from clientfocus.service.api import router as service_router  # noqa: E402
+from clientfocus.staffing.api import router as staffing_router  # noqa: E402
 from clientfocus.value.api import router as value_router  # noqa: E402
 from clientfocus.voice.api import router as voice_router  # noqa: E402
 
@@ -112,4 +113,5 @@ api.add_router("/webhooks", webhook_router)
 api.add_router("/notifications", notify_router)
 api.add_router("/value", value_router)
 api.add_router("/voice", voice_router)
+api.add_router("/staffing", staffing_router)
 api.add_router("/", people_router)

@@ -38,8 +38,20 @@ class Command(BaseCommand):
             "--shrinkage", type=float, default=0.0, help="share of paid time off the phones"
         )
         erlang.add_argument("--json", action="store_true")
+        plan = sub.add_parser("plan", help="a week's staffing plan for a queue")
+        plan.add_argument("--queue", required=True, help="queue name or id")
+        plan.add_argument("--week", required=True, help="ISO week, e.g. 2026-W48")
+        plan.add_argument("--json", action="store_true")
+        shifts = sub.add_parser("import-shifts", help="load the roster from CSV")
+        shifts.add_argument("file", help="columns: employee, queue, start, end")
 
     def handle(self, *args, action: str, **options) -> None:
+        if action == "plan":
+            self.plan(options["queue"], options["week"], as_json=options["json"])
+            return
+        if action == "import-shifts":
+            self.import_shifts(options["file"])
+            return
         try:
             level = _level(options["service_level"])
         except ValueError as exc:
@@ -87,3 +99,109 @@ class Command(BaseCommand):
             self.stdout.write(f"abandoned: {result.p_abandon:.1%}")
         if options["shrinkage"]:
             self.stdout.write(f"scheduled staff at {options['shrinkage']:.0%} shrinkage: {staff}")
+
+    def plan(self, queue_ref: str, week: str, *, as_json: bool) -> None:
+        from clientfocus.core.errors import ServiceError
+        from clientfocus.service.models import Queue
+        from clientfocus.staffing.services import parse_week, week_plan
+
+        queue = (
+            Queue.objects.filter(pk=int(queue_ref)).first()
+            if queue_ref.isdigit()
+            else Queue.objects.filter(name=queue_ref).first()
+        )
+        if queue is None:
+            raise CommandError(f"--queue: unknown queue {queue_ref!r}")
+        try:
+            result = week_plan(queue, parse_week(week))
+        except ServiceError as exc:
+            raise CommandError(f"--{exc.field}: {exc.message}") from exc
+        if as_json:
+            self.stdout.write(json.dumps(_plan_json(result)))
+            return
+        tiers = [t.tier for t in result.targets]
+        wape = f"{result.forecast_wape:.1%}" if result.forecast_wape is not None else "n/a"
+        self.stdout.write(
+            f"{result.queue} {result.week}, {result.interval_minutes}-minute intervals, "
+            f"{result.model}; forecast from {result.history_weeks} weeks "
+            f"(held-out WAPE {wape}); short in {result.short_intervals} intervals"
+        )
+        head = ["start", "contacts", "agents", "staff needed", "rostered", "gap"]
+        head += [f"SL {t}" for t in tiers] + ["ASA s"]
+        self.stdout.write("\t".join(head))
+        for start, row in zip(result.starts, result.rows, strict=True):
+            if not row.contacts and not row.staff_rostered:
+                continue
+            levels = [
+                "-" if row.service_levels.get(t) is None else f"{row.service_levels[t]:.0%}"
+                for t in tiers
+            ]
+            self.stdout.write(
+                "\t".join(
+                    [
+                        start.strftime("%a %H:%M"),
+                        f"{row.contacts:.1f}",
+                        str(row.agents_needed),
+                        str(row.staff_needed),
+                        str(row.staff_rostered),
+                        f"{row.gap:+d}",
+                        *levels,
+                        "-" if row.asa_seconds is None else f"{row.asa_seconds:.0f}",
+                    ]
+                )
+            )
+
+    def import_shifts(self, file: str) -> None:
+        from pathlib import Path
+
+        from clientfocus.core.errors import ServiceError
+        from clientfocus.customers.services import decode_csv
+        from clientfocus.staffing.services import import_shifts_csv
+
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file")
+        try:
+            text = decode_csv(path.read_bytes())
+        except ServiceError as exc:
+            raise CommandError(f"{file}: {exc.message}") from exc
+        report = import_shifts_csv(text, source=file)
+        for error in report.errors:
+            self.stderr.write(error)
+        self.stdout.write(f"{report.created} shift(s) added")
+        if report.errors:
+            raise CommandError(f"{len(report.errors)} bad row(s)")
+
+
+def _plan_json(result) -> dict:
+    return {
+        "queue": result.queue,
+        "week": result.week,
+        "interval_minutes": result.interval_minutes,
+        "model": result.model,
+        "forecast": {
+            "history_weeks": result.history_weeks,
+            "wape": result.forecast_wape,
+            "mae": result.forecast_mae,
+            "method": "exponentially weighted seasonal average, alpha 0.3",
+        },
+        "targets": [
+            {"tier": t.tier, "service_level": t.service_level, "target_seconds": t.target_seconds}
+            for t in result.targets
+        ],
+        "intervals": [
+            {
+                "start": start.isoformat(),
+                "contacts": row.contacts,
+                "erlangs": row.erlangs,
+                "agents_needed": row.agents_needed,
+                "staff_needed": row.staff_needed,
+                "staff_rostered": row.staff_rostered,
+                "gap": row.gap,
+                "service_levels": row.service_levels,
+                "asa_seconds": row.asa_seconds,
+                "p_abandon": row.p_abandon,
+            }
+            for start, row in zip(result.starts, result.rows, strict=True)
+        ],
+    }
