@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("clientfocus.orders.urls")),
     path("", include("clientfocus.notify.urls")),
     path("", include("clientfocus.voice.urls")),
+    path("", include("clientfocus.staffing.urls")),
 ]

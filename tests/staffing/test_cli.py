@@ -8,7 +8,10 @@ import pytest
 
 from tests.cli.test_cli import run_cli
 
-BASE = ["staffing", "erlang", "--calls", "360", "--interval-minutes", "30", "--aht-seconds", "240", "--target-seconds", "15"]  # fmt: skip
+BASE = [
+    "staffing", "erlang", "--calls", "360", "--interval-minutes", "30",
+    "--aht-seconds", "240", "--target-seconds", "15",
+]  # fmt: skip
 
 
 def test_json_answer():
@@ -65,3 +68,38 @@ def test_bad_volumes_and_times(calls, interval, aht, message):
     )  # fmt: skip
     assert result.returncode == 1
     assert message in result.stderr
+
+
+def test_plan_and_roster_import_in_process(company, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from clientfocus.staffing.models import AnswerTarget, QueueStaffing
+
+    staffing = QueueStaffing.objects.create(queue=company.care_queue, interval_minutes=15)
+    AnswerTarget.objects.create(
+        staffing=staffing, tier=company.gold, service_level=0.8, target_seconds=20
+    )
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "employee;queue;start;end\nagent;Care;2026-11-23T09:00;2026-11-23T17:00\n", encoding="utf-8"
+    )
+    out = StringIO()
+    call_command("staffing", "import-shifts", str(roster), stdout=out)
+    assert "1 shift(s) added" in out.getvalue()
+    call_command("staffing", "plan", "--queue", "Care", "--week", "2026-W48", stdout=out)
+    assert "Care 2026-W48, 15-minute intervals, Erlang C" in out.getvalue()
+    assert "Mon 09:00" in out.getvalue()  # rostered, even with no forecast contacts
+    out = StringIO()
+    call_command("staffing", "plan", "--queue", "Care", "--week", "2026-W48", "--json", stdout=out)
+    plan = json.loads(out.getvalue())
+    assert len(plan["intervals"]) == 7 * 96 and plan["intervals"][36]["staff_rostered"] == 1
+    with pytest.raises(CommandError, match="unknown queue"):
+        call_command("staffing", "plan", "--queue", "Nope", "--week", "2026-W48")
+    with pytest.raises(CommandError, match="ISO week"):
+        call_command("staffing", "plan", "--queue", "Care", "--week", "48")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("employee,queue,start,end\nagent,Care,2026-11-23T17:00,2026-11-23T09:00\n")
+    with pytest.raises(CommandError, match="1 bad row"):
+        call_command("staffing", "import-shifts", str(bad))

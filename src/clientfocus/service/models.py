@@ -321,6 +321,12 @@ class Request(TimeStampedModel):
                 name="request_running_warn",
             ),
             models.Index(fields=["customer", "-created_at"], name="request_customer_recent"),
+            # Live contacts nobody has answered yet (expected waits, S4).
+            models.Index(
+                fields=["queue", "channel", "tier"],
+                condition=models.Q(state="new", first_responded_at__isnull=True),
+                name="request_live_waiting",
+            ),
             models.Index(fields=["requesting_department", "-created_at"], name="request_dept"),
             models.Index(
                 fields=["first_responded_at"],

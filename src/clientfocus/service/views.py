@@ -12,6 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -49,6 +50,33 @@ from clientfocus.service.selectors import (
 QUEUE_PAGE_SIZE = 50
 
 
+def _mark_live_waits(requests: list) -> None:
+    """Live contacts (phone, chat) nobody has answered yet: how long they have waited,
+    against their tier's answer-time target (S4)."""
+    from clientfocus.staffing.models import QueueStaffing
+    from clientfocus.staffing.services import answer_targets
+
+    waiting = [r for r in requests if r.state == "new" and r.first_responded_at is None]
+    if not waiting:
+        return
+    queue_ids = {r.queue_id for r in waiting}
+    channels = {
+        s.queue_id: set(s.channel_list)
+        for s in QueueStaffing.objects.filter(queue_id__in=queue_ids)
+    }
+    targets = answer_targets(queue_ids)
+    now = timezone.now()
+    for r in waiting:
+        if r.channel in channels.get(r.queue_id, ()):
+            target = targets.get((r.queue_id, r.tier_id))
+            waited = int((now - r.created_at).total_seconds())
+            r.live_wait = {
+                "waited": f"{waited // 60}:{waited % 60:02d}",
+                "target": f"{target // 60}:{target % 60:02d}" if target is not None else "",
+                "over": target is not None and waited > target,
+            }
+
+
 @employee_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Active requests, soonest due first: mine, or a queue of my department."""
@@ -70,8 +98,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             request.user, queue_id=selected_queue.pk if selected_queue else None, active_only=True
         )
         view = "queue" if selected_queue else "all"
+    shown = list(requests[:QUEUE_PAGE_SIZE])
+    _mark_live_waits(shown)
     context = {
-        "requests": list(requests[:QUEUE_PAGE_SIZE]),
+        "requests": shown,
         "view": view,
         "queues": queues,
         "selected_queue": selected_queue,

@@ -189,11 +189,21 @@ def on_duty(queue_id: int, now: datetime) -> int:
 def expected_wait(*, queue: Queue, tier, now: datetime | None = None) -> Wait:
     """What a contact of ``tier`` joining ``queue`` now can expect: higher tiers are
     answered first, so only waiting contacts of the same or a higher tier are ahead."""
+    from django.db.models import Count
+
+    from clientfocus.customers.models import Tier
+
     now = now or timezone.now()
-    staffing = staffing_of(queue)
-    waiting = waiting_contacts(staffing)
-    total = waiting.count()
-    ahead = waiting.filter(tier__rank__gte=tier.rank).count() if total else 0
+    staffing = QueueStaffing.objects.filter(queue=queue).first()
+    if staffing is None:
+        raise ServiceError("queue", f"the queue {queue.name!r} has no staffing settings")
+    # Counted per tier from the partial index of live contacts, ranks compared here.
+    per_tier = dict(
+        waiting_contacts(staffing).values_list("tier_id").annotate(n=Count("id")).order_by()
+    )
+    ranks = dict(Tier.objects.filter(pk__in=per_tier).values_list("pk", "rank"))
+    total = sum(per_tier.values())
+    ahead = sum(n for tier_id, n in per_tier.items() if ranks.get(tier_id, 0) >= tier.rank)
     agents = on_duty(queue.pk, now)
     if total == 0 and agents > 0:
         seconds: float | None = 0.0  # nobody waiting: an agent is free or about to be
@@ -201,8 +211,11 @@ def expected_wait(*, queue: Queue, tier, now: datetime | None = None) -> Wait:
         seconds = pure.expected_wait_seconds(
             ahead=ahead, agents=agents, aht_seconds=staffing.aht_seconds
         )
-    target = next((t for t in staffing.targets.all() if t.tier_id == tier.pk), None)
-    target_seconds = target.target_seconds if target else None
+    target_seconds = (
+        AnswerTarget.objects.filter(staffing=staffing, tier=tier)
+        .values_list("target_seconds", flat=True)
+        .first()
+    )
     within = None if seconds is None or target_seconds is None else seconds <= target_seconds
     return Wait(
         queue=queue.name,
