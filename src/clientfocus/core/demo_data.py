@@ -629,6 +629,7 @@ def load_demo_data(
     services.sweep_sla(now=now)
     _demo_orders(people, rng, now)
     _demo_voice(people, org, rng, now)
+    _demo_staffing(org, now)
     return {
         name: (employee.user.username, DEMO_PASSWORD, employee.get_role_display())
         for name, employee in org["people"].items()
@@ -763,3 +764,42 @@ def _demo_voice(people: list[Customer], org: dict, rng: random.Random, now: date
     voice_selectors.rebuild_all_rollups()
     voice.detect_trends(now=now)
     voice.make_digest()
+
+
+def _demo_staffing(org: dict, now: datetime) -> None:
+    """Customer Care's phone and chat line: hourly intervals, 4-minute calls, 30 %
+    shrinkage, gold/platinum answered within 20 s, everyone else within 2 minutes; a
+    roster for this week and next (weekdays 08:00-17:00 local, two agents till 20:00)."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    from clientfocus.customers.models import Tier
+    from clientfocus.staffing.models import AnswerTarget, QueueStaffing, Shift
+
+    staffing = QueueStaffing.objects.create(
+        queue=org["queues"]["general"], interval_minutes=60, aht_seconds=240, shrinkage=0.3
+    )
+    for tier in Tier.objects.all():
+        fast = tier.code in ("gold", "platinum")
+        AnswerTarget.objects.create(
+            staffing=staffing, tier=tier, service_level=0.8, target_seconds=20 if fast else 120
+        )
+    zone = ZoneInfo(settings.TIME_ZONE)
+    today = now.astimezone(zone).date()
+    monday = today - timedelta(days=today.weekday())
+    agents = [org["people"][k] for k in ("agent", "agent2", "agent3", "agent4")]
+    for day in range(14):
+        date = monday + timedelta(days=day)
+        if date.weekday() >= 5:
+            continue
+        for i, employee in enumerate(agents):
+            end_hour = 20 if i < 2 else 17
+            Shift.objects.create(
+                employee=employee,
+                queue=staffing.queue,
+                start=datetime.combine(date, datetime.min.time(), tzinfo=zone)
+                + timedelta(hours=8 + (i >= 2)),
+                end=datetime.combine(date, datetime.min.time(), tzinfo=zone)
+                + timedelta(hours=end_hour),
+            )
