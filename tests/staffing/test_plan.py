@@ -65,7 +65,8 @@ def test_plan_takes_the_strictest_tier_and_flags_gaps():
         shrinkage=0.25,
     )
     gold_only = erlang_c_needed(100 * 300 / 1800, 300, 20, 0.8)
-    assert rows[0].agents_needed == gold_only
+    assert rows[0].agents_needed == gold_only == rows[0].needed_by_tier["gold"]
+    assert rows[0].needed_by_tier["standard"] < gold_only
     assert rows[0].staff_needed == -(-gold_only * 4 // 3)
     assert rows[0].gap == 20 - rows[0].staff_needed
     assert rows[1].agents_needed == 0 and rows[1].service_levels == {"gold": None, "standard": None}

@@ -44,6 +44,7 @@ class IntervalPlan:
     contacts: float
     erlangs: float
     agents_needed: int  # on the phones, for the strictest target
+    needed_by_tier: dict[str, int]  # on the phones, for each tier's own target
     staff_needed: int  # rostered, after shrinkage
     staff_rostered: int
     agents_available: int  # rostered after shrinkage
@@ -75,13 +76,11 @@ def plan_intervals(
         if calls < 0 or people < 0:
             raise StaffingError("contacts and rostered staff cannot be negative")
         erlangs = calls * aht_seconds / interval_seconds
-        needed = max(
-            (
-                erlang_c_needed(erlangs, aht_seconds, t.target_seconds, t.service_level)
-                for t in targets
-            ),
-            default=0,
-        )
+        by_tier = {
+            t.tier: erlang_c_needed(erlangs, aht_seconds, t.target_seconds, t.service_level)
+            for t in targets
+        }
+        needed = max(by_tier.values(), default=0)
         staff = scheduled_staff(needed, shrinkage) if needed else 0
         available = math.floor(people * (1 - shrinkage) + 1e-9)
         levels: dict[str, float | None] = {}
@@ -104,6 +103,7 @@ def plan_intervals(
                 contacts=round(calls, 2),
                 erlangs=round(erlangs, 3),
                 agents_needed=needed,
+                needed_by_tier=by_tier,
                 staff_needed=staff,
                 staff_rostered=people,
                 agents_available=available,

@@ -115,6 +115,8 @@ class WeekPlan:
     history_weeks: int
     targets: list[pure.Target] = field(default_factory=list)
     model: str = "Erlang C"
+    aht_seconds: int = 0
+    shrinkage: float = 0.0
 
     @property
     def short_intervals(self) -> int:
@@ -153,6 +155,8 @@ def week_plan(queue: Queue, monday: date) -> WeekPlan:
         history_weeks=predicted.weeks_used,
         targets=targets,
         model="Erlang A" if staffing.patience_seconds else "Erlang C",
+        aht_seconds=staffing.aht_seconds,
+        shrinkage=staffing.shrinkage,
     )
 
 

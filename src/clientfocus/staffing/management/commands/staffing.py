@@ -178,6 +178,8 @@ def _plan_json(result) -> dict:
         "queue": result.queue,
         "week": result.week,
         "interval_minutes": result.interval_minutes,
+        "aht_seconds": result.aht_seconds,
+        "shrinkage": result.shrinkage,
         "model": result.model,
         "forecast": {
             "history_weeks": result.history_weeks,
@@ -195,6 +197,7 @@ def _plan_json(result) -> dict:
                 "contacts": row.contacts,
                 "erlangs": row.erlangs,
                 "agents_needed": row.agents_needed,
+                "agents_needed_by_tier": row.needed_by_tier,
                 "staff_needed": row.staff_needed,
                 "staff_rostered": row.staff_rostered,
                 "gap": row.gap,
