@@ -15,11 +15,6 @@ from clientfocus.voice.models import FeedbackItem, Survey, SurveyInvitation, Sur
 from tests.factories import ContactFactory
 
 
-@pytest.fixture(autouse=True)
-def _fresh_analyser():
-    services.forget_analyser()
-
-
 def test_record_and_list_feedback(company, api_as):
     api = api_as(company.agent)
     reply = api.post(

@@ -27,13 +27,6 @@ from clientfocus.voice.models import (
 from tests.factories import ContactFactory
 
 
-@pytest.fixture(autouse=True)
-def _fresh_analyser():
-    services.forget_analyser()
-    yield
-    services.forget_analyser()
-
-
 def test_employee_records_what_a_customer_said(company):
     item = services.record_feedback(
         text="Kurjeris vėlavo dvi valandas ir niekas nepaskambino",

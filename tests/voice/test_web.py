@@ -23,11 +23,6 @@ from clientfocus.voice.models import (
 from tests.factories import ContactFactory
 
 
-@pytest.fixture(autouse=True)
-def _fresh_analyser():
-    services.forget_analyser()
-
-
 @pytest.fixture
 def invitation(company):
     Survey.objects.create(name="s", kind="csat", trigger="request_resolved")

@@ -16,11 +16,7 @@ router = Router(tags=["staffing"])
 
 
 def _queue(ref: str) -> Queue:
-    queue = (
-        Queue.objects.filter(pk=int(ref)).first()
-        if ref.isdigit()
-        else Queue.objects.filter(name=ref).first()
-    )
+    queue = services.find_queue(ref)
     if queue is None:
         raise ServiceError("queue", f"unknown queue {ref!r}")
     return queue
@@ -65,9 +61,7 @@ def plan(request, queue: str, week: str):
     each tier's target, rostered staff, gap, expected service level and ASA."""
     if not can_see_overview(request.auth):
         raise NotAllowed("managers and administrators only")
-    from clientfocus.staffing.management.commands.staffing import _plan_json
-
-    return _plan_json(services.week_plan(_queue(queue), services.parse_week(week)))
+    return services.plan_as_dict(services.week_plan(_queue(queue), services.parse_week(week)))
 
 
 class CallbackIn(Schema):

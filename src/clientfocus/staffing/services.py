@@ -43,6 +43,14 @@ def week_label(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def find_queue(ref: str) -> Queue | None:
+    """A queue by id or by name."""
+    ref = ref.strip()
+    if ref.isdigit():
+        return Queue.objects.filter(pk=int(ref)).first()
+    return Queue.objects.filter(name=ref).first()
+
+
 def staffing_of(queue: Queue) -> QueueStaffing:
     found = QueueStaffing.objects.filter(queue=queue).prefetch_related("targets__tier").first()
     if found is None:
@@ -158,6 +166,44 @@ def week_plan(queue: Queue, monday: date) -> WeekPlan:
         aht_seconds=staffing.aht_seconds,
         shrinkage=staffing.shrinkage,
     )
+
+
+def plan_as_dict(result: WeekPlan) -> dict:
+    """A week's plan as JSON-ready data (API and CLI)."""
+    return {
+        "queue": result.queue,
+        "week": result.week,
+        "interval_minutes": result.interval_minutes,
+        "aht_seconds": result.aht_seconds,
+        "shrinkage": result.shrinkage,
+        "model": result.model,
+        "forecast": {
+            "history_weeks": result.history_weeks,
+            "wape": result.forecast_wape,
+            "mae": result.forecast_mae,
+            "method": "exponentially weighted seasonal average, alpha 0.3",
+        },
+        "targets": [
+            {"tier": t.tier, "service_level": t.service_level, "target_seconds": t.target_seconds}
+            for t in result.targets
+        ],
+        "intervals": [
+            {
+                "start": start.isoformat(),
+                "contacts": row.contacts,
+                "erlangs": row.erlangs,
+                "agents_needed": row.agents_needed,
+                "agents_needed_by_tier": row.needed_by_tier,
+                "staff_needed": row.staff_needed,
+                "staff_rostered": row.staff_rostered,
+                "gap": row.gap,
+                "service_levels": row.service_levels,
+                "asa_seconds": row.asa_seconds,
+                "p_abandon": row.p_abandon,
+            }
+            for start, row in zip(result.starts, result.rows, strict=True)
+        ],
+    }
 
 
 # -- live waiting -----------------------------------------------------------------------------
@@ -301,11 +347,7 @@ def import_shifts_csv(text: str, *, source: str = "file") -> ShiftImport:
             if employee is None:
                 raise ValueError(f"employee: unknown employee {row['employee']!r}")
             name = (row["queue"] or "").strip()
-            queue = (
-                Queue.objects.filter(pk=int(name)).first()
-                if name.isdigit()
-                else Queue.objects.filter(name=name).first()
-            )
+            queue = find_queue(name)
             if queue is None:
                 raise ValueError(f"queue: unknown queue {name!r}")
             times = []

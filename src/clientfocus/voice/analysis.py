@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import io
 import pickle
 import re
@@ -51,7 +52,7 @@ def clean_text(text: str, *, limit: int = MAX_CHARS) -> tuple[str, bool]:
     ``limit`` characters. Returns (text, truncated)."""
     if _TAG_LIKE.search(text):
         text = nh3.clean(text, tags=set(), strip_comments=True)
-        text = _unescape(text)
+        text = html.unescape(text)
     text = unicodedata.normalize("NFC", text)
     text = "".join(
         ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
@@ -61,12 +62,6 @@ def clean_text(text: str, *, limit: int = MAX_CHARS) -> tuple[str, bool]:
     if len(text) > limit:
         return text[:limit].rstrip(), True
     return text, False
-
-
-def _unescape(text: str) -> str:
-    import html
-
-    return html.unescape(text)
 
 
 def words(text: str) -> list[str]:

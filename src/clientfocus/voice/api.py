@@ -393,12 +393,15 @@ def answer_survey(request, payload: AnswerIn):
     )
 
 
+LINK_DETAIL = {
+    "used": "this survey has already been answered",
+    "expired": "this survey link has expired",
+    "forged": "this survey link is not valid",
+}
+
+
 def _link_problem(exc: "services.LinkProblem"):
-    if exc.reason == "used":
-        return Status(409, {"detail": "this survey has already been answered"})
-    if exc.reason == "expired":
-        return Status(410, {"detail": "this survey link has expired"})
-    return Status(404, {"detail": "this survey link is not valid"})
+    return Status(exc.status, {"detail": LINK_DETAIL.get(exc.reason, LINK_DETAIL["forged"])})
 
 
 # -- follow-ups -------------------------------------------------------------------------------

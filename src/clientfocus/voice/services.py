@@ -131,14 +131,24 @@ def _snapshot(item: FeedbackItem) -> None:
         item.product_line = item.order.product_line[:60]
 
 
-def _apply(item: FeedbackItem, result: analysis.Analysis, *, themes: dict[str, Theme]) -> None:
-    """Store an analysis on an item, leaving staff decisions alone."""
+def _take_fields(item: FeedbackItem, result: analysis.Analysis) -> None:
+    """An analysis's language and sentiment on the (unsaved) item; a staff sentiment stays."""
     item.language = result.language or ""
     if not item.sentiment_by_staff:
         item.sentiment = result.sentiment
         item.sentiment_score = result.sentiment_score
         item.angry = result.angry
     item.truncated = item.truncated or result.truncated
+
+
+def _apply(item: FeedbackItem, result: analysis.Analysis, *, themes: dict[str, Theme]) -> None:
+    """Store an analysis on an item, leaving staff decisions alone."""
+    _take_fields(item, result)
+    _store_tags(item, result, themes=themes)
+
+
+def _store_tags(item: FeedbackItem, result: analysis.Analysis, *, themes: dict[str, Theme]) -> None:
+    """The analysis's themes as rule/model tags of a saved item; staff tags stay."""
     existing = {t.theme_id: t for t in item.tags.all()} if item.pk else {}
     wanted = {themes[c].pk: c for c in result.themes if c in themes}
     for theme_id, tag in existing.items():
@@ -223,13 +233,10 @@ def record_feedback(
     _snapshot(item)
     result = analyser().analyse(clean) if clean else None
     if result is not None:
-        item.language = result.language or ""
-        item.sentiment = result.sentiment
-        item.sentiment_score = result.sentiment_score
-        item.angry = result.angry
+        _take_fields(item, result)
     item.save()
     if result is not None:
-        _apply(item, result, themes=active_themes())
+        _store_tags(item, result, themes=active_themes())
     maybe_follow_up(item)
     return item
 
@@ -363,7 +370,7 @@ def _notice(user, text: str, link: str, kind: str) -> None:
 def maybe_follow_up(item: FeedbackItem) -> FollowUp | None:
     """A detractor's score or an angry comment gets a follow-up for the customer's owner
     (else the request's assignee) with a response target."""
-    if hasattr(item, "follow_up") and FollowUp.objects.filter(item=item).exists():
+    if FollowUp.objects.filter(item=item).exists():
         return None
     reason = ""
     if is_detractor(item.score_kind, item.score):
@@ -468,9 +475,16 @@ def sweep_follow_ups(*, now: datetime | None = None) -> int:
 class LinkProblem(Exception):
     """A survey link that cannot be answered; ``reason`` is forged | expired | used."""
 
+    STATUS = {"forged": 404, "expired": 410, "used": 409}
+
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+    @property
+    def status(self) -> int:
+        """The HTTP status the page and the API answer with."""
+        return self.STATUS.get(self.reason, 404)
 
 
 def _customer_address(customer) -> tuple[str, str]:
@@ -662,14 +676,9 @@ def comment_on_answer(*, token: str, comment: str) -> SurveyResponse:
     item = response.item
     item.text, item.truncated = clean, truncated
     result = analyser().analyse(clean)
-    item.language = result.language or ""
-    item.sentiment, item.sentiment_score, item.angry = (
-        result.sentiment,
-        result.sentiment_score,
-        result.angry,
-    )
+    _take_fields(item, result)
     item.save()
-    _apply(item, result, themes=active_themes())
+    _store_tags(item, result, themes=active_themes())
     response.commented_at = timezone.now()
     response.save(update_fields=["commented_at"])
     maybe_follow_up(item)

@@ -457,8 +457,7 @@ def build_digest(request: HttpRequest) -> HttpResponse:
 
 
 def _link_problem_page(request: HttpRequest, exc: services.LinkProblem) -> HttpResponse:
-    status = {"used": 409, "expired": 410}.get(exc.reason, 404)
-    return render(request, "voice/public_problem.html", {"reason": exc.reason}, status=status)
+    return render(request, "voice/public_problem.html", {"reason": exc.reason}, status=exc.status)
 
 
 def survey(request: HttpRequest, token: str) -> HttpResponse:

@@ -102,14 +102,9 @@ class Command(BaseCommand):
 
     def plan(self, queue_ref: str, week: str, *, as_json: bool) -> None:
         from clientfocus.core.errors import ServiceError
-        from clientfocus.service.models import Queue
-        from clientfocus.staffing.services import parse_week, week_plan
+        from clientfocus.staffing.services import find_queue, parse_week, plan_as_dict, week_plan
 
-        queue = (
-            Queue.objects.filter(pk=int(queue_ref)).first()
-            if queue_ref.isdigit()
-            else Queue.objects.filter(name=queue_ref).first()
-        )
+        queue = find_queue(queue_ref)
         if queue is None:
             raise CommandError(f"--queue: unknown queue {queue_ref!r}")
         try:
@@ -117,7 +112,7 @@ class Command(BaseCommand):
         except ServiceError as exc:
             raise CommandError(f"--{exc.field}: {exc.message}") from exc
         if as_json:
-            self.stdout.write(json.dumps(_plan_json(result)))
+            self.stdout.write(json.dumps(plan_as_dict(result)))
             return
         tiers = [t.tier for t in result.targets]
         wape = f"{result.forecast_wape:.1%}" if result.forecast_wape is not None else "n/a"
@@ -171,40 +166,3 @@ class Command(BaseCommand):
         self.stdout.write(f"{report.created} shift(s) added")
         if report.errors:
             raise CommandError(f"{len(report.errors)} bad row(s)")
-
-
-def _plan_json(result) -> dict:
-    return {
-        "queue": result.queue,
-        "week": result.week,
-        "interval_minutes": result.interval_minutes,
-        "aht_seconds": result.aht_seconds,
-        "shrinkage": result.shrinkage,
-        "model": result.model,
-        "forecast": {
-            "history_weeks": result.history_weeks,
-            "wape": result.forecast_wape,
-            "mae": result.forecast_mae,
-            "method": "exponentially weighted seasonal average, alpha 0.3",
-        },
-        "targets": [
-            {"tier": t.tier, "service_level": t.service_level, "target_seconds": t.target_seconds}
-            for t in result.targets
-        ],
-        "intervals": [
-            {
-                "start": start.isoformat(),
-                "contacts": row.contacts,
-                "erlangs": row.erlangs,
-                "agents_needed": row.agents_needed,
-                "agents_needed_by_tier": row.needed_by_tier,
-                "staff_needed": row.staff_needed,
-                "staff_rostered": row.staff_rostered,
-                "gap": row.gap,
-                "service_levels": row.service_levels,
-                "asa_seconds": row.asa_seconds,
-                "p_abandon": row.p_abandon,
-            }
-            for start, row in zip(result.starts, result.rows, strict=True)
-        ],
-    }
