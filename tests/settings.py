@@ -9,3 +9,9 @@ from clientfocus.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WHITENOISE_AUTOREFRESH = True
+
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+# Attachments written by tests go to a throw-away directory.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="clientfocus-media-"))

@@ -95,10 +95,12 @@ def http_404(request, exc: Http404):
 
 
 from clientfocus.customers.api import router as customers_router  # noqa: E402
+from clientfocus.mail.api import router as mail_router  # noqa: E402
 from clientfocus.notify.api import router as notify_router  # noqa: E402
 from clientfocus.orders.api import router as orders_router  # noqa: E402
 from clientfocus.orders.api import webhook_router  # noqa: E402
 from clientfocus.people.api import router as people_router  # noqa: E402
+from clientfocus.portal.api import router as portal_router  # noqa: E402
 from clientfocus.service.api import queues_router  # noqa: E402
 from clientfocus.service.api import router as service_router  # noqa: E402
 from clientfocus.staffing.api import router as staffing_router  # noqa: E402
@@ -114,4 +116,6 @@ api.add_router("/notifications", notify_router)
 api.add_router("/value", value_router)
 api.add_router("/voice", voice_router)
 api.add_router("/staffing", staffing_router)
+api.add_router("/mail", mail_router)
+api.add_router("/portal", portal_router)
 api.add_router("/", people_router)

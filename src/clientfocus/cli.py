@@ -5,6 +5,7 @@ clientfocus token create USERNAME
 clientfocus import customers FILE.csv
 clientfocus sla due --calendar CAL.json --opened ISO --minutes N
 clientfocus voice tag FILE.csv [--json] | digest [--send] | train | retag | rollup | trends
+clientfocus mail fetch | receive [--json] [--mailbox ADDR] < MESSAGE | failed | retry ID
 clientfocus staffing erlang --calls N --interval-minutes M --aht-seconds S
     --target-seconds T --service-level P [--patience-seconds W] [--shrinkage R] [--json]
 """
@@ -17,7 +18,7 @@ import sys
 ALIASES = {"import": "import_data"}
 OWN_COMMANDS = (
     "demo", "serve", "worker", "migrate", "createadmin", "token", "import", "sla", "voice",
-    "staffing",
+    "staffing", "mail",
 )  # fmt: skip
 
 

@@ -5,6 +5,7 @@ SECRET_KEY     required unless DEBUG=1 or CLIENTFOCUS_DEMO=1 (then generated and
 DEBUG          "1" for development
 ALLOWED_HOSTS  comma-separated (default: localhost,127.0.0.1,[::1])
 REDIS_URL      optional shared cache (login throttling across processes)
+MAIL_*, PORTAL_*, ATTACHMENT_*  conversations with customers (see below)
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ INSTALLED_APPS = [
     "clientfocus.notify",
     "clientfocus.voice",
     "clientfocus.staffing",
+    "clientfocus.mail",
+    "clientfocus.portal",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +176,10 @@ USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_TZ = True
 
+# Uploaded files (attachments): Django's storage API, the file system by default.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or DATA_DIR / "media")
+MEDIA_URL = "/media-not-served/"  # files are served by views that check permissions
+
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
@@ -238,6 +245,35 @@ VOICE_LANGUAGES = [
 ]
 VOICE_FOLLOW_UP_HOURS = float(os.environ.get("VOICE_FOLLOW_UP_HOURS", "48"))
 VOICE_TREND_ALPHA = float(os.environ.get("VOICE_TREND_ALPHA", "0.01"))
+
+# Conversations with customers (e-mail in and out, portal, contact form).
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+MESSAGE_ATTACHMENTS_MAX_BYTES = int(
+    os.environ.get("MESSAGE_ATTACHMENTS_MAX_BYTES", str(25 * 1024 * 1024))
+)
+ATTACHMENT_MAX_COUNT = int(os.environ.get("ATTACHMENT_MAX_COUNT", "20"))
+# A customer's answer reopens a resolved request within this many days, else opens a new one.
+REQUEST_REOPEN_DAYS = float(os.environ.get("REQUEST_REOPEN_DAYS", "14"))
+# The address customers write to and answer (Reply-To of replies); a mailbox's own
+# address wins for the requests it received.
+MAIL_REPLY_ADDRESS = os.environ.get("MAIL_REPLY_ADDRESS", "") or DEFAULT_FROM_EMAIL
+# Right side of our Message-IDs: how our own mail is recognised when it comes back.
+MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "clientfocus.invalid")
+# Raw messages larger than this are refused (kept for an administrator, not parsed).
+MAIL_MAX_MESSAGE_BYTES = int(os.environ.get("MAIL_MAX_MESSAGE_BYTES", str(40 * 1024 * 1024)))
+# A sender who writes more than this many messages an hour is held for review.
+MAIL_SENDER_HOURLY_LIMIT = int(os.environ.get("MAIL_SENDER_HOURLY_LIMIT", "20"))
+MAIL_FETCH_SECONDS = float(os.environ.get("MAIL_FETCH_SECONDS", "60"))
+MAIL_IMAP_TIMEOUT_SECONDS = float(os.environ.get("MAIL_IMAP_TIMEOUT_SECONDS", "30"))
+# Customer portal: one-time sign-in links and codes, and how long a session lasts.
+PORTAL_LOGIN_MINUTES = int(os.environ.get("PORTAL_LOGIN_MINUTES", "15"))
+PORTAL_SESSION_HOURS = float(os.environ.get("PORTAL_SESSION_HOURS", "12"))
+PORTAL_CODE_ATTEMPTS = int(os.environ.get("PORTAL_CODE_ATTEMPTS", "5"))
+# Sites allowed to embed the contact form in a frame (CSP frame-ancestors), space-separated.
+PORTAL_EMBED_ORIGINS = os.environ.get("PORTAL_EMBED_ORIGINS", "*")
+# The contact form: a person needs at least this long to fill it in (bots do not).
+CONTACT_FORM_MIN_SECONDS = float(os.environ.get("CONTACT_FORM_MIN_SECONDS", "3"))
+CONTACT_FORM_HOURLY_LIMIT = int(os.environ.get("CONTACT_FORM_HOURLY_LIMIT", "10"))
 
 LOGGING = {
     "version": 1,

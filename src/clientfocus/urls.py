@@ -20,4 +20,6 @@ urlpatterns = [
     path("", include("clientfocus.notify.urls")),
     path("", include("clientfocus.voice.urls")),
     path("", include("clientfocus.staffing.urls")),
+    path("", include("clientfocus.mail.urls")),
+    path("portal/", include("clientfocus.portal.urls")),
 ]

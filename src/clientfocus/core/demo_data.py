@@ -323,8 +323,12 @@ def _setup_organisation() -> dict:
     logistics = create_department(name="Logistics", code="logistics", tier=tiers.get("silver"))
     billing = create_department(name="Billing", code="billing", tier=tiers.get("silver"))
     service_dept = create_department(name="Technical Service", code="technical-service")
+    # The demo company routes its own way: the fresh installation's Support inbox goes,
+    # Customer Care takes mail, portal and contact-form requests.
+    Queue.objects.filter(department__code="support", requests__isnull=True).delete()
+    Department.objects.filter(code="support", queues__isnull=True).delete()
     queues = {
-        "general": Queue.objects.create(name="Customer Care", department=care),
+        "general": Queue.objects.create(name="Customer Care", department=care, is_default=True),
         "vip": Queue.objects.create(name="Key accounts", department=care),
         "repairs": Queue.objects.create(name="Repairs", department=service_dept),
         "logistics": Queue.objects.create(name="Logistics desk", department=logistics),

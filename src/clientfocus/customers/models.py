@@ -82,6 +82,11 @@ class Customer(TimeStampedModel):
         help_text=_("Notifications use this channel whenever a rule would e-mail or text."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    portal_shares_requests = models.BooleanField(
+        _("people of this company see its requests in the portal"),
+        default=False,
+        help_text=_("For companies: an administrator allows their contacts to see all of them."),
+    )
     external_ref = models.CharField(_("external reference"), max_length=100, blank=True)
     # Lower-cased name for case-insensitive prefix search with an index on any database.
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
@@ -147,6 +152,8 @@ class ContactPoint(models.Model):
     search_key = models.CharField(max_length=254, editable=False, db_index=True, default="")
     label = models.CharField(_("label"), max_length=40, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # Set when mail to this address bounced; cleared when the customer writes from it.
+    bouncing_since = models.DateTimeField(_("bouncing since"), null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]

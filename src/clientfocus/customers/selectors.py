@@ -147,7 +147,7 @@ def customer_timeline(
             data={
                 "channel": n.channel,
                 "state": n.state,
-                "subject": n.subject or n.body[:80],
+                "subject": n.subject or n.body_for_staff[:80],
                 "order": n.order.order_id if n.order else "",
             },
             actor="",

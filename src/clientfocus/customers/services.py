@@ -356,3 +356,68 @@ class _SystemEditor:
 
 def _system_editor() -> _SystemEditor:
     return _SystemEditor()
+
+
+def find_by_email(address: str) -> Customer | None:
+    """The customer with this e-mail address among their contacts (the oldest if several)."""
+    normalised = normalise_contact(ContactKind.EMAIL, address)
+    if not normalised:
+        return None
+    contact = (
+        ContactPoint.objects.filter(kind=ContactKind.EMAIL, normalised=normalised)
+        .select_related("customer__tier")
+        .order_by("customer_id")
+        .first()
+    )
+    return contact.customer if contact else None
+
+
+def mark_bouncing(addresses: Iterable[str], *, now=None) -> int:
+    """Mail to these addresses bounced: flag the contacts (shown on the record)."""
+    from django.utils import timezone
+
+    normalised = [normalise_contact(ContactKind.EMAIL, a) for a in addresses if a]
+    if not normalised:
+        return 0
+    return ContactPoint.objects.filter(
+        kind=ContactKind.EMAIL, normalised__in=normalised, bouncing_since__isnull=True
+    ).update(bouncing_since=now or timezone.now())
+
+
+def clear_bouncing(address: str) -> None:
+    """The customer wrote from this address: it works again."""
+    ContactPoint.objects.filter(
+        kind=ContactKind.EMAIL,
+        normalised=normalise_contact(ContactKind.EMAIL, address),
+        bouncing_since__isnull=False,
+    ).update(bouncing_since=None)
+
+
+PREFERENCE_FIELDS = ("language", "preferred_channel", "consent_email", "consent_sms",
+                     "consent_marketing", "timezone")  # fmt: skip
+
+
+@transaction.atomic
+def update_own_preferences(*, customer: Customer, **values: Any) -> Customer:
+    """The customer changes their own language, channels and consent (portal)."""
+    unknown = set(values) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise ServiceError(sorted(unknown)[0], "not a preference the customer sets")
+    if values.get("preferred_channel") not in (None, "", "email", "sms"):
+        raise ServiceError("preferred_channel", "choose e-mail, SMS or no preference")
+    for name in ("consent_email", "consent_sms", "consent_marketing"):
+        if name in values and not isinstance(values[name], bool):
+            raise ServiceError(name, "true or false")
+    cleaned = _clean(dict(values))
+    changed = {k: v for k, v in cleaned.items() if getattr(customer, k) != v}
+    if not changed:
+        return customer
+    for key, value in changed.items():
+        setattr(customer, key, value)
+    customer.save(update_fields=[*changed, "updated_at"])
+    CustomerEvent.objects.create(
+        customer=customer,
+        kind="preferences_changed",
+        data={k: str(v) for k, v in changed.items()},
+    )
+    return customer

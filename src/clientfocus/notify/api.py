@@ -31,6 +31,10 @@ class NotificationOut(Schema):
     sent_at: AwareDateTime | None
     created_at: AwareDateTime
 
+    @staticmethod
+    def resolve_body(obj) -> str:
+        return str(obj.body_for_staff)
+
 
 def _employee(user) -> None:
     if role_of(user) is None:

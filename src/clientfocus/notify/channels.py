@@ -12,6 +12,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 
 from clientfocus.core.signing import sign
@@ -66,14 +67,23 @@ def send(notification: Notification, *, mail_connection=None) -> None:
     e-mails share one SMTP session."""
     key = str(notification.key)
     if notification.channel == Channel.EMAIL:
+        headers = {
+            "Message-ID": f"<{key}@{settings.MAIL_MESSAGE_ID_DOMAIN}>",
+            "Idempotency-Key": key,
+            **{str(k): str(v) for k, v in (notification.headers or {}).items()},
+        }
         message = EmailMessage(
             subject=notification.subject,
             body=notification.body,
             to=[notification.recipient],
-            headers={"Message-ID": f"<{key}@clientfocus>", "Idempotency-Key": key},
+            headers=headers,
+            reply_to=[notification.reply_to] if notification.reply_to else None,
             connection=mail_connection,
         )
         try:
+            for item in notification.attachments or []:
+                with default_storage.open(item["path"], "rb") as handle:
+                    message.attach(item["filename"], handle.read(), item["content_type"])
             message.send()
         except Exception as exc:  # SMTP errors come in many kinds
             raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc

@@ -57,6 +57,21 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
     )
+    # A reply on a request that goes out to the customer (delivery state on the request).
+    request_message = models.ForeignKey(
+        "service.Message",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
+    # E-mail only: threading headers (Message-ID, In-Reply-To, References, Auto-Submitted),
+    # Reply-To, and files from storage ({"path", "filename", "content_type"}).
+    headers = models.JSONField(default=dict, blank=True)
+    reply_to = models.CharField(max_length=254, blank=True)
+    attachments = models.JSONField(default=list, blank=True)
+    # Carries a secret (a sign-in link or code): staff see that it was sent, not its text.
+    sensitive = models.BooleanField(default=False)
     state = models.CharField(
         max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )
@@ -80,6 +95,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.recipient} ({self.state})"
+
+    @property
+    def body_for_staff(self) -> str:
+        """What an employee may read of it: a secret never leaves the outbox."""
+        return "[hidden: contains a personal sign-in link or code]" if self.sensitive else self.body
 
 
 EVENTS = [

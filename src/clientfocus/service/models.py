@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import uuid
 from datetime import datetime
 
 from django.conf import settings
@@ -126,16 +127,31 @@ class Queue(models.Model):
         on_delete=models.PROTECT,
         related_name="queues",
     )
+    is_default = models.BooleanField(
+        _("default queue"),
+        default=False,
+        help_text=_(
+            "Requests that arrive without a queue (e-mail, portal, contact form) land here."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("queue")
         constraints = [
-            models.UniqueConstraint(fields=["department", "name"], name="unique_queue_name")
+            models.UniqueConstraint(fields=["department", "name"], name="unique_queue_name"),
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="one_default_queue"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def default(cls) -> Queue | None:
+        """The queue for requests nobody routed: the one marked default, else the oldest."""
+        return cls.objects.filter(is_default=True).first() or cls.objects.order_by("pk").first()
 
 
 class Category(models.Model):
@@ -171,6 +187,7 @@ class Channel(models.TextChoices):
     WEB = "web", _("Web form")
     PORTAL = "portal", _("Portal")
     CHAT = "chat", _("Chat")
+    SMS = "sms", _("SMS")
     API = "api", _("API")
     INTERNAL = "internal", _("Internal")
 
@@ -287,6 +304,19 @@ class Request(TimeStampedModel):
     resolution_met = models.BooleanField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     breach_count = models.PositiveIntegerField(default=0)
+    # Where replies go when the customer wrote from an address of their own (e-mail in,
+    # contact form); empty: the customer's primary address.
+    reply_address = models.CharField(max_length=254, blank=True)
+    # A customer who answers a request closed long ago opens a new one linked here.
+    follows = models.ForeignKey(
+        "self",
+        verbose_name=_("follows"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     objects = RequestQuerySet.as_manager()
 
@@ -385,6 +415,11 @@ class Message(models.Model):
     author_name = models.CharField(max_length=200, blank=True)
     body_html = models.TextField()
     body_text = models.TextField(blank=True)
+    # The earlier conversation a mail client quoted below the answer (cut off the body,
+    # shown collapsed) and the signature, when recognised.
+    quoted_html = models.TextField(blank=True)
+    # How it came or goes: email, sms, portal, web, phone, api (empty: the staff UI).
+    channel = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -485,3 +520,40 @@ class TimeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.minutes} min on {self.request_id}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """Stored under a random name: the sender's file name never reaches the file system."""
+    now = timezone.now()
+    return f"attachments/{now:%Y/%m}/{uuid.uuid4().hex}"
+
+
+# Served inline (shown in the page); everything else is a download.
+INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+class Attachment(models.Model):
+    """A file sent with a message (e-mail, portal, staff reply)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    filename = models.CharField(max_length=255)
+    # What the content is (detected from its bytes), which is what it is served as; the
+    # sender's claim is kept beside it.
+    content_type = models.CharField(max_length=100)
+    declared_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField()
+    inline = models.BooleanField(default=False)
+    content_id = models.CharField(max_length=250, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def shown_inline(self) -> bool:
+        return self.content_type in INLINE_TYPES

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import F, Prefetch, QuerySet
 
 from clientfocus.service.models import (
@@ -88,7 +91,12 @@ def request_detail(user, reference: str) -> Request:
             "sla_policy",
         )
         .prefetch_related(
-            Prefetch("messages", queryset=Message.objects.select_related("author")),
+            Prefetch(
+                "messages",
+                queryset=Message.objects.select_related("author").prefetch_related(
+                    "attachments", "deliveries"
+                ),
+            ),
             Prefetch("events", queryset=RequestEvent.objects.select_related("actor")),
         )
         .by_reference(reference)
@@ -141,3 +149,79 @@ def cost_to_serve_by_customer() -> dict[int, float]:
             role, default
         )
     return costs
+
+
+@dataclass(frozen=True)
+class Promise:
+    """When a customer can expect our answer: the due time of the running target, and
+    the next moment the team is at work when it is not now."""
+
+    due: datetime | None
+    opens_at: datetime | None  # None: the team is at work now
+    target: str
+
+
+def answer_promise(request: Request, *, now: datetime | None = None) -> Promise:
+    """The promise for an existing request (what the portal and acknowledgements show)."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    for target in ("next_response", "first_response"):
+        due = request.due(target)
+        if due is not None:
+            return Promise(due=due, opens_at=_opens_at(request.sla_policy, now), target=target)
+    return Promise(due=None, opens_at=None, target="")
+
+
+def promise_for_new(*, tier, now: datetime | None = None) -> Promise:
+    """The promise for a request the customer is about to send (before sending)."""
+    from django.utils import timezone
+
+    from clientfocus.service.services import select_policy
+
+    now = now or timezone.now()
+    policy = select_policy(tier=tier, priority="normal")
+    if policy is None:
+        return Promise(due=None, opens_at=None, target="")
+    calendar = policy.calendar.rules()
+    due = calendar.add_business_minutes(now, policy.first_response_minutes)
+    return Promise(due=due, opens_at=_opens_at(policy, now), target="first_response")
+
+
+def _opens_at(policy, now: datetime) -> datetime | None:
+    if policy is None:
+        return None
+    calendar = policy.calendar.rules()
+    if calendar.is_open(now):
+        return None
+    return calendar.add_business_minutes(now, 0)
+
+
+def recent_first_response(*, queue_id: int, tier_id: int, days: int = 30) -> dict[str, float]:
+    """How long first answers actually took lately in this queue for this tier (hours):
+    the median and the 90th percentile, from at most the last 500 answered requests."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    since = timezone.now() - timedelta(days=days)
+    rows = list(
+        Request.objects.filter(
+            queue_id=queue_id,
+            tier_id=tier_id,
+            first_responded_at__gte=since,
+            customer__isnull=False,
+        )
+        .order_by("-first_responded_at")
+        .values_list("created_at", "first_responded_at")[:500]
+    )
+    hours = sorted(
+        (answered - opened).total_seconds() / 3600 for opened, answered in rows if answered
+    )
+    if not hours:
+        return {}
+    return {
+        "count": len(hours),
+        "median_hours": round(hours[len(hours) // 2], 1),
+        "p90_hours": round(hours[min(len(hours) - 1, int(len(hours) * 0.9))], 1),
+    }

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +17,9 @@ from clientfocus.core.html import sanitise_html, text_to_html
 from clientfocus.customers.models import Customer, Tier
 from clientfocus.people.models import Department, Employee, Role
 from clientfocus.people.selectors import department_of, employee_of, managers_of, role_of
+from clientfocus.service import attachments as attachment_files
+from clientfocus.service import events
+from clientfocus.service.attachments import IncomingFile
 from clientfocus.service.clock import BusinessCalendar as CalendarRules
 from clientfocus.service.clock import TargetClock
 from clientfocus.service.models import (
@@ -203,11 +207,11 @@ def _lock(request: Request) -> Request:
     )
 
 
-def _body_html(body: str, *, is_html: bool) -> str:
+def _body_html(body: str, *, is_html: bool, allow_empty: bool = False) -> str:
     if len(body) > MAX_BODY_CHARS:
         raise ServiceError("body", f"the message is longer than {MAX_BODY_CHARS} characters")
     cleaned = sanitise_html(body) if is_html else text_to_html(body)
-    if not cleaned.strip():
+    if not cleaned.strip() and not allow_empty:
         raise ServiceError("body", "the message is empty")
     return cleaned
 
@@ -316,6 +320,45 @@ def open_request(
         channel = Channel.INTERNAL
     if tier is None:
         raise ServiceError("tier", "no default tier is configured; create one in the admin")
+    request, _message = _create(
+        actor=actor,
+        customer=customer,
+        requesting_department=requesting_department,
+        subject=subject,
+        category=category,
+        priority=priority,
+        channel=channel,
+        queue=queue,
+        assignee=assignee,
+        tier=tier,
+        body=body,
+        body_is_html=body_is_html,
+        now=now,
+    )
+    return request
+
+
+def _create(
+    *,
+    actor,
+    customer: Customer | None,
+    requesting_department: Department | None,
+    subject: str,
+    category: Category | None,
+    priority: str,
+    channel: str,
+    queue: Queue,
+    assignee,
+    tier: Tier,
+    body: str,
+    body_is_html: bool,
+    now: datetime,
+    quoted_html: str = "",
+    attachments: list[IncomingFile] | None = None,
+    reply_address: str = "",
+    follows: Request | None = None,
+) -> tuple[Request, Message | None]:
+    """Write the request, start its clocks, record the opening and the first message."""
     request = Request(
         customer=customer,
         requesting_department=requesting_department,
@@ -328,6 +371,8 @@ def open_request(
         assignee=assignee,
         tier=tier,
         sla_policy=select_policy(tier=tier, priority=priority),
+        reply_address=reply_address[:254],
+        follows=follows,
         created_at=now,
     )
     request.paused_minutes, request.sla_flags = {}, {}
@@ -335,6 +380,7 @@ def open_request(
     _start_clock(request, "resolution", now=now, remaining=None)
     _refresh_sla(request)
     request.save()
+    extra = {"follows": follows.reference} if follows is not None else {}
     _record(
         request,
         "opened",
@@ -345,21 +391,147 @@ def open_request(
         tier=tier.code,
         queue=queue.name,
         subject=subject,
+        **extra,
     )
-    if body.strip():
-        body_html = _body_html(body, is_html=body_is_html)
-        Message.objects.create(
+    message = None
+    if body.strip() or attachments:
+        body_html = _body_html(body, is_html=body_is_html, allow_empty=bool(attachments))
+        message = Message.objects.create(
             request=request,
             kind=MessageKind.CUSTOMER,
             author=actor if requesting_department is not None else None,
             author_name=request.requester_name,
             body_html=body_html,
             body_text=_plain(body_html),
+            quoted_html=quoted_html,
+            channel=channel if channel != Channel.INTERNAL else "",
             created_at=now,
+        )
+        stored = attachment_files.store(message, attachments or [])
+        events.message_posted.send(
+            sender=Message, message=message, request=request, attachments=stored
         )
     if assignee is not None:
         _record(request, "assigned", actor=actor, now=now, assignee=assignee.get_username())
+    return request, message
+
+
+CUSTOMER_CHANNELS = (Channel.EMAIL, Channel.WEB, Channel.PORTAL, Channel.SMS, Channel.API)
+
+
+@transaction.atomic
+def open_customer_request(
+    *,
+    customer: Customer,
+    subject: str,
+    body: str = "",
+    channel: str,
+    category: Category | None = None,
+    queue: Queue | None = None,
+    body_is_html: bool = False,
+    quoted_html: str = "",
+    attachments: list[IncomingFile] | None = None,
+    reply_address: str = "",
+    follows: Request | None = None,
+    acknowledge: bool = True,
+    now: datetime | None = None,
+) -> Request:
+    """The customer opens a request themselves (e-mail, portal, contact form, SMS):
+    no employee acts, the customer's tier picks the targets, the category (else the
+    default queue) picks the queue. ``acknowledge`` asks the apps above to confirm it to
+    the customer with the promised answer time."""
+    now = now or timezone.now()
+    subject = " ".join((subject or "").split())[:250] or "(no subject)"
+    if channel not in CUSTOMER_CHANNELS:
+        raise ServiceError("channel", f"customers do not write by {channel!r}")
+    if attachments:
+        attachment_files.check_sizes(attachments)
+    if queue is None and category is not None and category.default_queue_id is not None:
+        queue = category.default_queue
+    queue = queue or Queue.default()
+    if queue is None:
+        raise ServiceError("queue", "no queue exists yet; create one in the admin")
+    request, message = _create(
+        actor=None,
+        customer=customer,
+        requesting_department=None,
+        subject=subject,
+        category=category,
+        priority=Priority.NORMAL,
+        channel=channel,
+        queue=queue,
+        assignee=None,
+        tier=customer.tier,
+        body=body,
+        body_is_html=body_is_html,
+        now=now,
+        quoted_html=quoted_html,
+        attachments=attachments,
+        reply_address=reply_address,
+        follows=follows,
+    )
+    events.customer_request_opened.send(
+        sender=Request, request=request, message=message, acknowledge=acknowledge
+    )
     return request
+
+
+def within_reopen_window(request: Request, *, now: datetime) -> bool:
+    """Whether the customer's answer reopens ``request`` (else it opens a new one)."""
+    if request.state == State.CLOSED:
+        return False
+    if request.state != State.RESOLVED or request.resolved_at is None:
+        return True
+    return now - request.resolved_at <= timedelta(days=settings.REQUEST_REOPEN_DAYS)
+
+
+def customer_writes(
+    *,
+    request: Request,
+    body: str,
+    channel: str,
+    body_is_html: bool = False,
+    quoted_html: str = "",
+    attachments: list[IncomingFile] | None = None,
+    author_name: str = "",
+    reply_address: str = "",
+    now: datetime | None = None,
+) -> Message:
+    """The customer answers on ``request``: it reopens within the reopen window and its
+    next-response clock starts; an answer to a request closed (or resolved longer ago
+    than REQUEST_REOPEN_DAYS) opens a new request that follows it."""
+    now = now or timezone.now()
+    if within_reopen_window(request, now=now):
+        return receive_customer_message(
+            request=request,
+            body=body,
+            author_name=author_name,
+            body_is_html=body_is_html,
+            channel=channel,
+            quoted_html=quoted_html,
+            attachments=attachments,
+            now=now,
+        )
+    customer = request.customer
+    if customer is None:
+        raise ServiceError("request", "internal requests take no customer messages")
+    follow_up = open_customer_request(
+        customer=customer,
+        subject=request.subject,
+        body=body,
+        channel=channel,
+        category=request.category,
+        queue=request.queue,
+        body_is_html=body_is_html,
+        quoted_html=quoted_html,
+        attachments=attachments,
+        reply_address=reply_address,
+        follows=request,
+        now=now,
+    )
+    message = follow_up.messages.first()
+    assert message is not None
+    return message
 
 
 # -- conversation --------------------------------------------------------------------
@@ -373,22 +545,31 @@ def add_message(
     body: str,
     kind: str = MessageKind.REPLY,
     body_is_html: bool = False,
+    attachments: list[IncomingFile] | None = None,
     now: datetime | None = None,
 ) -> Message:
     """A staff member writes on a request: a public reply to the requester or an
     internal note. On an internal request, a message from the requesting department
-    counts as the requester's message."""
+    counts as the requester's message. A public reply to a customer goes out on the
+    channel the request came by (the apps above listen to ``message_posted``)."""
     if kind not in (MessageKind.REPLY, MessageKind.NOTE):
         raise ServiceError("kind", "kind must be 'reply' or 'note'")
     if kind == MessageKind.REPLY and is_requester_side(actor, request):
         return receive_customer_message(
-            request=request, body=body, actor=actor, now=now, body_is_html=body_is_html
+            request=request,
+            body=body,
+            actor=actor,
+            now=now,
+            body_is_html=body_is_html,
+            attachments=attachments,
         )
     if not can_handle_request(actor, request):
         raise NotAllowed("you may not write on this request")
+    if attachments:
+        attachment_files.check_sizes(attachments)
     now = now or timezone.now()
     request = _lock_open_request(request)
-    body_html = _body_html(body, is_html=body_is_html)
+    body_html = _body_html(body, is_html=body_is_html, allow_empty=bool(attachments))
     message = Message.objects.create(
         request=request,
         kind=kind,
@@ -398,6 +579,8 @@ def add_message(
         body_text=_plain(body_html),
         created_at=now,
     )
+    stored = attachment_files.store(message, attachments or [])
+    events.message_posted.send(sender=Message, message=message, request=request, attachments=stored)
     if kind == MessageKind.NOTE:
         _record(request, "note_added", actor=actor, now=now, message_id=message.pk)
         return message
@@ -430,14 +613,19 @@ def receive_customer_message(
     actor=None,
     author_name: str = "",
     body_is_html: bool = False,
+    channel: str = "",
+    quoted_html: str = "",
+    attachments: list[IncomingFile] | None = None,
     now: datetime | None = None,
 ) -> Message:
     """The requester writes (e-mail, portal, phone logged by an agent, API). A request
     waiting on the customer or resolved opens again and its clocks resume; the
     next-response clock starts."""
     now = now or timezone.now()
+    if attachments:
+        attachment_files.check_sizes(attachments)
     request = _lock_open_request(request)
-    body_html = _body_html(body, is_html=body_is_html)
+    body_html = _body_html(body, is_html=body_is_html, allow_empty=bool(attachments))
     message = Message.objects.create(
         request=request,
         kind=MessageKind.CUSTOMER,
@@ -445,8 +633,12 @@ def receive_customer_message(
         author_name=author_name or request.requester_name,
         body_html=body_html,
         body_text=_plain(body_html),
+        quoted_html=quoted_html,
+        channel=channel,
         created_at=now,
     )
+    stored = attachment_files.store(message, attachments or [])
+    events.message_posted.send(sender=Message, message=message, request=request, attachments=stored)
     if request.state in (State.WAITING_ON_CUSTOMER, State.RESOLVED):
         previous = request.state
         request.state = State.OPEN
@@ -478,6 +670,23 @@ def change_state(*, request: Request, actor, state: str, now: datetime | None = 
         raise ServiceError("state", f"unknown state {state!r}")
     if not can_handle_request(actor, request):
         raise NotAllowed("you may not change the state of this request")
+    return _change_state(request=request, actor=actor, state=state, now=now)
+
+
+@transaction.atomic
+def resolve_for_customer(*, request: Request, now: datetime | None = None) -> Request:
+    """The customer says their request is done (portal). It is resolved, not closed:
+    answering it within the reopen window opens it again."""
+    if request.state not in (State.NEW, State.OPEN, State.WAITING_ON_CUSTOMER):
+        raise ServiceError("state", "the request is already resolved or closed")
+    return _change_state(
+        request=request, actor=None, state=State.RESOLVED, now=now, reason="closed by the customer"
+    )
+
+
+def _change_state(
+    *, request: Request, actor, state: str, now: datetime | None, reason: str = ""
+) -> Request:
     now = now or timezone.now()
     request = _lock(request)
     old = request.state
@@ -514,7 +723,8 @@ def change_state(*, request: Request, actor, state: str, now: datetime | None = 
     request.state = state
     _refresh_sla(request)
     request.save()
-    _record(request, "state_changed", actor=actor, now=now, old=old, new=state)
+    extra = {"reason": reason} if reason else {}
+    _record(request, "state_changed", actor=actor, now=now, old=old, new=state, **extra)
     if state == State.RESOLVED:
         from clientfocus.notify.services import notify_for_resolved_request
         from clientfocus.voice.services import invite

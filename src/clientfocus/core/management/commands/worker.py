@@ -13,9 +13,10 @@ from clientfocus.core.scheduler import Scheduler
 
 def start_worker_threads(count: int = 1, interval: float = 1.0) -> list[threading.Thread]:
     """Worker threads in this process (the embedded demo mode), plus a scheduler."""
+    from clientfocus.mail.imap import MailSupervisor
     from clientfocus.notify.delivery import OutboxDeliverer
 
-    threads: list[threading.Thread] = [Scheduler(), OutboxDeliverer()]
+    threads: list[threading.Thread] = [Scheduler(), OutboxDeliverer(), MailSupervisor()]
     for _ in range(count):
         worker = Worker(
             queue_names=["default"],
@@ -51,12 +52,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval: float, no_scheduler: bool, batch: bool, **options) -> None:
         from clientfocus.core.scheduler import claim_and_enqueue, default_jobs
+        from clientfocus.mail.imap import MailSupervisor, fetch_all
         from clientfocus.notify.delivery import OutboxDeliverer
 
         scheduler = None
         deliverer = None if batch else OutboxDeliverer()
+        mail = None if batch else MailSupervisor()
         if deliverer:
             deliverer.start()
+        if mail:
+            mail.start()
+        if batch:
+            fetch_all()
         if batch:
             for job in default_jobs():
                 claim_and_enqueue(job)
@@ -83,3 +90,5 @@ class Command(BaseCommand):
                 scheduler.stop()
             if deliverer:
                 deliverer.stop()
+            if mail:
+                mail.stop()

@@ -1,0 +1,613 @@
+"""E-mail in and out: store every incoming message raw, thread it onto its request or
+open a new one, and send staff replies back through the outbox with the headers mail
+clients thread by."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, OperationalError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from clientfocus.core.errors import ServiceError
+from clientfocus.core.html import sanitise_html, text_to_html
+from clientfocus.customers import services as customers
+from clientfocus.customers.models import Customer
+from clientfocus.mail import parsing, quotes
+from clientfocus.mail.models import (
+    Direction,
+    InboundMail,
+    InboundState,
+    Mailbox,
+    MailReference,
+)
+from clientfocus.notify.models import Channel as NotifyChannel
+from clientfocus.notify.models import DeliveryState, Notification
+from clientfocus.service import services as desk
+from clientfocus.service.attachments import IncomingFile
+from clientfocus.service.models import Attachment, Channel, Message, MessageKind, Request
+from clientfocus.service.selectors import answer_promise
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    """What became of one incoming message (printed by `clientfocus mail receive --json`)."""
+
+    action: str  # created | appended | ignored | held | failed
+    reference: str | None = None
+    customer: str | None = None
+    text: str = ""
+    attachments: list[str] = field(default_factory=list)
+    reason: str = ""
+    inbound_id: int | None = None
+    temporary: bool = False  # the MTA should try again later
+    unreadable: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "action": self.action,
+            "reference": self.reference,
+            "customer": self.customer,
+            "text": self.text,
+            "attachments": self.attachments,
+            "reason": self.reason,
+        }
+
+
+# -- receiving ------------------------------------------------------------------------------
+
+
+def _key(parsed: parsing.ParsedMail | None, raw: bytes) -> str:
+    if parsed is not None and parsed.message_id:
+        return parsed.message_id[:520]
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def receive(raw: bytes, *, mailbox: Mailbox | None = None, now: datetime | None = None) -> Outcome:
+    """Take one RFC 822 message. It is stored raw before anything else (same Message-ID
+    twice: stored once), then processed; a failure leaves it listed for retry."""
+    now = now or timezone.now()
+    if len(raw) > settings.MAIL_MAX_MESSAGE_BYTES:
+        return Outcome(
+            action="failed",
+            reason=f"the message is larger than {settings.MAIL_MAX_MESSAGE_BYTES} bytes",
+            unreadable=True,
+        )
+    parsed: parsing.ParsedMail | None
+    problem = ""
+    try:
+        parsed = parsing.parse(raw)
+    except parsing.UnreadableMail as exc:
+        parsed, problem = None, str(exc)
+    try:
+        inbound = InboundMail.objects.create(
+            mailbox=mailbox,
+            message_id=_key(parsed, raw),
+            sender=parsed.sender if parsed else "",
+            subject=(parsed.subject if parsed else "")[:1000],
+            raw=raw,
+            size=len(raw),
+            state=InboundState.FAILED if parsed is None else InboundState.RECEIVED,
+            reason=problem[:500],
+            received_at=now,
+        )
+    except IntegrityError:
+        return Outcome(action="ignored", reason="duplicate: this Message-ID was already received")
+    except (OperationalError, DatabaseError) as exc:
+        logger.warning("mail: cannot store an incoming message: %s", exc)
+        return Outcome(action="failed", reason=f"database unavailable: {exc}", temporary=True)
+    if parsed is None:
+        return Outcome(action="failed", reason=problem, inbound_id=inbound.pk, unreadable=True)
+    return process(inbound, parsed=parsed, now=now)
+
+
+def process(
+    inbound: InboundMail,
+    *,
+    parsed: parsing.ParsedMail | None = None,
+    now: datetime | None = None,
+    release: bool = False,
+) -> Outcome:
+    """Turn a stored message into a request or an answer (retry and release call it
+    again: a message already processed is not processed twice)."""
+    now = now or timezone.now()
+    if parsed is None:
+        try:
+            parsed = parsing.parse(bytes(inbound.raw))
+        except parsing.UnreadableMail as exc:
+            _finish(inbound, InboundState.FAILED, str(exc), now=now)
+            return Outcome(action="failed", reason=str(exc), inbound_id=inbound.pk, unreadable=True)
+    try:
+        with transaction.atomic():
+            locked = InboundMail.objects.select_for_update().get(pk=inbound.pk)
+            if locked.state == InboundState.PROCESSED:
+                return Outcome(action="ignored", reason="already processed", inbound_id=inbound.pk)
+            outcome = _process(locked, parsed, now=now, release=release)
+            _finish(locked, outcome.state, outcome.reason, now=now, outcome=outcome)
+            return outcome.public(inbound.pk)
+    except OperationalError as exc:
+        logger.warning("mail: temporary failure on %s: %s", inbound.pk, exc)
+        _finish(inbound, InboundState.FAILED, f"temporary: {exc}", now=now)
+        return Outcome(action="failed", reason=str(exc), inbound_id=inbound.pk, temporary=True)
+    except Exception as exc:  # kept raw and listed; one bad message must not stop the rest
+        logger.exception("mail: cannot process incoming message %s", inbound.pk)
+        _finish(inbound, InboundState.FAILED, f"{type(exc).__name__}: {exc}", now=now)
+        return Outcome(action="failed", reason=str(exc)[:500], inbound_id=inbound.pk)
+
+
+@dataclass
+class _Result:
+    state: str
+    action: str
+    reason: str = ""
+    request: Request | None = None
+    message: Message | None = None
+    customer: Customer | None = None
+    text: str = ""
+    attachments: list[str] = field(default_factory=list)
+
+    def public(self, inbound_id: int) -> Outcome:
+        return Outcome(
+            action=self.action,
+            reference=self.request.reference if self.request else None,
+            customer=str(self.customer.public_id) if self.customer else None,
+            text=self.text,
+            attachments=self.attachments,
+            reason=self.reason,
+            inbound_id=inbound_id,
+        )
+
+
+def _finish(inbound: InboundMail, state: str, reason: str, *, now, outcome=None) -> None:
+    values = {"state": state, "reason": reason[:500], "processed_at": now}
+    if outcome is not None:
+        values["request"] = outcome.request
+        values["request_message"] = outcome.message
+    InboundMail.objects.filter(pk=inbound.pk).update(attempts=inbound.attempts + 1, **values)
+
+
+def _own_message(parsed: parsing.ParsedMail) -> bool:
+    domain = "@" + settings.MAIL_MESSAGE_ID_DOMAIN.lower()
+    return parsed.message_id.lower().endswith(domain) or "x-clientfocus-key" in parsed.headers
+
+
+def _too_many(sender: str, inbound: InboundMail, now: datetime) -> bool:
+    recent = (
+        InboundMail.objects.filter(
+            sender=sender,
+            received_at__gte=now - timedelta(hours=1),
+            state__in=[InboundState.PROCESSED, InboundState.HELD],
+        )
+        .exclude(pk=inbound.pk)
+        .count()
+    )
+    return recent >= settings.MAIL_SENDER_HOURLY_LIMIT
+
+
+def _process(
+    inbound: InboundMail, parsed: parsing.ParsedMail, *, now: datetime, release: bool
+) -> _Result:
+    if _own_message(parsed):
+        return _Result(InboundState.IGNORED, "ignored", "our own message came back")
+    if parsed.is_bounce:
+        marked = customers.mark_bouncing(parsed.bounced, now=now)
+        return _Result(
+            InboundState.IGNORED,
+            "ignored",
+            f"bounce: {', '.join(parsed.bounced) or 'no recipient named'}"
+            f" ({marked} address(es) marked as bouncing)",
+        )
+    if parsed.auto_reply:
+        return _Result(InboundState.IGNORED, "ignored", f"automatic message: {parsed.auto_reply}")
+    if not parsed.sender:
+        return _Result(InboundState.HELD, "held", "no sender address (From)")
+    if not release and _too_many(parsed.sender, inbound, now):
+        return _Result(
+            InboundState.HELD,
+            "held",
+            f"more than {settings.MAIL_SENDER_HOURLY_LIMIT} messages from this sender within "
+            "an hour: held for review",
+        )
+    body_html, body_text, quoted_html = _bodies(parsed)
+    kept, dropped = _sizes(parsed.files)
+    files = [
+        IncomingFile(
+            filename=f.filename,
+            data=f.data,
+            declared_type=f.content_type,
+            inline=f.inline,
+            content_id=f.content_id,
+        )
+        for f in kept
+    ]
+    author = parsed.sender_name or parsed.sender
+    target = _thread(parsed)
+    customers.clear_bouncing(parsed.sender)
+    if target is not None:
+        message = desk.customer_writes(
+            request=target,
+            body=body_html,
+            body_is_html=True,
+            channel=Channel.EMAIL,
+            quoted_html=quoted_html,
+            attachments=files,
+            author_name=author,
+            reply_address=parsed.sender,
+            now=now,
+        )
+        request = message.request
+        action = "appended" if request.pk == target.pk else "created"
+        reason = (
+            ""
+            if action == "appended"
+            else f"{target.reference} is closed; a new request follows it"
+        )
+    else:
+        customer = _customer_for(parsed, body_text)
+        request = desk.open_customer_request(
+            customer=customer,
+            subject=parsed.subject,
+            body=body_html,
+            body_is_html=True,
+            channel=Channel.EMAIL,
+            queue=inbound.mailbox.queue if inbound.mailbox else None,
+            quoted_html=quoted_html,
+            attachments=files,
+            reply_address=parsed.sender,
+            acknowledge=False,
+            now=now,
+        )
+        message = request.messages.first()  # type: ignore[assignment]
+        action, reason = "created", ""
+    if parsed.message_id:
+        MailReference.objects.get_or_create(
+            message_id=parsed.message_id[:520],
+            defaults={
+                "request": request,
+                "direction": Direction.IN,
+                "mailbox": inbound.mailbox,
+                "created_at": now,
+            },
+        )
+    if action == "created":
+        send_acknowledgement(request=request, in_reply_to=parsed.message_id, now=now)
+    if dropped:
+        _tell_dropped(request, parsed, dropped)
+    return _Result(
+        InboundState.PROCESSED,
+        action,
+        reason,
+        request=request,
+        message=message,
+        customer=request.customer,
+        text=body_text,
+        attachments=[a.filename for a in Attachment.objects.filter(message=message)],
+    )
+
+
+def _bodies(parsed: parsing.ParsedMail) -> tuple[str, str, str]:
+    """(safe HTML of the new part, its plain text, safe HTML of the quoted history)."""
+    split = quotes.split_reply(parsed.text)
+    quoted_text = "\n\n".join(p for p in (split.signature, split.quoted) if p)
+    html_split = quotes.split_html_reply(parsed.html) if parsed.html else None
+    if html_split is not None and sanitise_html(html_split[0]).strip():
+        body_html = sanitise_html(html_split[0])
+        quoted_html = sanitise_html(html_split[1])
+    elif parsed.html and not split.quoted and not split.signature:
+        body_html, quoted_html = sanitise_html(parsed.html), ""
+    else:
+        body_html, quoted_html = text_to_html(split.reply), text_to_html(quoted_text)
+    if not body_html.strip():
+        body_html = text_to_html(split.reply or parsed.text or "(no text)")
+    return body_html, split.reply or parsed.text, quoted_html
+
+
+def _sizes(files: list[parsing.MailFile]) -> tuple[list[parsing.MailFile], list[parsing.MailFile]]:
+    kept: list[parsing.MailFile] = []
+    dropped: list[parsing.MailFile] = []
+    total = 0
+    for item in files:
+        size = len(item.data)
+        if (
+            size > settings.ATTACHMENT_MAX_BYTES
+            or total + size > settings.MESSAGE_ATTACHMENTS_MAX_BYTES
+            or len(kept) >= settings.ATTACHMENT_MAX_COUNT
+        ):
+            dropped.append(item)
+            continue
+        kept.append(item)
+        total += size
+    return kept, dropped
+
+
+def _thread(parsed: parsing.ParsedMail) -> Request | None:
+    """The request this message answers: by our Message-IDs it quotes, else by the
+    reference in the subject; only when the sender is the requester or one of their
+    known contacts (a forged In-Reply-To never attaches a stranger's mail)."""
+    candidates: list[Request] = []
+    ids = parsed.thread_ids
+    if ids:
+        references = {
+            r.message_id: r.request
+            for r in MailReference.objects.filter(message_id__in=ids).select_related(
+                "request__customer"
+            )
+        }
+        candidates.extend(references[i] for i in ids if i in references)
+    if parsed.subject_reference:
+        with contextlib.suppress(Request.DoesNotExist):
+            candidates.append(
+                Request.objects.select_related("customer").by_reference(parsed.subject_reference)
+            )
+    for request in candidates:
+        if _sender_may_write(parsed.sender, request):
+            return request
+    return None
+
+
+def _sender_may_write(sender: str, request: Request) -> bool:
+    if request.customer_id is None:
+        return False
+    if request.reply_address and request.reply_address.lower() == sender:
+        return True
+    found = customers.find_by_email(sender)
+    if found is None:
+        return False
+    owner = request.customer
+    assert owner is not None
+    return found.pk == owner.pk or found.company_id == owner.pk
+
+
+def _customer_for(parsed: parsing.ParsedMail, text: str) -> Customer:
+    found = customers.find_by_email(parsed.sender)
+    if found is not None:
+        return found
+    return customers.create_customer(
+        actor=None,
+        name=parsed.sender_name or parsed.sender.split("@")[0],
+        emails=[parsed.sender],
+        language=detect_language(f"{parsed.subject}\n{text}"),
+    )
+
+
+def detect_language(text: str) -> str:
+    """The customer's language guessed from what they wrote (a UI language, else English)."""
+    from clientfocus.voice.services import detector
+
+    if len(text.strip()) < 3:
+        return "en"
+    try:
+        found = detector().detect_many([text[:2000]])[0]
+    except Exception:
+        return "en"
+    ui = {code for code, _ in settings.LANGUAGES}
+    return found if found in ui else "en"
+
+
+# -- sending --------------------------------------------------------------------------------
+
+
+def _new_message_id() -> str:
+    return f"{uuid.uuid4().hex}@{settings.MAIL_MESSAGE_ID_DOMAIN}"
+
+
+def _thread_headers(request: Request, in_reply_to: str = "") -> dict[str, str]:
+    ids = list(
+        MailReference.objects.filter(request=request)
+        .order_by("-created_at", "-id")
+        .values_list("message_id", "direction")[:20]
+    )
+    latest_in = next((m for m, d in ids if d == Direction.IN), "")
+    parent = in_reply_to or latest_in
+    headers = {}
+    if parent:
+        headers["In-Reply-To"] = f"<{parent}>"
+    chain = [m for m, _ in reversed(ids)]
+    if parent and parent not in chain:
+        chain.append(parent)
+    if chain:
+        headers["References"] = " ".join(f"<{m}>" for m in chain)
+    return headers
+
+
+def _reply_to(request: Request) -> str:
+    mailbox_id = (
+        MailReference.objects.filter(request=request, mailbox__isnull=False)
+        .order_by("-created_at")
+        .values_list("mailbox__address", flat=True)
+        .first()
+    )
+    if mailbox_id:
+        return str(mailbox_id)
+    box = Mailbox.objects.filter(queue_id=request.queue_id, active=True).first()
+    return box.address if box else settings.MAIL_REPLY_ADDRESS
+
+
+def address_of(request: Request) -> str:
+    customer = request.customer
+    if request.reply_address:
+        return request.reply_address
+    return customer.primary_email if customer is not None else ""
+
+
+def _render(template: str, language: str, context: dict) -> str:
+    with translation.override(language or "en"):
+        return render_to_string(template, context).strip()
+
+
+def portal_link(request: Request) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/portal/requests/{request.reference}/"
+
+
+def local_time(moment: datetime | None, customer: Customer | None) -> str:
+    """A moment as the customer reads it: their time zone, their language's format."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from django.utils.formats import date_format
+
+    if moment is None:
+        return ""
+    try:
+        zone = ZoneInfo(customer.timezone if customer else "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    local = moment.astimezone(zone)
+    return f"{date_format(local, 'DATETIME_FORMAT')} ({zone.key})"
+
+
+def send_reply(*, message: Message, attachments: list[Attachment]) -> Notification | None:
+    """Put a public reply in the outbox on the request's channel, in the customer's
+    language, threaded under the customer's mail (same transaction as the reply)."""
+    request = message.request
+    customer = request.customer
+    if customer is None or message.kind != MessageKind.REPLY:
+        return None
+    language = customer.language
+    if request.channel == Channel.SMS:
+        phone = customer.primary_phone
+        body = f"{message.body_text[:600]} ({request.reference})"
+        return Notification.objects.create(
+            channel=NotifyChannel.SMS,
+            recipient=phone or "-",
+            customer=customer,
+            request_message=message,
+            body=body,
+            state=DeliveryState.PENDING if phone else DeliveryState.SKIPPED,
+            last_error="" if phone else "no phone number",
+        )
+    recipient = address_of(request)
+    message_id = _new_message_id()
+    context = {
+        "body": message.body_text,
+        "reference": request.reference,
+        "portal_url": portal_link(request),
+        "author": message.author_name,
+    }
+    headers = {"Message-ID": f"<{message_id}>", **_thread_headers(request)}
+    notification = Notification.objects.create(
+        channel=NotifyChannel.EMAIL,
+        recipient=recipient or "-",
+        customer=customer,
+        request_message=message,
+        subject=f"[{request.reference}] {request.subject}"[:250],
+        body=_render("mail/email/reply.txt", language, context),
+        headers=headers,
+        reply_to=_reply_to(request),
+        attachments=[
+            {"path": a.file.name, "filename": a.filename, "content_type": a.content_type}
+            for a in attachments
+        ],
+        state=DeliveryState.PENDING if recipient else DeliveryState.SKIPPED,
+        last_error="" if recipient else "no e-mail address",
+    )
+    MailReference.objects.create(message_id=message_id, request=request, direction=Direction.OUT)
+    return notification
+
+
+def send_acknowledgement(*, request: Request, in_reply_to: str = "", now: datetime | None = None):
+    """Confirm a new request to the customer: the reference and when to expect our
+    answer (the next business moment when the team is not at work)."""
+    customer = request.customer
+    recipient = address_of(request)
+    if customer is None or not recipient:
+        return None
+    promise = answer_promise(request, now=now)
+    context = {
+        "reference": request.reference,
+        "subject": request.subject,
+        "due": local_time(promise.due, customer),
+        "opens_at": local_time(promise.opens_at, customer),
+        "portal_url": portal_link(request),
+    }
+    message_id = _new_message_id()
+    headers = {
+        "Message-ID": f"<{message_id}>",
+        "Auto-Submitted": "auto-replied",
+        **_thread_headers(request, in_reply_to),
+    }
+    with translation.override(customer.language or "en"):
+        subject = translation.gettext("[%(reference)s] We received your request: %(subject)s") % {
+            "reference": request.reference,
+            "subject": request.subject,
+        }
+    notification = Notification.objects.create(
+        channel=NotifyChannel.EMAIL,
+        recipient=recipient,
+        customer=customer,
+        subject=subject[:250],
+        body=_render("mail/email/acknowledgement.txt", customer.language, context),
+        headers=headers,
+        reply_to=_reply_to(request),
+    )
+    MailReference.objects.create(message_id=message_id, request=request, direction=Direction.OUT)
+    return notification
+
+
+def _tell_dropped(request: Request, parsed: parsing.ParsedMail, dropped) -> None:
+    customer = request.customer
+    if customer is None:
+        return
+    context = {
+        "reference": request.reference,
+        "files": [(f.filename, round(len(f.data) / 1024 / 1024, 1)) for f in dropped],
+        "limit": round(settings.ATTACHMENT_MAX_BYTES / 1024 / 1024, 1),
+        "total_limit": round(settings.MESSAGE_ATTACHMENTS_MAX_BYTES / 1024 / 1024, 1),
+    }
+    message_id = _new_message_id()
+    with translation.override(customer.language or "en"):
+        subject = translation.gettext("[%(reference)s] Some files were not received") % {
+            "reference": request.reference
+        }
+    Notification.objects.create(
+        channel=NotifyChannel.EMAIL,
+        recipient=parsed.sender,
+        customer=customer,
+        subject=subject[:250],
+        body=_render("mail/email/dropped.txt", customer.language, context),
+        headers={
+            "Message-ID": f"<{message_id}>",
+            "Auto-Submitted": "auto-replied",
+            **_thread_headers(request, parsed.message_id),
+        },
+        reply_to=_reply_to(request),
+    )
+    MailReference.objects.create(message_id=message_id, request=request, direction=Direction.OUT)
+
+
+# -- listeners (connected in MailConfig.ready) ----------------------------------------------
+
+
+def on_message_posted(sender, *, message: Message, request: Request, attachments, **_) -> None:
+    if message.kind == MessageKind.REPLY and request.customer_id is not None:
+        send_reply(message=message, attachments=attachments)
+
+
+def on_customer_request_opened(sender, *, request: Request, acknowledge: bool, **_) -> None:
+    if acknowledge and request.channel != Channel.SMS:
+        send_acknowledgement(request=request)
+
+
+# -- administration -------------------------------------------------------------------------
+
+
+def retry(*, inbound: InboundMail, release: bool = False) -> Outcome:
+    """Process a failed (or, with ``release``, a held) message again."""
+    allowed = {InboundState.FAILED, InboundState.RECEIVED}
+    if release:
+        allowed.add(InboundState.HELD)
+    if inbound.state not in allowed:
+        raise ServiceError(
+            "state",
+            f"only failed{' or held' if release else ''} messages can be processed again "
+            f"(this one is {inbound.state})",
+        )
+    return process(inbound, release=release)

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from clientfocus.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login, name="login"),
+    path("login/code/", views.code, name="code"),
+    path("login/<str:token>/", views.link, name="link"),
+    path("logout/", views.logout, name="logout"),
+    path("requests/", views.requests_page, name="requests"),
+    path("requests/new/", views.new_request, name="new_request"),
+    path("requests/<str:reference>/", views.request_page, name="request"),
+    path("requests/<str:reference>/reply/", views.reply, name="reply"),
+    path("requests/<str:reference>/close/", views.close, name="close"),
+    path("requests/<str:reference>/files/<uuid:file_id>/", views.attachment, name="attachment"),
+    path("orders/", views.orders, name="orders"),
+    path("answers/", views.answers, name="answers"),
+    path("profile/", views.profile, name="profile"),
+    path("contact/", views.contact, name="contact"),
+    path("embed/contact/", views.embed_contact, name="embed_contact"),
+    path("embed.js", views.embed_script, name="embed_script"),
+]
