@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,7 +37,10 @@ def test_email_reaches_a_real_smtp_server(company, smtp_server):
     assert note.state == DeliveryState.SENT and note.attempts == 1
     assert len(smtp_server.messages) == 1
     message = smtp_server.messages[0]
-    assert message["to"] == ["ruta@example.lt"] and f"<{note.key}@clientfocus>" in message["data"]
+    assert (
+        message["to"] == ["ruta@example.lt"]
+        and f"<{note.key}@{settings.MAIL_MESSAGE_ID_DOMAIN}>" in message["data"]
+    )
 
 
 def test_signed_webhook_and_sms_gateway(company, http_receiver, settings):

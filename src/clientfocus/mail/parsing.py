@@ -105,10 +105,14 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
 
 
 def _raw_header(message: Message, name: str) -> str:
-    """A header's raw value, whatever the policy makes of it."""
+    """A header's raw value, whatever the policy makes of it. Raw 8-bit headers (UTF-8
+    straight in the header, RFC 6532, or a legacy charset) arrive as surrogate escapes."""
     for key, value in message.raw_items():
         if key.lower() == name.lower():
-            return str(value)[:MAX_HEADER_CHARS]
+            text = str(value)[:MAX_HEADER_CHARS]
+            if any("\udc80" <= ch <= "\udcff" for ch in text):
+                text = decode_bytes(text.encode("ascii", "surrogateescape"), "utf-8")
+            return text
     return ""
 
 
@@ -259,12 +263,12 @@ def _walk(message: EmailMessage, mail: ParsedMail) -> None:
     for count, part in enumerate(message.walk()):
         if count > MAX_PARTS:
             break
-        if part.is_multipart():
-            continue
         content_type = (part.get_content_type() or "text/plain").lower()
         if content_type == "message/delivery-status":
             mail.is_bounce = True
             mail.bounced.extend(_delivery_status(part))
+            continue
+        if part.is_multipart():
             continue
         try:
             disposition = (part.get_content_disposition() or "").lower()

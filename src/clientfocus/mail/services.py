@@ -89,17 +89,18 @@ def receive(raw: bytes, *, mailbox: Mailbox | None = None, now: datetime | None 
     except parsing.UnreadableMail as exc:
         parsed, problem = None, str(exc)
     try:
-        inbound = InboundMail.objects.create(
-            mailbox=mailbox,
-            message_id=_key(parsed, raw),
-            sender=parsed.sender if parsed else "",
-            subject=(parsed.subject if parsed else "")[:1000],
-            raw=raw,
-            size=len(raw),
-            state=InboundState.FAILED if parsed is None else InboundState.RECEIVED,
-            reason=problem[:500],
-            received_at=now,
-        )
+        with transaction.atomic():  # a savepoint when the caller holds a transaction
+            inbound = InboundMail.objects.create(
+                mailbox=mailbox,
+                message_id=_key(parsed, raw),
+                sender=parsed.sender if parsed else "",
+                subject=(parsed.subject if parsed else "")[:1000],
+                raw=raw,
+                size=len(raw),
+                state=InboundState.FAILED if parsed is None else InboundState.RECEIVED,
+                reason=problem[:500],
+                received_at=now,
+            )
     except IntegrityError:
         return Outcome(action="ignored", reason="duplicate: this Message-ID was already received")
     except (OperationalError, DatabaseError) as exc:

@@ -6,10 +6,11 @@ from collections.abc import Callable
 from typing import cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +24,11 @@ from clientfocus.customers.services import create_customer
 from clientfocus.people.access import employee_required
 from clientfocus.people.models import Department, Role
 from clientfocus.people.selectors import department_of, role_of
+from clientfocus.service import attachments as attachment_files
 from clientfocus.service import services
+from clientfocus.service.attachments import IncomingFile
 from clientfocus.service.models import (
+    Attachment,
     Category,
     Channel,
     MessageKind,
@@ -185,18 +189,67 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     then_state = request.POST.get("then_state", "")
 
     def write() -> None:
+        files = uploaded_files(request)
         if kind == MessageKind.CUSTOMER:
             if not (
                 can_handle_request(request.user, target) or is_requester_side(request.user, target)
             ):
                 raise NotAllowed(_("You may not write on this request."))
-            services.receive_customer_message(request=target, body=body, actor=request.user)
+            services.receive_customer_message(
+                request=target, body=body, actor=request.user, attachments=files
+            )
             return
-        services.add_message(request=target, actor=request.user, body=body, kind=kind)
+        services.add_message(
+            request=target, actor=request.user, body=body, kind=kind, attachments=files
+        )
         if kind == MessageKind.REPLY and then_state:
             services.change_state(request=target, actor=request.user, state=then_state)
 
     return _act(request, target, write)
+
+
+def uploaded_files(request: HttpRequest) -> list[IncomingFile]:
+    """Files sent with a form, refused at once when one is over the limit."""
+    files = []
+    for upload in request.FILES.getlist("files"):
+        if upload.size and upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise ServiceError("files", _("%(name)s is too large") % {"name": upload.name})
+        files.append(
+            IncomingFile(
+                filename=upload.name or "file",
+                data=upload.read(),
+                declared_type=upload.content_type or "",
+            )
+        )
+    return files
+
+
+@employee_required
+def attachment(request: HttpRequest, reference: str, file_id) -> FileResponse:
+    """A file on a message, for those who may see the request (404 for anyone else)."""
+    target = _load(request, reference)
+    found = Attachment.objects.filter(public_id=file_id, message__request=target).first()
+    if found is None:
+        raise Http404
+    return attachment_files.response(found)
+
+
+@require_POST
+@employee_required
+def resend(request: HttpRequest, reference: str, notification_id: int) -> HttpResponse:
+    """Send a failed reply again (the delivery must belong to this request)."""
+    from clientfocus.notify.models import Notification
+    from clientfocus.notify.services import resend as resend_notification
+
+    target = _load(request, reference)
+    if not can_handle_request(request.user, target):
+        raise Http404
+    found = Notification.objects.filter(pk=notification_id, request_message__request=target).first()
+    if found is None:
+        raise Http404
+    resend_notification(notification=found)
+    messages.success(request, _("Queued again."))
+    return redirect(reverse("service:request", args=[target.reference]))
 
 
 @require_POST
