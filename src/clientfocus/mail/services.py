@@ -105,7 +105,11 @@ def receive(raw: bytes, *, mailbox: Mailbox | None = None, now: datetime | None 
         return Outcome(action="ignored", reason="duplicate: this Message-ID was already received")
     except (OperationalError, DatabaseError) as exc:
         logger.warning("mail: cannot store an incoming message: %s", exc)
-        return Outcome(action="failed", reason=f"database unavailable: {exc}", temporary=True)
+        return Outcome(
+            action="failed",
+            reason=f"database unavailable: {exc} (a new installation: run `clientfocus migrate`)",
+            temporary=True,
+        )
     if parsed is None:
         return Outcome(action="failed", reason=problem, inbound_id=inbound.pk, unreadable=True)
     return process(inbound, parsed=parsed, now=now)

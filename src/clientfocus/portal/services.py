@@ -150,10 +150,14 @@ def verify_code(*, login_id: str, code: str, now: datetime | None = None) -> Cus
             raise refused
         if login.attempts >= settings.PORTAL_CODE_ATTEMPTS:
             raise ServiceError("code", "too many wrong codes; ask for a new one")
-        if not hmac.compare_digest(login.code_hash, _hash(f"{data['salt']}:{code}")):
+        right = hmac.compare_digest(login.code_hash, _hash(f"{data['salt']}:{code}"))
+        if right:
+            PortalLogin.objects.filter(pk=login.pk).update(used_at=now)
+        else:
+            # Counted in this transaction, which commits: the refusal is raised after it.
             PortalLogin.objects.filter(pk=login.pk).update(attempts=login.attempts + 1)
-            raise refused
-        PortalLogin.objects.filter(pk=login.pk).update(used_at=now)
+    if not right:
+        raise refused
     return login.customer
 
 
