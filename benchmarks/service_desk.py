@@ -110,6 +110,7 @@ def load(rng: random.Random) -> None:
             "notes",
             "external_ref",
             "search_name",
+            "preferred_channel",
         )
         with raw.copy(f"COPY {table} ({','.join(cols)}) FROM STDIN") as copy:
             for i in range(CUSTOMERS):
@@ -133,6 +134,7 @@ def load(rng: random.Random) -> None:
                         "",
                         f"B-{i}",
                         name.casefold(),
+                        "",
                     )
                 )
         customer_ids = [r[0] for r in Customer.objects.order_by("pk").values_list("pk")]

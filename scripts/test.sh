@@ -40,6 +40,18 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+echo "== Dovecot (a real IMAP server for the mail tests)"
+if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd) >/dev/null \
+      || fail "could not install Debian's dovecot-imapd (apt-get install dovecot-imapd)"
+    # The package starts a system instance; the tests run their own on a loopback port.
+    (systemctl stop dovecot || service dovecot stop || pkill -x dovecot) >/dev/null 2>&1 || true
+  else
+    fail "dovecot is missing: install Debian's dovecot-imapd package"
+  fi
+fi
+
 echo "== tests on SQLite (with browser journeys)"
 env -u DATABASE_URL $BIN/pytest -n 2 -q
 

@@ -41,7 +41,7 @@ def test_mail_receive_in_a_real_process_on_a_fresh_installation(tmp_path):
             **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
             "SECRET_KEY": "cli-test",
             **env,
-        },  # fmt: skip
+        },
         capture_output=True,
         timeout=300,
     )
@@ -87,8 +87,9 @@ def test_the_api_takes_raw_mail_from_administrators_only(company, api_as):
     bad = admin.client.post("/api/mail/receive", b"\r\n\r\nx", content_type="message/rfc822")
     assert bad.status_code == 422
     agent = api_as(company.agent)
-    refused = agent.client.post("/api/mail/receive", compose(message_id="z@x"),
-                                content_type="message/rfc822")  # fmt: skip
+    refused = agent.client.post(
+        "/api/mail/receive", compose(message_id="z@x"), content_type="message/rfc822"
+    )
     assert refused.status_code == 403 and Request.objects.count() == 1
     listed = api_as(company.manager).get("/api/mail/inbound").json()
     assert [row["state"] for row in listed] == ["failed"]

@@ -70,10 +70,17 @@ def test_attachments_with_encoded_names_and_inline_images():
     message = EmailMessage()
     message["From"] = "a@example.com"
     message.set_content("see attached")
-    message.add_attachment(b"%PDF-1.4 test", maintype="application", subtype="pdf",
-                           filename="sąskaita Nr 5.pdf")  # fmt: skip
-    message.add_attachment(b"\x89PNG\r\n\x1a\n0000", maintype="image", subtype="png",
-                           filename="photo.png", disposition="inline", cid="<img1@x>")  # fmt: skip
+    message.add_attachment(
+        b"%PDF-1.4 test", maintype="application", subtype="pdf", filename="sąskaita Nr 5.pdf"
+    )
+    message.add_attachment(
+        b"\x89PNG\r\n\x1a\n0000",
+        maintype="image",
+        subtype="png",
+        filename="photo.png",
+        disposition="inline",
+        cid="<img1@x>",
+    )
     mail = parsing.parse(message.as_bytes())
     names = [f.filename for f in mail.files]
     assert names == ["sąskaita Nr 5.pdf", "photo.png"]

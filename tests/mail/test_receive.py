@@ -130,9 +130,11 @@ def test_resolved_long_ago_opens_a_new_request(company, ruta, settings):
     settings.REQUEST_REOPEN_DAYS = 7
     request = Request.objects.by_reference(services.receive(compose()).reference)
     desk.change_state(
-        request=request, actor=company.agent, state=State.RESOLVED,
+        request=request,
+        actor=company.agent,
+        state=State.RESOLVED,
         now=timezone.now() - timedelta(days=8),
-    )  # fmt: skip
+    )
     later = services.receive(compose(message_id="m8@x", subject=f"[{request.reference}]"))
     assert later.action == "created" and later.reference != request.reference
 
@@ -240,8 +242,9 @@ def test_a_fresh_installation_without_mailboxes_uses_its_default_queue(db):
 
     TierFactory(code="standard", is_default=True)
     inbox = Queue.objects.create(
-        name="Inbox", department=Department.objects.create(name="Support", code="support"),
+        name="Inbox",
+        department=Department.objects.create(name="Support", code="support"),
         is_default=True,
-    )  # fmt: skip
+    )
     outcome = services.receive(compose(sender="first@customer.example"))
     assert Request.objects.by_reference(outcome.reference).queue == inbox

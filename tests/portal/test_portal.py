@@ -158,8 +158,15 @@ def test_a_new_request_shows_the_honest_wait_before_sending(ruta):
 def test_settings_change_language_and_consent(ruta):
     client = Client()
     sign_in(client, "ruta@example.lt")
-    client.post("/portal/profile/", {"language": "sl", "timezone": "Europe/Ljubljana",
-                                     "preferred_channel": "email", "consent_email": "on"})  # fmt: skip
+    client.post(
+        "/portal/profile/",
+        {
+            "language": "sl",
+            "timezone": "Europe/Ljubljana",
+            "preferred_channel": "email",
+            "consent_email": "on",
+        },
+    )
     ruta.refresh_from_db()
     assert ruta.language == "sl" and ruta.timezone == "Europe/Ljubljana" and not ruta.consent_sms
     answer = client.post("/portal/profile/", {"language": "xx", "timezone": "Mars/Base"})
@@ -189,8 +196,12 @@ def test_the_portal_api_for_a_signed_in_customer(ruta):
     detail = client.get(f"/api/portal/requests/{reference}").json()
     assert detail["messages"][0]["author"] == "you"
     assert client.post(f"/api/portal/requests/{reference}/close").json()["state"] == "resolved"
-    assert client.patch("/api/portal/profile", {"language": "xx"},
-                        content_type="application/json").status_code == 422  # fmt: skip
+    assert (
+        client.patch(
+            "/api/portal/profile", {"language": "xx"}, content_type="application/json"
+        ).status_code
+        == 422
+    )
     assert Client().get("/api/portal/requests").status_code == 401
 
 
@@ -206,7 +217,7 @@ def test_the_contact_form_confirms_with_the_reference_and_holds_bots_back(compan
             "name": "Ana Novak",
             "email": "ana@example.si",
             "text": "Pozdravljeni, račun ni pravilen.",
-        },  # fmt: skip
+        },
     )
     assert answer.status_code == 200 and 'data-testid="contact-sent"' in answer.content.decode()
     request = Request.objects.get()
@@ -214,14 +225,18 @@ def test_the_contact_form_confirms_with_the_reference_and_holds_bots_back(compan
     confirmation = Notification.objects.get(recipient="ana@example.si")
     assert request.reference in confirmation.subject
     # A bot: honeypot filled, or sent faster than a person types. Thanked, nothing kept.
-    for data in ({"form_token": token, "website": "http://spam"},
-                 {"form_token": services.form_token()}):  # fmt: skip
-        answer = client.post("/portal/contact/", {**data, "name": "B", "email": "b@x.com",
-                                                  "text": "buy"})  # fmt: skip
+    for data in (
+        {"form_token": token, "website": "http://spam"},
+        {"form_token": services.form_token()},
+    ):
+        answer = client.post(
+            "/portal/contact/", {**data, "name": "B", "email": "b@x.com", "text": "buy"}
+        )
         assert answer.status_code == 200
     assert Request.objects.count() == 1
-    bad = client.post("/portal/contact/", {"form_token": token, "name": "", "email": "no",
-                                           "text": ""})  # fmt: skip
+    bad = client.post(
+        "/portal/contact/", {"form_token": token, "name": "", "email": "no", "text": ""}
+    )
     assert bad.status_code == 422
 
 

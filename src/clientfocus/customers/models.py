@@ -85,6 +85,7 @@ class Customer(TimeStampedModel):
     portal_shares_requests = models.BooleanField(
         _("people of this company see its requests in the portal"),
         default=False,
+        db_default=False,
         help_text=_("For companies: an administrator allows their contacts to see all of them."),
     )
     external_ref = models.CharField(_("external reference"), max_length=100, blank=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -31,7 +32,7 @@ from clientfocus.mail.models import (
 from clientfocus.notify.models import Channel as NotifyChannel
 from clientfocus.notify.models import DeliveryState, Notification
 from clientfocus.service import services as desk
-from clientfocus.service.attachments import IncomingFile
+from clientfocus.service.attachments import IncomingFile, clean_filename
 from clientfocus.service.models import Attachment, Channel, Message, MessageKind, Request
 from clientfocus.service.selectors import answer_promise
 
@@ -73,8 +74,11 @@ def _key(parsed: parsing.ParsedMail | None, raw: bytes) -> str:
 
 
 def receive(raw: bytes, *, mailbox: Mailbox | None = None, now: datetime | None = None) -> Outcome:
-    """Take one RFC 822 message. It is stored raw before anything else (same Message-ID
-    twice: stored once), then processed; a failure leaves it listed for retry."""
+    """Take one RFC 822 message: store it raw (the same Message-ID twice is stored once)
+    and process it, in one transaction. A processing failure is rolled back to a
+    savepoint, so the raw message stays, marked failed, for an administrator to retry;
+    a crash before the commit leaves the message with the MTA or on the IMAP server,
+    which deliver it again."""
     now = now or timezone.now()
     if len(raw) > settings.MAIL_MAX_MESSAGE_BYTES:
         return Outcome(
@@ -89,20 +93,29 @@ def receive(raw: bytes, *, mailbox: Mailbox | None = None, now: datetime | None 
     except parsing.UnreadableMail as exc:
         parsed, problem = None, str(exc)
     try:
-        with transaction.atomic():  # a savepoint when the caller holds a transaction
-            inbound = InboundMail.objects.create(
-                mailbox=mailbox,
-                message_id=_key(parsed, raw),
-                sender=parsed.sender if parsed else "",
-                subject=(parsed.subject if parsed else "")[:1000],
-                raw=raw,
-                size=len(raw),
-                state=InboundState.FAILED if parsed is None else InboundState.RECEIVED,
-                reason=problem[:500],
-                received_at=now,
-            )
-    except IntegrityError:
-        return Outcome(action="ignored", reason="duplicate: this Message-ID was already received")
+        with transaction.atomic():
+            try:
+                with transaction.atomic():  # a savepoint: a duplicate undoes only this
+                    inbound = InboundMail.objects.create(
+                        mailbox=mailbox,
+                        message_id=_key(parsed, raw),
+                        sender=parsed.sender if parsed else "",
+                        subject=(parsed.subject if parsed else "")[:1000],
+                        raw=raw,
+                        size=len(raw),
+                        state=InboundState.FAILED if parsed is None else InboundState.RECEIVED,
+                        reason=problem[:500],
+                        received_at=now,
+                    )
+            except IntegrityError:
+                return Outcome(
+                    action="ignored", reason="duplicate: this Message-ID was already received"
+                )
+            if parsed is None:
+                return Outcome(
+                    action="failed", reason=problem, inbound_id=inbound.pk, unreadable=True
+                )
+            return _process_stored(inbound, parsed, now=now, release=False)
     except (OperationalError, DatabaseError) as exc:
         logger.warning("mail: cannot store an incoming message: %s", exc)
         return Outcome(
@@ -110,43 +123,43 @@ def receive(raw: bytes, *, mailbox: Mailbox | None = None, now: datetime | None 
             reason=f"database unavailable: {exc} (a new installation: run `clientfocus migrate`)",
             temporary=True,
         )
-    if parsed is None:
-        return Outcome(action="failed", reason=problem, inbound_id=inbound.pk, unreadable=True)
-    return process(inbound, parsed=parsed, now=now)
 
 
-def process(
-    inbound: InboundMail,
-    *,
-    parsed: parsing.ParsedMail | None = None,
-    now: datetime | None = None,
-    release: bool = False,
-) -> Outcome:
-    """Turn a stored message into a request or an answer (retry and release call it
-    again: a message already processed is not processed twice)."""
+def process(inbound: InboundMail, *, now: datetime | None = None, release: bool = False) -> Outcome:
+    """Process a stored message again (retry, release); one that was processed in the
+    meantime is not processed twice."""
     now = now or timezone.now()
-    if parsed is None:
-        try:
-            parsed = parsing.parse(bytes(inbound.raw))
-        except parsing.UnreadableMail as exc:
-            _finish(inbound, InboundState.FAILED, str(exc), now=now)
-            return Outcome(action="failed", reason=str(exc), inbound_id=inbound.pk, unreadable=True)
+    try:
+        parsed = parsing.parse(bytes(inbound.raw))
+    except parsing.UnreadableMail as exc:
+        _finish(inbound, InboundState.FAILED, str(exc), now=now)
+        return Outcome(action="failed", reason=str(exc), inbound_id=inbound.pk, unreadable=True)
     try:
         with transaction.atomic():
             locked = InboundMail.objects.select_for_update().get(pk=inbound.pk)
             if locked.state == InboundState.PROCESSED:
                 return Outcome(action="ignored", reason="already processed", inbound_id=inbound.pk)
-            outcome = _process(locked, parsed, now=now, release=release)
-            _finish(locked, outcome.state, outcome.reason, now=now, outcome=outcome)
-            return outcome.public(inbound.pk)
-    except OperationalError as exc:
-        logger.warning("mail: temporary failure on %s: %s", inbound.pk, exc)
-        _finish(inbound, InboundState.FAILED, f"temporary: {exc}", now=now)
+            return _process_stored(locked, parsed, now=now, release=release)
+    except (OperationalError, DatabaseError) as exc:
         return Outcome(action="failed", reason=str(exc), inbound_id=inbound.pk, temporary=True)
+
+
+def _process_stored(
+    inbound: InboundMail, parsed: parsing.ParsedMail, *, now: datetime, release: bool
+) -> Outcome:
+    """Inside the caller's transaction: process, and record the outcome on the row."""
+    try:
+        with transaction.atomic():  # a savepoint: a failure keeps the stored message
+            result = _process(inbound, parsed, now=now, release=release)
+    except OperationalError:
+        raise  # the database itself: the caller reports a temporary failure
     except Exception as exc:  # kept raw and listed; one bad message must not stop the rest
         logger.exception("mail: cannot process incoming message %s", inbound.pk)
-        _finish(inbound, InboundState.FAILED, f"{type(exc).__name__}: {exc}", now=now)
-        return Outcome(action="failed", reason=str(exc)[:500], inbound_id=inbound.pk)
+        reason = f"{type(exc).__name__}: {exc}"
+        _finish(inbound, InboundState.FAILED, reason, now=now)
+        return Outcome(action="failed", reason=reason[:500], inbound_id=inbound.pk)
+    _finish(inbound, result.state, result.reason, now=now, outcome=result)
+    return result.public(inbound.pk)
 
 
 @dataclass
@@ -235,8 +248,11 @@ def _process(
         for f in kept
     ]
     author = parsed.sender_name or parsed.sender
-    target = _thread(parsed)
-    customers.clear_bouncing(parsed.sender)
+    contact = customers.find_contact_by_email(parsed.sender)
+    if contact is not None and contact.bouncing_since is not None:
+        customers.clear_bouncing(parsed.sender)
+    known = contact.customer if contact is not None else None
+    target = _thread(parsed, known)
     if target is not None:
         message = desk.customer_writes(
             request=target,
@@ -257,7 +273,7 @@ def _process(
             else f"{target.reference} is closed; a new request follows it"
         )
     else:
-        customer = _customer_for(parsed, body_text)
+        customer = known or _new_customer(parsed, body_text)
         request = desk.open_customer_request(
             customer=customer,
             subject=parsed.subject,
@@ -271,20 +287,29 @@ def _process(
             acknowledge=False,
             now=now,
         )
-        message = request.messages.first()  # type: ignore[assignment]
+        message = request.opening_message  # type: ignore[attr-defined]
         action, reason = "created", ""
     if parsed.message_id:
-        MailReference.objects.get_or_create(
-            message_id=parsed.message_id[:520],
-            defaults={
-                "request": request,
-                "direction": Direction.IN,
-                "mailbox": inbound.mailbox,
-                "created_at": now,
-            },
+        MailReference.objects.bulk_create(
+            [
+                MailReference(
+                    message_id=parsed.message_id[:520],
+                    request=request,
+                    direction=Direction.IN,
+                    mailbox=inbound.mailbox,
+                    created_at=now,
+                )
+            ],
+            ignore_conflicts=True,
         )
     if action == "created":
-        send_acknowledgement(request=request, in_reply_to=parsed.message_id, now=now)
+        send_acknowledgement(
+            request=request,
+            in_reply_to=parsed.message_id,
+            mailbox=inbound.mailbox,
+            fresh=target is None,
+            now=now,
+        )
     if dropped:
         _tell_dropped(request, parsed, dropped)
     return _Result(
@@ -295,7 +320,7 @@ def _process(
         message=message,
         customer=request.customer,
         text=body_text,
-        attachments=[a.filename for a in Attachment.objects.filter(message=message)],
+        attachments=[clean_filename(f.filename) for f in files],
     )
 
 
@@ -334,7 +359,7 @@ def _sizes(files: list[parsing.MailFile]) -> tuple[list[parsing.MailFile], list[
     return kept, dropped
 
 
-def _thread(parsed: parsing.ParsedMail) -> Request | None:
+def _thread(parsed: parsing.ParsedMail, known: Customer | None) -> Request | None:
     """The request this message answers: by our Message-IDs it quotes, else by the
     reference in the subject; only when the sender is the requester or one of their
     known contacts (a forged In-Reply-To never attaches a stranger's mail)."""
@@ -354,28 +379,22 @@ def _thread(parsed: parsing.ParsedMail) -> Request | None:
                 Request.objects.select_related("customer").by_reference(parsed.subject_reference)
             )
     for request in candidates:
-        if _sender_may_write(parsed.sender, request):
+        if _sender_may_write(parsed.sender, known, request):
             return request
     return None
 
 
-def _sender_may_write(sender: str, request: Request) -> bool:
+def _sender_may_write(sender: str, known: Customer | None, request: Request) -> bool:
     if request.customer_id is None:
         return False
     if request.reply_address and request.reply_address.lower() == sender:
         return True
-    found = customers.find_by_email(sender)
-    if found is None:
+    if known is None:
         return False
-    owner = request.customer
-    assert owner is not None
-    return found.pk == owner.pk or found.company_id == owner.pk
+    return request.customer_id in (known.pk, known.company_id)
 
 
-def _customer_for(parsed: parsing.ParsedMail, text: str) -> Customer:
-    found = customers.find_by_email(parsed.sender)
-    if found is not None:
-        return found
+def _new_customer(parsed: parsing.ParsedMail, text: str) -> Customer:
     return customers.create_customer(
         actor=None,
         name=parsed.sender_name or parsed.sender.split("@")[0],
@@ -405,7 +424,11 @@ def _new_message_id() -> str:
     return f"{uuid.uuid4().hex}@{settings.MAIL_MESSAGE_ID_DOMAIN}"
 
 
-def _thread_headers(request: Request, in_reply_to: str = "") -> dict[str, str]:
+def _thread_headers(request: Request, in_reply_to: str = "", fresh: bool = False) -> dict[str, str]:
+    """In-Reply-To and References for a message on ``request`` (``fresh``: the request
+    was just opened by the message ``in_reply_to``, nothing else is in its thread)."""
+    if fresh and in_reply_to:
+        return {"In-Reply-To": f"<{in_reply_to}>", "References": f"<{in_reply_to}>"}
     ids = list(
         MailReference.objects.filter(request=request)
         .order_by("-created_at", "-id")
@@ -424,7 +447,14 @@ def _thread_headers(request: Request, in_reply_to: str = "") -> dict[str, str]:
     return headers
 
 
-def _reply_to(request: Request) -> str:
+_REPLY_ADDRESSES: dict[int, tuple[float, str]] = {}
+
+
+def _reply_to(request: Request, mailbox: Mailbox | None = None) -> str:
+    """The address customers answer to: the mailbox the request came in by, else the
+    queue's mailbox, else MAIL_REPLY_ADDRESS."""
+    if mailbox is not None:
+        return mailbox.address
     mailbox_id = (
         MailReference.objects.filter(request=request, mailbox__isnull=False)
         .order_by("-created_at")
@@ -433,8 +463,18 @@ def _reply_to(request: Request) -> str:
     )
     if mailbox_id:
         return str(mailbox_id)
-    box = Mailbox.objects.filter(queue_id=request.queue_id, active=True).first()
-    return box.address if box else settings.MAIL_REPLY_ADDRESS
+    return _queue_address(request.queue_id)
+
+
+def _queue_address(queue_id: int) -> str:
+    """Kept for a few seconds per process: every acknowledgement and reply asks."""
+    cached = _REPLY_ADDRESSES.get(queue_id)
+    if cached is not None and time.monotonic() - cached[0] < 10:
+        return cached[1]
+    box = Mailbox.objects.filter(queue_id=queue_id, active=True).first()
+    address = box.address if box else settings.MAIL_REPLY_ADDRESS
+    _REPLY_ADDRESSES[queue_id] = (time.monotonic(), address)
+    return address
 
 
 def address_of(request: Request) -> str:
@@ -518,7 +558,14 @@ def send_reply(*, message: Message, attachments: list[Attachment]) -> Notificati
     return notification
 
 
-def send_acknowledgement(*, request: Request, in_reply_to: str = "", now: datetime | None = None):
+def send_acknowledgement(
+    *,
+    request: Request,
+    in_reply_to: str = "",
+    mailbox: Mailbox | None = None,
+    fresh: bool = False,
+    now: datetime | None = None,
+):
     """Confirm a new request to the customer: the reference and when to expect our
     answer (the next business moment when the team is not at work)."""
     customer = request.customer
@@ -537,7 +584,7 @@ def send_acknowledgement(*, request: Request, in_reply_to: str = "", now: dateti
     headers = {
         "Message-ID": f"<{message_id}>",
         "Auto-Submitted": "auto-replied",
-        **_thread_headers(request, in_reply_to),
+        **_thread_headers(request, in_reply_to, fresh=fresh),
     }
     with translation.override(customer.language or "en"):
         subject = translation.gettext("[%(reference)s] We received your request: %(subject)s") % {
@@ -551,7 +598,9 @@ def send_acknowledgement(*, request: Request, in_reply_to: str = "", now: dateti
         subject=subject[:250],
         body=_render("mail/email/acknowledgement.txt", customer.language, context),
         headers=headers,
-        reply_to=_reply_to(request),
+        reply_to=_reply_to(request, mailbox)
+        if mailbox or not fresh
+        else _queue_address(request.queue_id),
     )
     MailReference.objects.create(message_id=message_id, request=request, direction=Direction.OUT)
     return notification

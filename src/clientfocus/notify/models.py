@@ -67,11 +67,11 @@ class Notification(models.Model):
     )
     # E-mail only: threading headers (Message-ID, In-Reply-To, References, Auto-Submitted),
     # Reply-To, and files from storage ({"path", "filename", "content_type"}).
-    headers = models.JSONField(default=dict, blank=True)
-    reply_to = models.CharField(max_length=254, blank=True)
-    attachments = models.JSONField(default=list, blank=True)
+    headers = models.JSONField(default=dict, blank=True, db_default={})
+    reply_to = models.CharField(max_length=254, blank=True, db_default="")
+    attachments = models.JSONField(default=list, blank=True, db_default=[])
     # Carries a secret (a sign-in link or code): staff see that it was sent, not its text.
-    sensitive = models.BooleanField(default=False)
+    sensitive = models.BooleanField(default=False, db_default=False)
     state = models.CharField(
         max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )

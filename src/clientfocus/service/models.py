@@ -130,6 +130,7 @@ class Queue(models.Model):
     is_default = models.BooleanField(
         _("default queue"),
         default=False,
+        db_default=False,
         help_text=_(
             "Requests that arrive without a queue (e-mail, portal, contact form) land here."
         ),
@@ -306,7 +307,7 @@ class Request(TimeStampedModel):
     breach_count = models.PositiveIntegerField(default=0)
     # Where replies go when the customer wrote from an address of their own (e-mail in,
     # contact form); empty: the customer's primary address.
-    reply_address = models.CharField(max_length=254, blank=True)
+    reply_address = models.CharField(max_length=254, blank=True, db_default="")
     # A customer who answers a request closed long ago opens a new one linked here.
     follows = models.ForeignKey(
         "self",
@@ -417,9 +418,9 @@ class Message(models.Model):
     body_text = models.TextField(blank=True)
     # The earlier conversation a mail client quoted below the answer (cut off the body,
     # shown collapsed) and the signature, when recognised.
-    quoted_html = models.TextField(blank=True)
+    quoted_html = models.TextField(blank=True, db_default="")
     # How it came or goes: email, sms, portal, web, phone, api (empty: the staff UI).
-    channel = models.CharField(max_length=10, blank=True)
+    channel = models.CharField(max_length=10, blank=True, db_default="")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -473,6 +473,7 @@ def open_customer_request(
     events.customer_request_opened.send(
         sender=Request, request=request, message=message, acknowledge=acknowledge
     )
+    request.opening_message = message  # type: ignore[attr-defined]
     return request
 
 
@@ -529,7 +530,7 @@ def customer_writes(
         follows=request,
         now=now,
     )
-    message = follow_up.messages.first()
+    message = follow_up.opening_message  # type: ignore[attr-defined]
     assert message is not None
     return message
 

@@ -44,6 +44,18 @@ class Command(BaseCommand):
         ):
             self.stdout.write(f"  {username:10} {role}")
         del logins
+        from clientfocus.customers.models import ContactPoint
+
+        sample = (
+            ContactPoint.objects.filter(kind="email", customer__kind="person")
+            .order_by("customer_id")
+            .values_list("value", flat=True)
+            .first()
+        )
+        self.stdout.write(
+            f"customer portal: http://{host}:{port}/portal/ (sign in as a customer, e.g. "
+            f"{sample}; the demo writes its e-mails, with the code, to {settings.EMAIL_FILE_PATH})"
+        )
         if no_serve:
             return
         self.stdout.write(f"clientfocus is running at http://{host}:{port}/  (Ctrl+C to stop)")

@@ -22,6 +22,9 @@ EX_TEMPFAIL = 75
 
 class Command(BaseCommand):
     help = "E-mail: fetch mailboxes, receive one message on standard input, retry failures."
+    # An MTA starts one process per message: no system checks (they load every URL and
+    # API module, seconds of start-up); `clientfocus check` runs them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
