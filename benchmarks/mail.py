@@ -92,6 +92,37 @@ def receive_throughput(count: int, customers: int, rng: random.Random) -> None:
     )
 
 
+def _receive_all(messages: list[bytes]) -> int:
+    from django.db import connection
+
+    from clientfocus.mail.services import receive
+
+    done = sum(receive(raw).action != "failed" for raw in messages)
+    connection.close()
+    return done
+
+
+def receive_parallel(count: int, customers: int, rng: random.Random, processes: int) -> None:
+    """The same pipeline in several processes at once, as an MTA running several pipes
+    or a worker watching several mailboxes does."""
+    import multiprocessing
+
+    from django.db import connections
+
+    messages = typical_messages(count, customers, rng, [])
+    chunks = [messages[i::processes] for i in range(processes)]
+    connections.close_all()  # each process opens its own
+    context = multiprocessing.get_context("fork")
+    started = time.perf_counter()
+    with context.Pool(processes) as pool:
+        done = sum(pool.map(_receive_all, chunks))
+    elapsed = time.perf_counter() - started
+    print(
+        f"incoming mail stored, {processes} processes: {done / elapsed:.0f} messages/s "
+        f"({done} messages, {elapsed:.1f} s, process start included)"
+    )
+
+
 def cli_process_cost(database_url: str, runs: int) -> None:
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "benchmark-only"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -216,6 +247,7 @@ def main() -> None:
     rng = random.Random(3)
     service_desk.load(rng)
     receive_throughput(messages, service_desk.CUSTOMERS, rng)
+    receive_parallel(messages, service_desk.CUSTOMERS, rng, processes=2)
     cli_process_cost(url, cli_runs)
     portal_pages(rng)
     threading.excepthook = lambda hook_args: None  # the deliverer's thread ends with the run

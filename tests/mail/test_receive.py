@@ -62,12 +62,14 @@ def test_the_answer_to_our_reply_threads_by_in_reply_to_and_reopens(company, rut
     request = Request.objects.by_reference(first.reference)
     desk.add_message(request=request, actor=company.agent, body="Patikrinsime.")
     desk.change_state(request=request, actor=company.agent, state=State.RESOLVED)
-    ours = MailReference.objects.filter(request=request, direction="out").latest("id")
+    reply = Notification.objects.get(request_message__request=request)
+    ours = reply.headers["Message-ID"].strip("<>")
+    assert ours.startswith(f"r{request.pk}.")  # our IDs name their request
     answer = services.receive(
         compose(
             subject="Re: whatever",
             message_id="m2@x",
-            in_reply_to=ours.message_id,
+            in_reply_to=ours,
             text="Vis dar nėra.\n\nOn Mon, 3 Nov 2026, Support <s@x> wrote:\n> Patikrinsime.",
         )
     )

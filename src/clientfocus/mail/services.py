@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -73,12 +74,16 @@ def _key(parsed: parsing.ParsedMail | None, raw: bytes) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
+class _Duplicate(Exception):
+    """Another delivery of the same Message-ID committed first."""
+
+
 def receive(raw: bytes, *, mailbox: Mailbox | None = None, now: datetime | None = None) -> Outcome:
-    """Take one RFC 822 message: store it raw (the same Message-ID twice is stored once)
-    and process it, in one transaction. A processing failure is rolled back to a
-    savepoint, so the raw message stays, marked failed, for an administrator to retry;
-    a crash before the commit leaves the message with the MTA or on the IMAP server,
-    which deliver it again."""
+    """Take one RFC 822 message: process it and store it raw, in one transaction (the
+    same Message-ID twice is stored once). A processing failure is rolled back to a
+    savepoint and the raw message is stored as failed, for an administrator to retry; a
+    crash before the commit leaves the message with the MTA or on the IMAP server, which
+    deliver it again."""
     now = now or timezone.now()
     if len(raw) > settings.MAIL_MAX_MESSAGE_BYTES:
         return Outcome(
@@ -92,30 +97,31 @@ def receive(raw: bytes, *, mailbox: Mailbox | None = None, now: datetime | None 
         parsed = parsing.parse(raw)
     except parsing.UnreadableMail as exc:
         parsed, problem = None, str(exc)
+    key = _key(parsed, raw)
+    inbound = InboundMail(
+        mailbox=mailbox,
+        message_id=key,
+        sender=parsed.sender if parsed else "",
+        subject=(parsed.subject if parsed else "")[:1000],
+        raw=raw,
+        size=len(raw),
+        state=InboundState.FAILED,
+        reason=problem[:500],
+        received_at=now,
+    )
+    duplicate = Outcome(action="ignored", reason="duplicate: this Message-ID was already received")
     try:
         with transaction.atomic():
-            try:
-                with transaction.atomic():  # a savepoint: a duplicate undoes only this
-                    inbound = InboundMail.objects.create(
-                        mailbox=mailbox,
-                        message_id=_key(parsed, raw),
-                        sender=parsed.sender if parsed else "",
-                        subject=(parsed.subject if parsed else "")[:1000],
-                        raw=raw,
-                        size=len(raw),
-                        state=InboundState.FAILED if parsed is None else InboundState.RECEIVED,
-                        reason=problem[:500],
-                        received_at=now,
-                    )
-            except IntegrityError:
-                return Outcome(
-                    action="ignored", reason="duplicate: this Message-ID was already received"
-                )
+            if InboundMail.objects.filter(message_id=key).exists():
+                return duplicate
             if parsed is None:
+                _save(inbound)
                 return Outcome(
                     action="failed", reason=problem, inbound_id=inbound.pk, unreadable=True
                 )
             return _process_stored(inbound, parsed, now=now, release=False)
+    except _Duplicate:
+        return duplicate
     except (OperationalError, DatabaseError) as exc:
         logger.warning("mail: cannot store an incoming message: %s", exc)
         return Outcome(
@@ -125,6 +131,16 @@ def receive(raw: bytes, *, mailbox: Mailbox | None = None, now: datetime | None 
         )
 
 
+def _save(inbound: InboundMail) -> None:
+    """Write the row last: a concurrent delivery of the same message that committed
+    first makes this one a duplicate, and everything it did rolls back."""
+    try:
+        with transaction.atomic():
+            inbound.save()
+    except IntegrityError as exc:
+        raise _Duplicate from exc
+
+
 def process(inbound: InboundMail, *, now: datetime | None = None, release: bool = False) -> Outcome:
     """Process a stored message again (retry, release); one that was processed in the
     meantime is not processed twice."""
@@ -132,7 +148,9 @@ def process(inbound: InboundMail, *, now: datetime | None = None, release: bool 
     try:
         parsed = parsing.parse(bytes(inbound.raw))
     except parsing.UnreadableMail as exc:
-        _finish(inbound, InboundState.FAILED, str(exc), now=now)
+        InboundMail.objects.filter(pk=inbound.pk).update(
+            attempts=inbound.attempts + 1, reason=str(exc)[:500]
+        )
         return Outcome(action="failed", reason=str(exc), inbound_id=inbound.pk, unreadable=True)
     try:
         with transaction.atomic():
@@ -148,17 +166,22 @@ def _process_stored(
     inbound: InboundMail, parsed: parsing.ParsedMail, *, now: datetime, release: bool
 ) -> Outcome:
     """Inside the caller's transaction: process, and record the outcome on the row."""
+    inbound.attempts += 1
+    inbound.processed_at = now
     try:
         with transaction.atomic():  # a savepoint: a failure keeps the stored message
             result = _process(inbound, parsed, now=now, release=release)
     except OperationalError:
         raise  # the database itself: the caller reports a temporary failure
     except Exception as exc:  # kept raw and listed; one bad message must not stop the rest
-        logger.exception("mail: cannot process incoming message %s", inbound.pk)
+        logger.exception("mail: cannot process incoming message %s", inbound.message_id)
         reason = f"{type(exc).__name__}: {exc}"
-        _finish(inbound, InboundState.FAILED, reason, now=now)
+        inbound.state, inbound.reason = InboundState.FAILED, reason[:500]
+        _save(inbound)
         return Outcome(action="failed", reason=reason[:500], inbound_id=inbound.pk)
-    _finish(inbound, result.state, result.reason, now=now, outcome=result)
+    inbound.state, inbound.reason = result.state, result.reason[:500]
+    inbound.request, inbound.request_message = result.request, result.message
+    _save(inbound)
     return result.public(inbound.pk)
 
 
@@ -183,14 +206,6 @@ class _Result:
             reason=self.reason,
             inbound_id=inbound_id,
         )
-
-
-def _finish(inbound: InboundMail, state: str, reason: str, *, now, outcome=None) -> None:
-    values = {"state": state, "reason": reason[:500], "processed_at": now}
-    if outcome is not None:
-        values["request"] = outcome.request
-        values["request_message"] = outcome.message
-    InboundMail.objects.filter(pk=inbound.pk).update(attempts=inbound.attempts + 1, **values)
 
 
 def _own_message(parsed: parsing.ParsedMail) -> bool:
@@ -365,6 +380,11 @@ def _thread(parsed: parsing.ParsedMail, known: Customer | None) -> Request | Non
     known contacts (a forged In-Reply-To never attaches a stranger's mail)."""
     candidates: list[Request] = []
     ids = parsed.thread_ids
+    ours = [pk for pk in (_request_of_our_id(i) for i in ids) if pk is not None]
+    if ours:
+        found = {r.pk: r for r in Request.objects.filter(pk__in=ours).select_related("customer")}
+        candidates.extend(found[pk] for pk in ours if pk in found)
+    ids = [i for i in ids if _request_of_our_id(i) is None]
     if ids:
         references = {
             r.message_id: r.request
@@ -420,8 +440,20 @@ def detect_language(text: str) -> str:
 # -- sending --------------------------------------------------------------------------------
 
 
-def _new_message_id() -> str:
-    return f"{uuid.uuid4().hex}@{settings.MAIL_MESSAGE_ID_DOMAIN}"
+OUR_ID = re.compile(r"^r(\d{1,18})\.[0-9a-f]{32}@(.+)$")
+
+
+def _new_message_id(request: Request) -> str:
+    """Our Message-IDs name their request, so an answer finds it without a lookup table
+    (the sender check still decides whether the answer may join it)."""
+    return f"r{request.pk}.{uuid.uuid4().hex}@{settings.MAIL_MESSAGE_ID_DOMAIN}"
+
+
+def _request_of_our_id(message_id: str) -> int | None:
+    match = OUR_ID.match(message_id)
+    if match is None or match.group(2).lower() != settings.MAIL_MESSAGE_ID_DOMAIN.lower():
+        return None
+    return int(match.group(1))
 
 
 def _thread_headers(request: Request, in_reply_to: str = "", fresh: bool = False) -> dict[str, str]:
@@ -530,7 +562,7 @@ def send_reply(*, message: Message, attachments: list[Attachment]) -> Notificati
             last_error="" if phone else "no phone number",
         )
     recipient = address_of(request)
-    message_id = _new_message_id()
+    message_id = _new_message_id(request)
     context = {
         "body": message.body_text,
         "reference": request.reference,
@@ -554,7 +586,6 @@ def send_reply(*, message: Message, attachments: list[Attachment]) -> Notificati
         state=DeliveryState.PENDING if recipient else DeliveryState.SKIPPED,
         last_error="" if recipient else "no e-mail address",
     )
-    MailReference.objects.create(message_id=message_id, request=request, direction=Direction.OUT)
     return notification
 
 
@@ -580,7 +611,7 @@ def send_acknowledgement(
         "opens_at": local_time(promise.opens_at, customer),
         "portal_url": portal_link(request),
     }
-    message_id = _new_message_id()
+    message_id = _new_message_id(request)
     headers = {
         "Message-ID": f"<{message_id}>",
         "Auto-Submitted": "auto-replied",
@@ -602,7 +633,6 @@ def send_acknowledgement(
         if mailbox or not fresh
         else _queue_address(request.queue_id),
     )
-    MailReference.objects.create(message_id=message_id, request=request, direction=Direction.OUT)
     return notification
 
 
@@ -616,7 +646,7 @@ def _tell_dropped(request: Request, parsed: parsing.ParsedMail, dropped) -> None
         "limit": round(settings.ATTACHMENT_MAX_BYTES / 1024 / 1024, 1),
         "total_limit": round(settings.MESSAGE_ATTACHMENTS_MAX_BYTES / 1024 / 1024, 1),
     }
-    message_id = _new_message_id()
+    message_id = _new_message_id(request)
     with translation.override(customer.language or "en"):
         subject = translation.gettext("[%(reference)s] Some files were not received") % {
             "reference": request.reference
@@ -634,7 +664,6 @@ def _tell_dropped(request: Request, parsed: parsing.ParsedMail, dropped) -> None
         },
         reply_to=_reply_to(request),
     )
-    MailReference.objects.create(message_id=message_id, request=request, direction=Direction.OUT)
 
 
 # -- listeners (connected in MailConfig.ready) ----------------------------------------------

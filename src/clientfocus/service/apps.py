@@ -7,8 +7,16 @@ class ServiceConfig(AppConfig):
     label = "service"
 
     def ready(self) -> None:
-        from clientfocus.service.models import BusinessCalendar, SlaPolicy
+        from clientfocus.service.models import (
+            BusinessCalendar,
+            Queue,
+            SlaPolicy,
+            forget_default_queue,
+        )
         from clientfocus.service.services import clear_policy_cache
+
+        post_save.connect(forget_default_queue, sender=Queue, dispatch_uid="default-queue")
+        post_delete.connect(forget_default_queue, sender=Queue, dispatch_uid="default-queue-d")
 
         for model in (SlaPolicy, BusinessCalendar):
             post_save.connect(

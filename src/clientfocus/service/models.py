@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import time
 import uuid
 from datetime import datetime
 
@@ -119,6 +120,13 @@ class SlaPolicy(models.Model):
         return self.at_risk_share if self.at_risk_share is not None else settings.SLA_AT_RISK_SHARE
 
 
+_DEFAULT_QUEUE: dict[str, tuple[float, Queue | None]] = {}
+
+
+def forget_default_queue(**_: object) -> None:
+    _DEFAULT_QUEUE.clear()
+
+
 class Queue(models.Model):
     name = models.CharField(_("name"), max_length=100)
     department = models.ForeignKey(
@@ -151,8 +159,14 @@ class Queue(models.Model):
 
     @classmethod
     def default(cls) -> Queue | None:
-        """The queue for requests nobody routed: the one marked default, else the oldest."""
-        return cls.objects.filter(is_default=True).first() or cls.objects.order_by("pk").first()
+        """The queue for requests nobody routed: the one marked default, else the oldest
+        (kept for a few seconds per process: every e-mail and portal request asks)."""
+        cached = _DEFAULT_QUEUE.get("queue")
+        if cached is not None and time.monotonic() - cached[0] < 10:
+            return cached[1]
+        queue = cls.objects.filter(is_default=True).first() or cls.objects.order_by("pk").first()
+        _DEFAULT_QUEUE["queue"] = (time.monotonic(), queue)
+        return queue
 
 
 class Category(models.Model):
