@@ -259,3 +259,11 @@ def test_the_contact_api_needs_a_form_token(company):
         content_type="application/json",
     )
     assert answer.status_code == 422 and Request.objects.count() == 0
+
+
+def test_portal_pages_speak_the_customers_language(company):
+    ContactFactory(customer=company.gold_customer, kind="email", value="alexey@example.ru")
+    client = Client()
+    sign_in(client, "alexey@example.ru")
+    page = client.get("/portal/requests/").content.decode()
+    assert "Мои обращения" in page and 'lang="ru"' in page
