@@ -198,8 +198,8 @@ def test_attachments_are_stored_and_oversized_ones_dropped_and_the_customer_told
     assert stored["invoice.pdf"].content_type == "application/pdf"
     # An executable labelled as a picture is typed by its bytes, so never shown inline.
     assert stored["virus.jpg"].content_type != "image/jpeg" and not stored["virus.jpg"].shown_inline
-    told = Notification.objects.filter(subject__contains="files").get()
-    assert "huge.pdf" in told.body
+    told = Notification.objects.filter(body__contains="huge.pdf").get()
+    assert "per dideli" in told.body and told.recipient == "ruta@example.lt"
 
 
 def test_html_mail_is_sanitised_and_its_quote_kept_aside(company, ruta):
