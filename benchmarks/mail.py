@@ -247,7 +247,8 @@ def main() -> None:
     rng = random.Random(3)
     service_desk.load(rng)
     receive_throughput(messages, service_desk.CUSTOMERS, rng)
-    receive_parallel(messages, service_desk.CUSTOMERS, rng, processes=2)
+    for processes in (2, 4):
+        receive_parallel(messages, service_desk.CUSTOMERS, rng, processes=processes)
     cli_process_cost(url, cli_runs)
     portal_pages(rng)
     threading.excepthook = lambda hook_args: None  # the deliverer's thread ends with the run

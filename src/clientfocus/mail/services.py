@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, OperationalError, transaction
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -112,14 +113,15 @@ def receive(raw: bytes, *, mailbox: Mailbox | None = None, now: datetime | None 
     duplicate = Outcome(action="ignored", reason="duplicate: this Message-ID was already received")
     try:
         with transaction.atomic():
-            if InboundMail.objects.filter(message_id=key).exists():
+            seen = _seen(key, parsed.sender if parsed else "", now)
+            if seen["duplicate"]:
                 return duplicate
             if parsed is None:
                 _save(inbound)
                 return Outcome(
                     action="failed", reason=problem, inbound_id=inbound.pk, unreadable=True
                 )
-            return _process_stored(inbound, parsed, now=now, release=False)
+            return _process_stored(inbound, parsed, now=now, release=False, recent=seen["recent"])
     except _Duplicate:
         return duplicate
     except (OperationalError, DatabaseError) as exc:
@@ -133,10 +135,10 @@ def receive(raw: bytes, *, mailbox: Mailbox | None = None, now: datetime | None 
 
 def _save(inbound: InboundMail) -> None:
     """Write the row last: a concurrent delivery of the same message that committed
-    first makes this one a duplicate, and everything it did rolls back."""
+    first makes this one a duplicate, and the exception rolls back everything it did
+    (no savepoint: the whole transaction goes)."""
     try:
-        with transaction.atomic():
-            inbound.save()
+        inbound.save()
     except IntegrityError as exc:
         raise _Duplicate from exc
 
@@ -162,15 +164,33 @@ def process(inbound: InboundMail, *, now: datetime | None = None, release: bool 
         return Outcome(action="failed", reason=str(exc), inbound_id=inbound.pk, temporary=True)
 
 
+def _seen(key: str, sender: str, now: datetime) -> dict[str, int]:
+    """In one query: whether this Message-ID was stored, and how many messages this
+    sender had processed or held within the hour (the flood guard)."""
+    recent = Q(
+        sender=sender,
+        received_at__gte=now - timedelta(hours=1),
+        state__in=[InboundState.PROCESSED, InboundState.HELD],
+    )
+    return InboundMail.objects.filter(Q(message_id=key) | recent).aggregate(
+        duplicate=Count("pk", filter=Q(message_id=key)), recent=Count("pk", filter=recent)
+    )
+
+
 def _process_stored(
-    inbound: InboundMail, parsed: parsing.ParsedMail, *, now: datetime, release: bool
+    inbound: InboundMail,
+    parsed: parsing.ParsedMail,
+    *,
+    now: datetime,
+    release: bool,
+    recent: int | None = None,
 ) -> Outcome:
     """Inside the caller's transaction: process, and record the outcome on the row."""
     inbound.attempts += 1
     inbound.processed_at = now
     try:
         with transaction.atomic():  # a savepoint: a failure keeps the stored message
-            result = _process(inbound, parsed, now=now, release=release)
+            result = _process(inbound, parsed, now=now, release=release, recent=recent)
     except OperationalError:
         raise  # the database itself: the caller reports a temporary failure
     except Exception as exc:  # kept raw and listed; one bad message must not stop the rest
@@ -213,7 +233,9 @@ def _own_message(parsed: parsing.ParsedMail) -> bool:
     return parsed.message_id.lower().endswith(domain) or "x-clientfocus-key" in parsed.headers
 
 
-def _too_many(sender: str, inbound: InboundMail, now: datetime) -> bool:
+def _too_many(sender: str, inbound: InboundMail, now: datetime, recent: int | None) -> bool:
+    if recent is not None:
+        return recent >= settings.MAIL_SENDER_HOURLY_LIMIT
     recent = (
         InboundMail.objects.filter(
             sender=sender,
@@ -227,7 +249,12 @@ def _too_many(sender: str, inbound: InboundMail, now: datetime) -> bool:
 
 
 def _process(
-    inbound: InboundMail, parsed: parsing.ParsedMail, *, now: datetime, release: bool
+    inbound: InboundMail,
+    parsed: parsing.ParsedMail,
+    *,
+    now: datetime,
+    release: bool,
+    recent: int | None = None,
 ) -> _Result:
     if _own_message(parsed):
         return _Result(InboundState.IGNORED, "ignored", "our own message came back")
@@ -243,7 +270,7 @@ def _process(
         return _Result(InboundState.IGNORED, "ignored", f"automatic message: {parsed.auto_reply}")
     if not parsed.sender:
         return _Result(InboundState.HELD, "held", "no sender address (From)")
-    if not release and _too_many(parsed.sender, inbound, now):
+    if not release and _too_many(parsed.sender, inbound, now, recent):
         return _Result(
             InboundState.HELD,
             "held",

@@ -58,6 +58,7 @@ class PromiseOut(Schema):
     due: AwareDateTime | None
     opens_at: AwareDateTime | None
     target: str
+    overdue: bool
 
 
 class PortalRequestOut(Schema):
@@ -142,7 +143,12 @@ class ContactOut(Schema):
 
 def _promise(request: Request) -> dict:
     promise = answer_promise(request)
-    return {"due": promise.due, "opens_at": promise.opens_at, "target": promise.target}
+    return {
+        "due": promise.due,
+        "opens_at": promise.opens_at,
+        "target": promise.target,
+        "overdue": promise.overdue,
+    }
 
 
 def _request_out(row: Request) -> dict:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from clientfocus.core.errors import ServiceError
 from clientfocus.customers import services as customers
@@ -91,9 +92,9 @@ def start_login(*, email: str, address: str = "", now: datetime | None = None) -
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise ServiceError("email", "enter a valid e-mail address") from exc
+        raise ServiceError("email", _("enter a valid e-mail address")) from exc
     if _throttled(f"login:{email.casefold()}", 5, 3600) or _throttled(f"ip:{address}", 30, 3600):
-        raise ServiceError("email", "too many sign-in requests; try again in an hour")
+        raise ServiceError("email", _("too many sign-in requests; try again in an hour"))
     customer = customers.find_by_email(email)
     if customer is None:
         # A decoy id with the same shape: entering a code for it fails like a wrong code.
@@ -131,7 +132,7 @@ def start_login(*, email: str, address: str = "", now: datetime | None = None) -
 def verify_code(*, login_id: str, code: str, now: datetime | None = None) -> Customer:
     """The customer typed the code from the e-mail."""
     now = now or timezone.now()
-    refused = ServiceError("code", "the code is wrong or has expired; ask for a new one")
+    refused = ServiceError("code", _("the code is wrong or has expired; ask for a new one"))
     try:
         data = signing.loads(login_id, max_age=settings.PORTAL_LOGIN_MINUTES * 60)
     except signing.BadSignature as exc:
@@ -149,7 +150,7 @@ def verify_code(*, login_id: str, code: str, now: datetime | None = None) -> Cus
         if login is None or not login.usable(now):
             raise refused
         if login.attempts >= settings.PORTAL_CODE_ATTEMPTS:
-            raise ServiceError("code", "too many wrong codes; ask for a new one")
+            raise ServiceError("code", _("too many wrong codes; ask for a new one"))
         right = hmac.compare_digest(login.code_hash, _hash(f"{data['salt']}:{code}"))
         if right:
             PortalLogin.objects.filter(pk=login.pk).update(used_at=now)
@@ -172,7 +173,7 @@ def use_link(*, token: str, now: datetime | None = None) -> Customer:
             .first()
         )
         if login is None or not login.usable(now):
-            raise ServiceError("token", "this sign-in link has expired or was already used")
+            raise ServiceError("token", _("this sign-in link has expired or was already used"))
         PortalLogin.objects.filter(pk=login.pk).update(used_at=now)
     return login.customer
 
@@ -218,7 +219,7 @@ def _category(name_or_id: str | int | None) -> Category | None:
         else Category.objects.filter(name=text).first()
     )
     if found is None:
-        raise ServiceError("category", "choose one of the listed categories")
+        raise ServiceError("category", _("choose one of the listed categories"))
     return found
 
 
@@ -233,11 +234,11 @@ def open_request(
     """A signed-in customer opens a request in the portal."""
     subject = (subject or "").strip()
     if not subject:
-        raise ServiceError("subject", "a subject is required")
+        raise ServiceError("subject", _("a subject is required"))
     if len(subject) > 250:
-        raise ServiceError("subject", "the subject is longer than 250 characters")
+        raise ServiceError("subject", _("the subject is longer than 250 characters"))
     if not (body or "").strip() and not files:
-        raise ServiceError("body", "write what it is about")
+        raise ServiceError("body", _("write what it is about"))
     return desk.open_customer_request(
         customer=customer,
         subject=subject,
@@ -253,7 +254,7 @@ def reply(
 ):
     """The customer answers on their request (reopens it within the reopen window)."""
     if not (body or "").strip() and not files:
-        raise ServiceError("body", "the message is empty")
+        raise ServiceError("body", _("the message is empty"))
     return desk.customer_writes(
         request=request,
         body=body,
@@ -286,11 +287,11 @@ def check_form(*, token: str, honeypot: str, address: str, now: float | None = N
     try:
         shown = float(signing.loads(token or "", salt="contact-form", max_age=86400)["t"])
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise ServiceError("form", "the form has expired; please reload the page") from exc
+        raise ServiceError("form", _("the form has expired; please reload the page")) from exc
     if now - shown < settings.CONTACT_FORM_MIN_SECONDS:
         raise Spam("sent faster than a person types")
     if _throttled(f"contact:{address}", settings.CONTACT_FORM_HOURLY_LIMIT, 3600):
-        raise ServiceError("form", "too many messages from your network; try again later")
+        raise ServiceError("form", _("too many messages from your network; try again later"))
 
 
 def submit_contact(
@@ -309,15 +310,15 @@ def submit_contact(
     name = " ".join((name or "").split())
     email = (email or "").strip()
     if not name:
-        raise ServiceError("name", "tell us your name")
+        raise ServiceError("name", _("tell us your name"))
     if len(name) > 200:
-        raise ServiceError("name", "the name is longer than 200 characters")
+        raise ServiceError("name", _("the name is longer than 200 characters"))
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise ServiceError("email", "enter a valid e-mail address") from exc
+        raise ServiceError("email", _("enter a valid e-mail address")) from exc
     if not (text or "").strip():
-        raise ServiceError("text", "write what it is about")
+        raise ServiceError("text", _("write what it is about"))
     if len(text) > desk.MAX_BODY_CHARS:
         raise ServiceError("text", f"the message is longer than {desk.MAX_BODY_CHARS} characters")
     chosen = _category(category)

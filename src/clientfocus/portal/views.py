@@ -366,8 +366,12 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 @xframe_options_exempt
 def embed_contact(request: HttpRequest) -> HttpResponse:
-    """The contact form alone, for a frame on the company's own site."""
-    answer = _contact(request, "portal/embed_contact.html")
+    """The contact form alone, for a frame on the company's own site (``?lang=lt``)."""
+    language = request.GET.get("lang", "")
+    if language not in {code for code, _ in settings.LANGUAGES}:
+        language = translation.get_language() or "en"
+    with translation.override(language):
+        answer = _contact(request, "portal/embed_contact.html")
     answer["Content-Security-Policy"] = f"frame-ancestors {settings.PORTAL_EMBED_ORIGINS}"
     return answer
 

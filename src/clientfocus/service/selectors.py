@@ -159,6 +159,7 @@ class Promise:
     due: datetime | None
     opens_at: datetime | None  # None: the team is at work now
     target: str
+    overdue: bool = False  # the promised time has passed: we say so
 
 
 def answer_promise(request: Request, *, now: datetime | None = None) -> Promise:
@@ -169,7 +170,12 @@ def answer_promise(request: Request, *, now: datetime | None = None) -> Promise:
     for target in ("next_response", "first_response"):
         due = request.due(target)
         if due is not None:
-            return Promise(due=due, opens_at=_opens_at(request.sla_policy, now), target=target)
+            return Promise(
+                due=due,
+                opens_at=_opens_at(request.sla_policy, now),
+                target=target,
+                overdue=due < now,
+            )
     return Promise(due=None, opens_at=None, target="")
 
 
