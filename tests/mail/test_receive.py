@@ -250,3 +250,10 @@ def test_a_fresh_installation_without_mailboxes_uses_its_default_queue(db):
     )
     outcome = services.receive(compose(sender="first@customer.example"))
     assert Request.objects.by_reference(outcome.reference).queue == inbox
+
+
+def test_an_absurdly_large_message_is_refused_before_parsing(company, settings):
+    settings.MAIL_MAX_MESSAGE_BYTES = 1000
+    outcome = services.receive(compose(text="x" * 5000))
+    assert outcome.action == "failed" and outcome.unreadable and "larger" in outcome.reason
+    assert InboundMail.objects.count() == 0  # the MTA bounces it to the sender (exit 65)

@@ -100,3 +100,41 @@ def test_files_are_served_to_those_who_may_see_the_request_only(company, mailed,
         answer["X-Content-Type-Options"] == "nosniff" and "text/html" not in answer["Content-Type"]
     )
     assert web_as(company.other_agent).get(url).status_code == 404
+
+
+def test_the_api_replies_with_files_and_shows_channel_and_delivery(company, mailed, api_as):
+    import base64
+
+    api = api_as(company.agent)
+    answer = api.post(
+        f"/api/requests/{mailed.reference}/messages",
+        {
+            "body": "Sąskaita prisegta.",
+            "attachments": [
+                {
+                    "filename": "sąskaita.pdf",
+                    "content_type": "application/pdf",
+                    "data_base64": base64.b64encode(b"%PDF-1.4 x").decode(),
+                }
+            ],
+        },
+    )
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["attachments"][0]["filename"] == "sąskaita.pdf"
+    detail = api.get(f"/api/requests/{mailed.reference}").json()
+    first, reply = detail["messages"][0], detail["messages"][-1]
+    assert first["channel"] == "email"
+    assert reply["deliveries"][0]["recipient"] == "ruta@example.lt"
+    bad = api.post(
+        f"/api/requests/{mailed.reference}/messages",
+        {"body": "x", "attachments": [{"filename": "a", "data_base64": "%%%"}]},
+    )
+    assert bad.status_code == 422 and mailed.messages.count() == 2
+
+
+def test_sms_requests_open_over_the_api(company, api_as):
+    answer = api_as(company.agent).post(
+        "/api/requests",
+        {"subject": "SMS", "customer": str(company.customer.public_id), "channel": "sms"},
+    )
+    assert answer.status_code == 201 and answer.json()["channel"] == "sms"

@@ -267,3 +267,25 @@ def test_portal_pages_speak_the_customers_language(company):
     sign_in(client, "alexey@example.ru")
     page = client.get("/portal/requests/").content.decode()
     assert "Мои обращения" in page and 'lang="ru"' in page
+
+
+def test_outside_opening_hours_the_portal_and_the_mail_say_when_we_answer(ruta, company):
+    from django.utils import timezone
+
+    from clientfocus.service.models import SlaPolicy
+
+    # Open one hour a week, on a weekday that is not today: we are closed now.
+    day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[(timezone.now().weekday() + 3) % 7]
+    calendar = SlaPolicy.objects.get(tier=company.standard).calendar
+    calendar.hours = {day: [["09:00", "10:00"]]}
+    calendar.save()
+    client = Client()
+    sign_in(client, "ruta@example.lt")
+    page = client.get("/portal/requests/new/").content.decode()
+    assert "not at work right now" in page or "nedirba" in page
+    client.post("/portal/requests/new/", {"subject": "Naktį", "body": "Klausimas"})
+    request = Request.objects.get(subject="Naktį")
+    page = client.get(f"/portal/requests/{request.reference}/").content.decode()
+    assert 'data-testid="outside-hours"' in page
+    ack = Notification.objects.get(subject__contains=request.reference)
+    assert "nedirba" in ack.body  # Lithuanian: "our team is not at work right now"

@@ -46,21 +46,7 @@ def customer_required(view):
 
 
 def _files(request: HttpRequest) -> list[IncomingFile]:
-    files = []
-    for upload in request.FILES.getlist("files"):
-        if upload.size and upload.size > settings.ATTACHMENT_MAX_BYTES:
-            raise ServiceError(
-                "files",
-                _("%(name)s is larger than the limit") % {"name": upload.name},
-            )
-        files.append(
-            IncomingFile(
-                filename=upload.name or "file",
-                data=upload.read(),
-                declared_type=upload.content_type or "",
-            )
-        )
-    return files
+    return attachments.from_uploads(request.FILES.getlist("files"))
 
 
 def _load(request: HttpRequest, reference: str):

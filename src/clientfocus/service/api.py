@@ -14,6 +14,7 @@ from clientfocus.core.schemas import AwareDateTime
 from clientfocus.customers.models import Customer
 from clientfocus.people.models import Department
 from clientfocus.service import services
+from clientfocus.service.attachments import IncomingFile
 from clientfocus.service.models import Category, Queue, Request, State
 from clientfocus.service.permissions import (
     can_handle_request,
@@ -89,17 +90,48 @@ def request_out(obj: Request) -> dict[str, Any]:
     return data
 
 
+class AttachmentOut(Schema):
+    id: UUID
+    filename: str
+    content_type: str
+    size: int
+
+    @staticmethod
+    def resolve_id(obj) -> UUID:
+        return obj.public_id
+
+
+class DeliveryOut(Schema):
+    channel: str
+    recipient: str
+    state: str
+    last_error: str
+    sent_at: AwareDateTime | None
+
+
 class MessageOut(Schema):
     id: int
     kind: str
     author: str
     body_html: str
     body_text: str
+    quoted_html: str = Field(description="the quoted history and signature, cut off the body")
+    channel: str = Field(description="how it came or went: email, sms, portal, web, …")
+    attachments: list[AttachmentOut]
+    deliveries: list[DeliveryOut] = Field(description="where a public reply was sent")
     created_at: AwareDateTime
 
     @staticmethod
     def resolve_author(obj) -> str:
         return obj.author_name
+
+    @staticmethod
+    def resolve_attachments(obj) -> list:
+        return list(obj.attachments.all())
+
+    @staticmethod
+    def resolve_deliveries(obj) -> list:
+        return list(obj.deliveries.all())
 
 
 class EventOut(Schema):
@@ -136,15 +168,36 @@ class RequestIn(Schema):
     body_is_html: bool = False
     category: str | None = None
     priority: Literal["low", "normal", "high", "urgent"] = "normal"
-    channel: Literal["phone", "email", "web", "portal", "chat", "api", "internal"] = "api"
+    channel: Literal["phone", "email", "web", "portal", "chat", "sms", "api", "internal"] = "api"
     queue: int | None = None
     assignee: str | None = None
+
+
+class FileIn(Schema):
+    filename: str = Field(min_length=1, max_length=255)
+    content_type: str = Field(default="", max_length=100)
+    data_base64: str = Field(max_length=14_000_000, description="the file, base64 (≤ 10 MB)")
 
 
 class MessageIn(Schema):
     body: str = Field(min_length=1, max_length=100_000)
     kind: Literal["reply", "note", "customer"] = "reply"
     body_is_html: bool = False
+    attachments: list[FileIn] = Field(default_factory=list, max_length=20)
+
+
+def _files(items: list[FileIn]) -> list[IncomingFile]:
+    import base64
+    import binascii
+
+    files = []
+    for position, item in enumerate(items):
+        try:
+            data = base64.b64decode(item.data_base64, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ServiceError(f"attachments.{position}", "data_base64 is not base64") from exc
+        files.append(IncomingFile(item.filename, data, item.content_type))
+    return files
 
 
 class StateIn(Schema):
@@ -305,6 +358,7 @@ def add_message(request, reference: str, payload: MessageIn):
             body=payload.body,
             actor=request.auth,
             body_is_html=payload.body_is_html,
+            attachments=_files(payload.attachments),
         )
     else:
         message = services.add_message(
@@ -313,6 +367,7 @@ def add_message(request, reference: str, payload: MessageIn):
             body=payload.body,
             kind=payload.kind,
             body_is_html=payload.body_is_html,
+            attachments=_files(payload.attachments),
         )
     return Status(201, message)
 

@@ -78,6 +78,27 @@ def check_sizes(files: list[IncomingFile]) -> None:
         )
 
 
+def from_uploads(uploads) -> list[IncomingFile]:
+    """Files a form sent (Django's UploadedFile), refused at once when one is over the
+    limit (before reading it into memory)."""
+    files = []
+    for upload in uploads:
+        if upload.size and upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise ServiceError(
+                "files",
+                f"{clean_filename(upload.name)} is larger than "
+                f"{settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB",
+            )
+        files.append(
+            IncomingFile(
+                filename=upload.name or "file",
+                data=upload.read(),
+                declared_type=upload.content_type or "",
+            )
+        )
+    return files
+
+
 def store(message: Message, files: list[IncomingFile]) -> list[Attachment]:
     """Write the files and their rows (inside the caller's transaction)."""
     stored = []

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import cast
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
@@ -26,7 +25,6 @@ from clientfocus.people.models import Department, Role
 from clientfocus.people.selectors import department_of, role_of
 from clientfocus.service import attachments as attachment_files
 from clientfocus.service import services
-from clientfocus.service.attachments import IncomingFile
 from clientfocus.service.models import (
     Attachment,
     Category,
@@ -189,7 +187,7 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     then_state = request.POST.get("then_state", "")
 
     def write() -> None:
-        files = uploaded_files(request)
+        files = attachment_files.from_uploads(request.FILES.getlist("files"))
         if kind == MessageKind.CUSTOMER:
             if not (
                 can_handle_request(request.user, target) or is_requester_side(request.user, target)
@@ -206,22 +204,6 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
             services.change_state(request=target, actor=request.user, state=then_state)
 
     return _act(request, target, write)
-
-
-def uploaded_files(request: HttpRequest) -> list[IncomingFile]:
-    """Files sent with a form, refused at once when one is over the limit."""
-    files = []
-    for upload in request.FILES.getlist("files"):
-        if upload.size and upload.size > settings.ATTACHMENT_MAX_BYTES:
-            raise ServiceError("files", _("%(name)s is too large") % {"name": upload.name})
-        files.append(
-            IncomingFile(
-                filename=upload.name or "file",
-                data=upload.read(),
-                declared_type=upload.content_type or "",
-            )
-        )
-    return files
 
 
 @employee_required
