@@ -134,9 +134,14 @@ def customer_timeline(
         )
         for m in milestones.select_related("order").order_by("-occurred_at", "-id")[:limit]
     ]
+    from django.db.models import Q
+
     from clientfocus.notify.models import Notification
 
-    notifications = Notification.objects.filter(customer=customer)
+    # A notification about a request the reader may not see would name it: left out.
+    notifications = Notification.objects.filter(customer=customer).filter(
+        Q(request__isnull=True) | Q(request_id__in=request_ids_visible)
+    )
     if before is not None:
         notifications = notifications.filter(created_at__lt=before)
     items += [
@@ -147,7 +152,7 @@ def customer_timeline(
             data={
                 "channel": n.channel,
                 "state": n.state,
-                "subject": n.subject or n.body_for_staff[:80],
+                "subject": n.subject_for_staff or n.body_for_staff[:80],
                 "order": n.order.order_id if n.order else "",
             },
             actor="",

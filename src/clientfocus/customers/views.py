@@ -84,7 +84,14 @@ def record(request: HttpRequest, customer_id) -> HttpResponse:
             "can_edit": can_edit_customers(request.user),
             "value": value_of(customer.pk),
             "recent_orders": list(customer_orders(customer.pk, limit=10)),
-            "notifications": list(notifications_for_customer(customer.pk, limit=20)),
+            "notifications": list(
+                notifications_for_customer(
+                    customer.pk,
+                    user=request.user,
+                    limit=20,
+                    request_ids_visible=visible.values("pk"),
+                )
+            ),
             "feedback": list(feedback_list(customer_id=customer.pk)[:10]),
             "feedback_link": feedback_link_token(customer),
         },

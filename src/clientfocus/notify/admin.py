@@ -10,8 +10,20 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["state", "channel"]
     search_fields = ["recipient", "key"]
     raw_id_fields = ["customer", "order"]
-    readonly_fields = ["key", "attempts", "sent_at", "last_error", "created_at"]
+    readonly_fields = [
+        "key", "attempts", "sent_at", "last_error", "created_at", "shown_subject", "shown_body"
+    ]  # fmt: skip
+    # Personal links and codes never show, not even to administrators.
+    exclude = ["subject", "body", "headers", "attachments"]
     actions = ["resend_selected"]
+
+    @admin.display(description="subject")
+    def shown_subject(self, obj: Notification) -> str:
+        return obj.subject_for_staff
+
+    @admin.display(description="body")
+    def shown_body(self, obj: Notification) -> str:
+        return obj.body_for_staff
 
     @admin.action(description="Resend the selected notifications")
     def resend_selected(self, request, queryset) -> None:

@@ -11,6 +11,7 @@ from clientfocus.core.schemas import AwareDateTime
 from clientfocus.customers.models import Customer, Tier
 from clientfocus.notify import selectors, services
 from clientfocus.notify.models import EVENTS, Channel, Notification, NotificationRule
+from clientfocus.notify.permissions import can_resend, notifications_visible_to
 from clientfocus.notify.rendering import TemplateProblem, check_template
 from clientfocus.orders.models import Order
 from clientfocus.people.selectors import is_admin, role_of
@@ -35,6 +36,10 @@ class NotificationOut(Schema):
     def resolve_body(obj) -> str:
         return str(obj.body_for_staff)
 
+    @staticmethod
+    def resolve_subject(obj) -> str:
+        return str(obj.subject_for_staff)
+
 
 def _employee(user) -> None:
     if role_of(user) is None:
@@ -45,21 +50,26 @@ def _employee(user) -> None:
 def customer_history(request, customer_id: UUID):
     _employee(request.auth)
     customer = Customer.objects.get(public_id=customer_id)
-    return list(selectors.for_customer(customer.pk))
+    return list(selectors.for_customer(customer.pk, user=request.auth))
 
 
 @router.get("/order/{order_id}", response=list[NotificationOut])
 def order_history(request, order_id: str):
     _employee(request.auth)
     order = Order.objects.get(order_id=order_id)
-    return list(selectors.for_order(order.pk))
+    return list(selectors.for_order(order.pk, user=request.auth))
 
 
 @router.post("/{key}/resend", response=NotificationOut)
 def resend(request, key: UUID):
-    """Queue the notification again with the same idempotency key."""
+    """Queue the notification again with the same idempotency key (who may see the
+    request or order it is about; another's answers 404, like a missing one)."""
     _employee(request.auth)
-    return services.resend(notification=Notification.objects.get(key=key))
+    visible = notifications_visible_to(request.auth, Notification.objects.all())
+    notification = visible.get(key=key)
+    if not can_resend(request.auth, notification):
+        raise NotAllowed("you may not resend this notification")
+    return services.resend(notification=notification)
 
 
 class TemplateIO(Schema):

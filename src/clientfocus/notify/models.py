@@ -3,6 +3,7 @@ that caused it, then delivered at least once by the workers."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.core.validators import URLValidator
@@ -57,6 +58,15 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
     )
+    # The request it is about (a reply, an acknowledgement, a survey after resolving):
+    # who may see the request decides who may see and resend the notification.
+    request = models.ForeignKey(
+        "service.Request",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # A reply on a request that goes out to the customer (delivery state on the request).
     request_message = models.ForeignKey(
         "service.Message",
@@ -98,8 +108,22 @@ class Notification(models.Model):
 
     @property
     def body_for_staff(self) -> str:
-        """What an employee may read of it: a secret never leaves the outbox."""
-        return "[hidden: contains a personal sign-in link or code]" if self.sensitive else self.body
+        """What an employee may read of it: personal links (survey answers, sign-in)
+        and one-time codes never leave the outbox."""
+        return redact(self.body) if self.sensitive else self.body
+
+    @property
+    def subject_for_staff(self) -> str:
+        return redact(self.subject) if self.sensitive else self.subject
+
+
+_LINK = re.compile(r"https?://\S+")
+_CODE = re.compile(r"(?<![\w-])\d{6}(?![\w-])")
+
+
+def redact(text: str) -> str:
+    """A message with its personal links and one-time codes replaced."""
+    return _CODE.sub("[code]", _LINK.sub("[personal link]", text or ""))
 
 
 EVENTS = [

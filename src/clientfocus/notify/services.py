@@ -267,7 +267,7 @@ def notify_for_resolved_request(request, *, now: datetime | None = None) -> list
         "request_reference": request.reference,
         "request_subject": request.subject,
     }
-    return _notify("request_resolved", customer, values, now=now)
+    return _notify("request_resolved", customer, values, request=request, now=now)
 
 
 def _notify(
@@ -276,6 +276,7 @@ def _notify(
     values: dict[str, str],
     *,
     order=None,
+    request=None,
     window_start: datetime | None = None,
     now: datetime | None = None,
 ) -> list[Notification]:
@@ -308,6 +309,7 @@ def _notify(
                 rule=rule,
                 customer=customer,
                 order=order,
+                request=request,
                 subject=render(template.subject, values)[:250],
                 body=render(template.body, values),
                 state=DeliveryState.SKIPPED if reason else DeliveryState.PENDING,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clientfocus.notify.models import Notification
+from clientfocus.notify.permissions import can_resend, notifications_visible_to
 from clientfocus.notify.services import resend
 from clientfocus.people.access import employee_required
 
@@ -17,8 +18,9 @@ from clientfocus.people.access import employee_required
 @require_POST
 @employee_required
 def resend_view(request: HttpRequest, key) -> HttpResponse:
-    notification = Notification.objects.filter(key=key).first()
-    if notification is None:
+    visible = notifications_visible_to(request.user, Notification.objects.all())
+    notification = visible.filter(key=key).first()
+    if notification is None or not can_resend(request.user, notification):
         raise Http404
     resend(notification=notification)
     messages.success(request, _("The notification is queued again."))

@@ -63,5 +63,9 @@ def order_page(request: HttpRequest, order_id: str) -> HttpResponse:
     return render(
         request,
         "orders/order.html",
-        {"order": order, "kinds": Milestone.choices, "notifications": list(for_order(order.pk))},
+        {
+            "order": order,
+            "kinds": Milestone.choices,
+            "notifications": list(for_order(order.pk, user=request.user)),
+        },
     )

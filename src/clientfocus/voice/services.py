@@ -214,6 +214,12 @@ def record_feedback(
         raise ServiceError("score_kind", "a score needs its kind (nps, csat or ces)")
     if not clean and score is None:
         raise ServiceError("text", _("The feedback is empty."))
+    if getattr(actor, "is_authenticated", False) and (
+        source == Source.CUSTOMER or score is not None
+    ):
+        # What counts as the customer's own words and scores comes from the customer's
+        # link or portal only; employees record what they heard.
+        raise NotAllowed("scores and customer-sourced feedback come from the customer only")
     if request is not None and customer is None:
         customer = request.customer
     if order is not None and customer is None:
@@ -597,8 +603,10 @@ def invite(
         body=body,
         customer=customer,
         order=order,
+        request=request,
         state=DeliveryState.PENDING,
         next_attempt_at=_quiet_until(now, customer.timezone),
+        sensitive=True,  # the one-click links answer as the customer: staff never see them
     )
     invitation.save(update_fields=["notification"])
     return invitation
