@@ -10,6 +10,7 @@ from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.schemas import AwareDateTime
 from clientfocus.customers.models import Customer, Tier
 from clientfocus.notify import selectors, services
+from clientfocus.notify.channels import valid_webhook_url
 from clientfocus.notify.models import EVENTS, Channel, Notification, NotificationRule
 from clientfocus.notify.permissions import can_resend, notifications_visible_to
 from clientfocus.notify.rendering import TemplateProblem, check_template
@@ -83,7 +84,7 @@ class RuleIn(Schema):
     event: str
     channel: str
     tiers: list[str] = Field(default_factory=list, description="tier codes; empty = all")
-    webhook_url: str = ""
+    webhook_url: str = Field(default="", max_length=500)
     lead_minutes: int = Field(default=0, ge=0, le=7 * 24 * 60)
     active: bool = True
     templates: list[TemplateIO] = Field(min_length=1)
@@ -116,10 +117,11 @@ def _save_rule(rule: NotificationRule, payload: RuleIn, user) -> NotificationRul
         raise ServiceError("event", f"unknown event {payload.event!r}")
     if payload.channel not in Channel.values:
         raise ServiceError("channel", f"unknown channel {payload.channel!r}")
-    if payload.channel == Channel.WEBHOOK and not payload.webhook_url.startswith(
-        ("http://", "https://")
-    ):
-        raise ServiceError("webhook_url", "a webhook rule needs an http(s) URL")
+    if payload.channel == Channel.WEBHOOK or payload.webhook_url:
+        try:
+            valid_webhook_url(payload.webhook_url)
+        except ValueError as exc:
+            raise ServiceError("webhook_url", str(exc)) from exc
     tiers = list(Tier.objects.filter(code__in=payload.tiers))
     if len(tiers) != len(set(payload.tiers)):
         raise ServiceError("tiers", "unknown tier code")

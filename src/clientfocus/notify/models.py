@@ -169,6 +169,17 @@ class NotificationRule(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from clientfocus.notify.channels import valid_webhook_url
+
+        if self.channel == Channel.WEBHOOK or self.webhook_url:
+            try:
+                valid_webhook_url(self.webhook_url)
+            except ValueError as exc:
+                raise ValidationError({"webhook_url": str(exc)}) from exc
+
 
 class NotificationTemplate(models.Model):
     """The words of a rule in one language (Django template syntax, plain text)."""

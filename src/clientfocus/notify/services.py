@@ -21,7 +21,7 @@ from clientfocus.notify.models import (
     NotificationRule,
     NotificationTemplate,
 )
-from clientfocus.notify.rendering import render
+from clientfocus.notify.rendering import TemplateProblem, render
 
 
 def lease() -> timedelta:
@@ -77,11 +77,14 @@ def claim_due(*, limit: int = 50, now: datetime | None = None) -> list[Notificat
 
 
 def _attempt(notification: Notification, mail_connection=None) -> str | None:
-    """Send once; None on success, else the reason."""
+    """Send once; None on success, else the reason. Whatever goes wrong with one
+    notification is that notification's failure, never its batch's."""
     try:
         send(notification, mail_connection=mail_connection)
     except DeliveryError as exc:
         return str(exc)[:500]
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"[:500]
     return None
 
 
@@ -302,6 +305,12 @@ def _notify(
             send_at = max(now, window_start - timedelta(minutes=rule.lead_minutes))
         if rule.channel != Channel.WEBHOOK:
             send_at = _quiet_until(send_at, customer.timezone)
+        try:
+            subject, body = render(template.subject, values), render(template.body, values)
+        except TemplateProblem as exc:
+            # A broken template never blocks the event that caused it: the failure is
+            # recorded on a notification staff see, and nothing is sent.
+            subject, body, reason = rule.name, "", str(exc)[:500]
         created.append(
             Notification.objects.create(
                 channel=_channel_for(rule, customer),
@@ -310,8 +319,8 @@ def _notify(
                 customer=customer,
                 order=order,
                 request=request,
-                subject=render(template.subject, values)[:250],
-                body=render(template.body, values),
+                subject=subject[:250],
+                body=body,
                 state=DeliveryState.SKIPPED if reason else DeliveryState.PENDING,
                 last_error=reason,
                 next_attempt_at=send_at,
