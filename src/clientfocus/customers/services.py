@@ -24,6 +24,7 @@ from clientfocus.customers.models import (
     normalise_contact,
 )
 from clientfocus.customers.permissions import can_edit_customers
+from clientfocus.people.selectors import employee_of
 
 LANGUAGE_CODES = {code for code, _ in settings.LANGUAGES} | {
     "de", "fr", "es", "it", "pl", "lv", "et", "uk", "hr", "sr", "bn", "ta", "te", "mr", "ur",
@@ -81,6 +82,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         if tz not in VALID_TIMEZONES:
             raise ServiceError("timezone", f"unknown time zone {tz!r}")
         cleaned["timezone"] = tz
+    owner = cleaned.get("owner")
+    if owner is not None and (not getattr(owner, "is_active", False) or employee_of(owner) is None):
+        raise ServiceError("owner", "the owner must be an active employee")
     company = cleaned.get("company")
     if company is not None and company.kind != CustomerKind.COMPANY:
         raise ServiceError("company", "the company must be a customer of kind 'company'")

@@ -16,6 +16,7 @@ from clientfocus.notify.permissions import can_resend, notifications_visible_to
 from clientfocus.notify.rendering import TemplateProblem, check_template
 from clientfocus.orders.models import Order
 from clientfocus.people.selectors import is_admin, role_of
+from clientfocus.service.permissions import can_see_overview
 
 router = Router(tags=["notifications"])
 
@@ -147,7 +148,9 @@ def _save_rule(rule: NotificationRule, payload: RuleIn, user) -> NotificationRul
 
 @router.get("/rules", response=list[RuleOut])
 def list_rules(request):
-    _employee(request.auth)
+    """Rules and their webhook URLs: managers and administrators, as on the rules page."""
+    if not can_see_overview(request.auth):
+        raise NotAllowed("managers and administrators only")
     return list(NotificationRule.objects.prefetch_related("tiers", "templates"))
 
 
@@ -158,6 +161,8 @@ def create_rule(request, payload: RuleIn):
 
 @router.put("/rules/{rule_id}", response=RuleOut)
 def replace_rule(request, rule_id: int, payload: RuleIn):
+    if not is_admin(request.auth):  # before the lookup: no hint whether a rule exists
+        raise NotAllowed("only administrators change notification rules")
     return _save_rule(NotificationRule.objects.get(pk=rule_id), payload, request.auth)
 
 

@@ -300,7 +300,7 @@ def open_request(
         raise NotAllowed("department staff file internal requests only")
     if requesting_department is not None and role != Role.ADMIN:
         own = department_of(actor)
-        if role == Role.DEPARTMENT_STAFF and (own is None or own.pk != requesting_department.pk):
+        if own is None or own.pk != requesting_department.pk:
             raise NotAllowed("you can file internal requests for your own department only")
     if (
         requesting_department is not None
@@ -310,6 +310,11 @@ def open_request(
         raise ServiceError("queue", "choose the queue of the department that should handle it")
     queue = _pick_queue(queue=queue, category=category, actor=actor)
     _check_assignee(assignee, queue)
+    if role == Role.AGENT and assignee is not None and assignee.pk != actor.pk:
+        # The same rule as assigning later: agents give work within their own department.
+        own = department_of(actor)
+        if own is None or own.pk != queue.department_id:
+            raise NotAllowed("agents assign within their own department")
 
     tier: Tier | None
     if customer is not None:

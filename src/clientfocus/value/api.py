@@ -7,6 +7,7 @@ from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed
 from clientfocus.core.schemas import AwareDateTime
+from clientfocus.people.selectors import is_admin
 from clientfocus.service.permissions import can_see_overview
 from clientfocus.value import selectors, services
 from clientfocus.value.models import TierPolicyVersion
@@ -127,5 +128,7 @@ def save_policy(request, payload: RulesIn):
 @router.post("/tier-policy/{version}/apply", response=PreviewOut)
 def apply_policy(request, version: int):
     """Apply a saved version: customers move tiers and the moves go on their timelines."""
+    if not is_admin(request.auth):  # before the lookup: no hint whether a version exists
+        raise NotAllowed("only administrators apply the tier policy")
     target = TierPolicyVersion.objects.get(version=version)
     return _preview(services.apply_tier_policy(actor=request.auth, version=target))

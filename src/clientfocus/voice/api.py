@@ -297,6 +297,7 @@ def create_theme(request, payload: ThemeIn):
 
 @router.put("/themes/{code}", response=ThemeOut)
 def update_theme(request, code: str, payload: ThemeIn):
+    _manager(request.auth)  # before the lookup: no hint whether a theme exists
     theme = Theme.objects.get(code=code)
     theme = services.save_theme(
         actor=request.auth,
@@ -543,6 +544,7 @@ class AlertActionIn(Schema):
 @router.post("/alerts/{alert_id}/action", response=AlertOut)
 def act_on_alert(request, alert_id: int, payload: AlertActionIn):
     """Acknowledge or close an alert, saying what was done (shown in the digest)."""
+    _manager(request.auth)  # before the lookup: no hint whether an alert exists
     alert = get_object_or_404(Alert.objects.select_related("theme"), pk=alert_id)
     alert = services.act_on_alert(
         alert=alert, actor=request.auth, action=payload.action, state=payload.state
