@@ -237,6 +237,10 @@ MILESTONE_WEBHOOK_SECRET = os.environ.get("MILESTONE_WEBHOOK_SECRET", "")
 DEFAULT_HOURLY_COST = float(os.environ.get("DEFAULT_HOURLY_COST", "30"))
 MINUTES_PER_STAFF_MESSAGE = float(os.environ.get("MINUTES_PER_STAFF_MESSAGE", "6"))
 GROSS_MARGIN = float(os.environ.get("GROSS_MARGIN", "0.3"))
+# Roles that read customers' value figures (the customer's owner always does).
+VALUE_VISIBLE_TO = [
+    r.strip() for r in os.environ.get("VALUE_VISIBLE_TO", "manager,admin").split(",") if r.strip()
+]
 
 # SLA sweep: warn when this share of a target is left.
 SLA_AT_RISK_SHARE = float(os.environ.get("SLA_AT_RISK_SHARE", "0.25"))

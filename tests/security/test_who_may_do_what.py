@@ -114,3 +114,38 @@ def test_only_active_employees_own_customers(company, api_as):
 def test_notification_rules_api_follows_the_rules_page(company, api_as):
     assert api_as(company.agent).get("/api/notifications/rules").status_code == 403
     assert api_as(company.manager).get("/api/notifications/rules").status_code == 200
+
+
+def test_feedback_about_requests_others_may_not_see_stays_hidden(company, api_as, web_as):
+    from clientfocus.service import services as desk
+    from clientfocus.voice import services as voice
+
+    request = desk.open_request(
+        actor=company.agent, customer=company.customer, subject="Slaptas", queue=company.care_queue
+    )
+    voice.record_feedback(
+        text="Apie slaptą reikalą", source="email", request=request, customer=company.customer
+    )
+    outsider = api_as(company.other_agent)  # Billing: cannot see Customer Care's request
+    listed = outsider.get("/api/voice/feedback").json()
+    assert request.reference not in str(listed) and "slaptą" not in str(listed)
+    page = web_as(company.other_agent).get("/voice/feedback/").content.decode()
+    assert "slaptą" not in page and request.reference not in page
+    record = web_as(company.other_agent).get(f"/customers/{company.customer.public_id}/")
+    assert "slaptą" not in record.content.decode()
+    inside = api_as(company.agent).get("/api/voice/feedback").json()
+    assert any(row["text"] == "Apie slaptą reikalą" for row in inside)
+
+
+def test_value_figures_follow_the_role_setting_and_ownership(company, api_as, web_as, settings):
+    from clientfocus.customers.models import Customer
+
+    url = f"/api/customers/{company.customer.public_id}/value"
+    assert api_as(company.agent).get(url).status_code == 403
+    page = web_as(company.agent).get(f"/customers/{company.customer.public_id}/")
+    assert 'data-testid="value-hidden"' in page.content.decode()
+    Customer.objects.filter(pk=company.customer.pk).update(owner=company.agent)
+    assert api_as(company.agent).get(url).status_code == 404  # allowed; no figures yet
+    settings.VALUE_VISIBLE_TO = ["manager", "admin", "agent"]
+    assert api_as(company.agent2).get(url).status_code == 404
+    assert api_as(company.manager).get(url).status_code == 404

@@ -88,9 +88,11 @@ def test_cancelled_and_future_orders_do_not_count(company):
 def test_value_on_the_record_and_the_api(history, web_as, api_as, company):
     customers, _ = history
     call_command("value", "refresh", "--no-progress")
-    page = web_as(company.agent).get(f"/customers/{customers[0].public_id}/").content.decode()
+    page = web_as(company.manager).get(f"/customers/{customers[0].public_id}/").content.decode()
     assert 'data-testid="value"' in page and "RFM" in page
-    body = api_as(company.agent).get(f"/api/customers/{customers[0].public_id}/value").json()
+    body = api_as(company.manager).get(f"/api/customers/{customers[0].public_id}/value").json()
     assert body["orders"] >= 1 and len(body["rfm"]) == 3
     nobody = CustomerFactory(tier=company.standard)
-    assert api_as(company.agent).get(f"/api/customers/{nobody.public_id}/value").status_code == 404
+    assert (
+        api_as(company.manager).get(f"/api/customers/{nobody.public_id}/value").status_code == 404
+    )

@@ -245,9 +245,12 @@ def orders(request, customer_id: UUID, limit: int = Query(100, ge=1, le=1000)):
 @router.get("/{customer_id}/value", response=CustomerValueOut, tags=["value"])
 def value(request, customer_id: UUID):
     """The figures of the last `value refresh`; 404 when the customer has none yet."""
+    from clientfocus.value.permissions import can_see_value
     from clientfocus.value.services import value_of
 
     customer = _visible_customer(request.auth, customer_id)
+    if not can_see_value(request.auth, customer):
+        raise NotAllowed("value figures are for managers and the customer's owner")
     figures = value_of(customer.pk)
     if figures is None:
         raise Customer.DoesNotExist

@@ -161,7 +161,9 @@ def customer_timeline(
     ]
     from clientfocus.voice.models import FeedbackItem
 
-    feedback = FeedbackItem.objects.filter(customer=customer)
+    feedback = FeedbackItem.objects.filter(customer=customer).filter(
+        Q(request__isnull=True) | Q(request_id__in=request_ids_visible)
+    )
     if before is not None:
         feedback = feedback.filter(created_at__lt=before)
     items += [

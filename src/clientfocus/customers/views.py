@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +33,7 @@ from clientfocus.orders.selectors import customer_orders
 from clientfocus.people.access import employee_required
 from clientfocus.service.permissions import requests_visible_to
 from clientfocus.service.selectors import request_list
+from clientfocus.value.permissions import can_see_value
 from clientfocus.value.services import value_of
 from clientfocus.voice.selectors import feedback_list
 from clientfocus.voice.services import feedback_link_token
@@ -82,7 +84,8 @@ def record(request: HttpRequest, customer_id) -> HttpResponse:
             "older": timeline[-1].at.isoformat() if len(timeline) == TIMELINE_PAGE else "",
             "paged": before is not None,
             "can_edit": can_edit_customers(request.user),
-            "value": value_of(customer.pk),
+            "value": value_of(customer.pk) if can_see_value(request.user, customer) else None,
+            "value_hidden": not can_see_value(request.user, customer),
             "recent_orders": list(customer_orders(customer.pk, limit=10)),
             "notifications": list(
                 notifications_for_customer(
@@ -92,7 +95,11 @@ def record(request: HttpRequest, customer_id) -> HttpResponse:
                     request_ids_visible=visible.values("pk"),
                 )
             ),
-            "feedback": list(feedback_list(customer_id=customer.pk)[:10]),
+            "feedback": list(
+                feedback_list(customer_id=customer.pk).filter(
+                    Q(request__isnull=True) | Q(request_id__in=visible.values("pk"))
+                )[:10]
+            ),
             "feedback_link": feedback_link_token(customer),
         },
     )

@@ -25,6 +25,7 @@ from clientfocus.voice.models import (
     Survey,
     Theme,
 )
+from clientfocus.voice.permissions import feedback_visible_to
 
 router = Router(tags=["voice"])
 
@@ -191,13 +192,15 @@ def list_feedback(request, filters: Query[FeedbackFilter]):
         end=filters.until,
         search=filters.q,
     )
+    items = feedback_visible_to(request.auth, items)
     return [feedback_out(i) for i in items[filters.offset : filters.offset + filters.limit]]
 
 
 @router.get("/feedback/{item_id}", response=FeedbackOut)
 def get_feedback(request, item_id: int):
     _employee(request.auth)
-    return feedback_out(FeedbackItem.objects.get(pk=item_id))
+    visible = feedback_visible_to(request.auth, FeedbackItem.objects.all())
+    return feedback_out(visible.get(pk=item_id))
 
 
 class CorrectionIn(Schema):
@@ -211,7 +214,7 @@ def correct_tags(request, item_id: int, payload: CorrectionIn):
     """Correct a theme (``present`` true/false) and/or the sentiment. Kept as the
     staff's decision and used to train the classifier."""
     _employee(request.auth)
-    item = FeedbackItem.objects.get(pk=item_id)
+    item = feedback_visible_to(request.auth, FeedbackItem.objects.all()).get(pk=item_id)
     if payload.theme is None and payload.sentiment is None:
         raise ServiceError("theme", "give a theme or a sentiment to correct")
     if payload.theme is not None:

@@ -31,6 +31,7 @@ from clientfocus.voice.models import (
     SurveyResponse,
     Theme,
 )
+from clientfocus.voice.permissions import feedback_visible_to
 
 PAGE = 50
 
@@ -152,7 +153,7 @@ def _filters(request: HttpRequest) -> dict:
 def feedback_list(request: HttpRequest) -> HttpResponse:
     """Every verbatim, in its own language, with tags anyone can correct in one click."""
     filters = _filters(request)
-    items = selectors.feedback_list(**filters)
+    items = feedback_visible_to(request.user, selectors.feedback_list(**filters))
     try:
         page = max(0, int(request.GET.get("page", "0")))
     except ValueError:
@@ -239,7 +240,9 @@ def new_feedback(request: HttpRequest) -> HttpResponse:
 @require_POST
 def correct(request: HttpRequest, item_id: int) -> HttpResponse:
     """One click: toggle a theme, set the sentiment, or confirm the tags (htmx)."""
-    item = get_object_or_404(FeedbackItem, pk=item_id)
+    item = get_object_or_404(
+        feedback_visible_to(request.user, FeedbackItem.objects.all()), pk=item_id
+    )
     theme_code = request.POST.get("theme", "")
     sentiment = request.POST.get("sentiment", "")
     try:
@@ -367,7 +370,9 @@ def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
         "voice/alert.html",
         {
             "alert": found,
-            "items": selectors.feedback_list().filter(alerts=found),
+            "items": feedback_visible_to(
+                request.user, selectors.feedback_list().filter(alerts=found)
+            ),
             "error": error,
         },
         status=422 if error else 200,
