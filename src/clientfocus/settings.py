@@ -256,6 +256,8 @@ VOICE_LANGUAGES = [
 ]
 VOICE_FOLLOW_UP_HOURS = float(os.environ.get("VOICE_FOLLOW_UP_HOURS", "48"))
 VOICE_TREND_ALPHA = float(os.environ.get("VOICE_TREND_ALPHA", "0.01"))
+# Messages a day through one customer's personal feedback link.
+VOICE_FEEDBACK_LINK_DAILY = int(os.environ.get("VOICE_FEEDBACK_LINK_DAILY", "3"))
 
 # Conversations with customers (e-mail in and out, portal, contact form).
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from clientfocus.customers.models import Customer
 from clientfocus.notify.models import Notification
 from clientfocus.service import services as desk
 from clientfocus.service.models import State
@@ -97,3 +98,44 @@ def test_sign_in_codes_are_hidden_from_everyone_but_the_customer(company, api_as
         .json()
     )
     assert code not in str(history) and "portal/login" not in str(history)
+
+
+def test_a_link_scanner_opening_a_survey_link_answers_nothing(company, surveyed):
+    from django.test import Client
+
+    from clientfocus.voice.models import SurveyResponse
+
+    _request, mail = surveyed
+    link = re.search(r"(/s/[^/\s]+/\?score=\d)", mail.body).group(1)
+    scanner = Client()
+    for _ in range(3):
+        assert scanner.get(link).status_code == 200
+    assert not SurveyResponse.objects.exists()
+    assert scanner.head(link).status_code == 200 and not SurveyResponse.objects.exists()
+
+
+def test_the_personal_feedback_link_is_limited_revocable_and_never_shown(company, web_as, settings):
+    from django.test import Client
+
+    from clientfocus.voice import services as voice
+    from clientfocus.voice.models import FeedbackItem, FollowUp
+
+    settings.VOICE_FEEDBACK_LINK_DAILY = 2
+    ContactFactory(customer=company.customer, kind="email", value="ruta@example.lt")
+    client = web_as(company.agent)
+    record = client.get(f"/customers/{company.customer.public_id}/").content.decode()
+    assert not re.search(r"\"/feedback/[^\"]+/\"", record)  # staff never see the link
+    client.post(f"/voice/customers/{company.customer.public_id}/feedback-link/send/")
+    mail = Notification.objects.get(customer=company.customer)
+    assert mail.sensitive and "/feedback/" in mail.body and "[personal link]" in mail.body_for_staff
+    link = re.search(r"(/feedback/[^/\s]+/)", mail.body).group(1)
+    customer = Client()
+    angry = {"text": "Baisu!!! 😡 Niekas neatsako!!!"}
+    codes = [customer.post(link, angry).status_code for _ in range(4)]
+    assert codes == [200, 200, 429, 429]
+    assert FeedbackItem.objects.filter(source="customer").count() == 2
+    assert FollowUp.objects.count() <= 2
+    client.post(f"/voice/customers/{company.customer.public_id}/feedback-link/revoke/")
+    assert customer.get(link).status_code == 410
+    fresh = voice.feedback_link_token(Customer.objects.get(pk=company.customer.pk))
+    assert customer.get(f"/feedback/{fresh}/").status_code == 200

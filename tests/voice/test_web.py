@@ -37,8 +37,10 @@ def invitation(company):
 def test_one_click_answer_then_comment_then_link_is_used(company, invitation):
     url = f"/s/{services.survey_token(invitation)}/"
     browser = Client()
-    page = browser.get(url + "?score=2")
-    assert page.status_code == 200
+    page = browser.get(url + "?score=2")  # what a link scanner fetches too
+    assert page.status_code == 200 and 'data-testid="confirm-score"' in page.content.decode()
+    assert not SurveyResponse.objects.exists()
+    page = browser.post(url, {"score": "2"})  # the page sends it at once (or the button)
     assert 'data-testid="answered"' in page.content.decode()
     assert SurveyResponse.objects.get().score == 2
     assert FollowUp.objects.filter(reason="detractor").exists()

@@ -82,6 +82,8 @@ class Customer(TimeStampedModel):
         help_text=_("Notifications use this channel whenever a rule would e-mail or text."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Raised to revoke every personal feedback link sent so far.
+    feedback_link_version = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     portal_shares_requests = models.BooleanField(
         _("people of this company see its requests in the portal"),
         default=False,

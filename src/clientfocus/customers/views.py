@@ -36,7 +36,6 @@ from clientfocus.service.selectors import request_list
 from clientfocus.value.permissions import can_see_value
 from clientfocus.value.services import value_of
 from clientfocus.voice.selectors import feedback_list
-from clientfocus.voice.services import feedback_link_token
 
 
 @employee_required
@@ -100,7 +99,6 @@ def record(request: HttpRequest, customer_id) -> HttpResponse:
                     Q(request__isnull=True) | Q(request_id__in=visible.values("pk"))
                 )[:10]
             ),
-            "feedback_link": feedback_link_token(customer),
         },
     )
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -479,9 +479,9 @@ def sweep_follow_ups(*, now: datetime | None = None) -> int:
 
 
 class LinkProblem(Exception):
-    """A survey link that cannot be answered; ``reason`` is forged | expired | used."""
+    """A link that cannot be used; ``reason`` is forged | expired | used | revoked | busy."""
 
-    STATUS = {"forged": 404, "expired": 410, "used": 409}
+    STATUS = {"forged": 404, "expired": 410, "used": 409, "revoked": 410, "busy": 429}
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -694,21 +694,84 @@ def comment_on_answer(*, token: str, comment: str) -> SurveyResponse:
 
 
 def feedback_link_token(customer) -> str:
-    """A signed link a customer can use to send feedback without an account."""
-    return signing.dumps(str(customer.public_id), salt=FEEDBACK_LINK_SALT)
+    """A signed link a customer can use to send feedback without an account. It names
+    the link's version: revoking raises the version and every earlier link stops."""
+    return signing.dumps(
+        [str(customer.public_id), customer.feedback_link_version], salt=FEEDBACK_LINK_SALT
+    )
 
 
 def customer_from_feedback_token(token: str):
     from clientfocus.customers.models import Customer
 
     try:
-        public_id = signing.loads(token, salt=FEEDBACK_LINK_SALT, max_age=timedelta(days=180))
+        data = signing.loads(token, salt=FEEDBACK_LINK_SALT, max_age=timedelta(days=180))
     except signing.BadSignature as exc:
         raise LinkProblem("forged") from exc
+    public_id, version = (data, 0) if isinstance(data, str) else (data[0], data[1])
     customer = Customer.objects.filter(public_id=public_id).first()
     if customer is None:
         raise LinkProblem("forged")
+    if version != customer.feedback_link_version:
+        raise LinkProblem("revoked")
     return customer
+
+
+def check_feedback_link_rate(customer, *, now: datetime | None = None) -> None:
+    """At most VOICE_FEEDBACK_LINK_DAILY messages a day through a customer's link: an
+    angry customer is heard, a script posting in a loop is not."""
+    now = now or timezone.now()
+    recent = FeedbackItem.objects.filter(
+        customer=customer,
+        source=Source.CUSTOMER,
+        score_kind="",
+        created_at__gte=now - timedelta(days=1),
+    ).count()
+    if recent >= settings.VOICE_FEEDBACK_LINK_DAILY:
+        raise LinkProblem("busy")
+
+
+@transaction.atomic
+def revoke_feedback_link(*, actor, customer):
+    """Stop every personal feedback link sent so far (the next one sent works)."""
+    from clientfocus.customers.models import Customer, CustomerEvent
+    from clientfocus.customers.permissions import can_edit_customers
+
+    if not can_edit_customers(actor):
+        raise NotAllowed("you may not change this customer's links")
+    Customer.objects.filter(pk=customer.pk).update(
+        feedback_link_version=F("feedback_link_version") + 1
+    )
+    customer.refresh_from_db(fields=["feedback_link_version"])
+    CustomerEvent.objects.create(customer=customer, kind="feedback_link_revoked", actor=actor)
+    return customer
+
+
+@transaction.atomic
+def send_feedback_link(*, actor, customer):
+    """E-mail the customer their personal feedback link (staff never see it)."""
+    from clientfocus.customers.permissions import can_edit_customers
+    from clientfocus.notify.models import DeliveryState, Notification
+
+    if not can_edit_customers(actor):
+        raise NotAllowed("you may not send this customer's links")
+    address = customer.primary_email
+    with translation.override(customer.language or "en"):
+        subject = translation.gettext("Tell us what you think")
+        body = (
+            translation.gettext("You can tell us anything, any time, at this personal link:")
+            + f"\n\n{settings.PUBLIC_BASE_URL}/feedback/{feedback_link_token(customer)}/"
+        )
+    return Notification.objects.create(
+        channel="email",
+        recipient=address or "-",
+        customer=customer,
+        subject=subject,
+        body=body,
+        sensitive=True,
+        state=DeliveryState.PENDING if address else DeliveryState.SKIPPED,
+        last_error="" if address else "no e-mail address",
+    )
 
 
 # -- themes -----------------------------------------------------------------------------------

@@ -458,6 +458,32 @@ def build_digest(request: HttpRequest) -> HttpResponse:
     return redirect("voice:digest_week", found.week_start.isoformat())
 
 
+@require_POST
+@employee_required
+def send_feedback_link(request: HttpRequest, customer_id) -> HttpResponse:
+    """E-mail the customer their personal feedback link (staff never see the link)."""
+    customer = get_object_or_404(Customer, public_id=customer_id)
+    try:
+        services.send_feedback_link(actor=request.user, customer=customer)
+    except NotAllowed as exc:
+        return HttpResponse(str(exc), status=403)
+    messages.success(request, _("The feedback link is on its way to the customer."))
+    return redirect("customers:record", customer.public_id)
+
+
+@require_POST
+@employee_required
+def revoke_feedback_link(request: HttpRequest, customer_id) -> HttpResponse:
+    """Every feedback link sent to this customer stops working."""
+    customer = get_object_or_404(Customer, public_id=customer_id)
+    try:
+        services.revoke_feedback_link(actor=request.user, customer=customer)
+    except NotAllowed as exc:
+        return HttpResponse(str(exc), status=403)
+    messages.success(request, _("The customer's feedback links no longer work."))
+    return redirect("customers:record", customer.public_id)
+
+
 # -- public pages (no login): survey answers and the customer feedback form -------------------
 
 
@@ -467,7 +493,9 @@ def _link_problem_page(request: HttpRequest, exc: services.LinkProblem) -> HttpR
 
 def survey(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the survey message. With ``?score=N`` (one click from the message)
-    the answer is recorded at once and a comment box is offered; without, the scale."""
+    the page shows the chosen score in a form that the browser sends at once (a button
+    without JavaScript); only that POST records the answer, so a link scanner's GET
+    answers nothing. Then a comment box; without a score, the scale."""
     try:
         invitation = services.invitation_from_token(token)
     except services.LinkProblem as exc:
@@ -485,11 +513,18 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         score_text = request.POST.get("score", "")
         try:
             if response is None:
-                if not score_text.lstrip("-").isdigit():
+                if not score_text.isdigit() or len(score_text) > 3:
                     raise ServiceError("score", _("Choose a score."))
                 response = services.answer_survey(
                     token=token, score=int(score_text), comment=comment
                 )
+                if not comment.strip():
+                    # Answered in one click: offer the comment box next.
+                    return render(
+                        request,
+                        "voice/public_survey.html",
+                        {"response": response, "token": token, "max_chars": MAX_CHARS},
+                    )
             else:
                 response = services.comment_on_answer(token=token, comment=comment)
             return render(request, "voice/public_thanks.html", {"commented": bool(comment)})
@@ -501,15 +536,21 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         if response is not None:
             return _link_problem_page(request, services.LinkProblem("used"))
         score_text = request.GET["score"]
-        if not score_text.lstrip("-").isdigit():
-            error, status = _("Choose a score."), 422
+        if not score_text.isdigit() or len(score_text) > 3 or not low <= int(score_text) <= high:
+            error, status = (
+                _("Choose a score from %(low)s to %(high)s.")
+                % {
+                    "low": low,
+                    "high": high,
+                },
+                422,
+            )
         else:
-            try:
-                response = services.answer_survey(token=token, score=int(score_text))
-            except services.LinkProblem as exc:
-                return _link_problem_page(request, exc)
-            except ServiceError as exc:
-                error, status = exc.message, 422
+            return render(
+                request,
+                "voice/public_survey_confirm.html",
+                {"question": services.question(kind), "score": int(score_text)},
+            )
     elif response is not None:
         return _link_problem_page(request, services.LinkProblem("used"))
     low_label, high_label = services.scale_labels(kind)
@@ -542,6 +583,10 @@ def customer_feedback(request: HttpRequest, token: str) -> HttpResponse:
     error, text = "", ""
     if request.method == "POST":
         text = request.POST.get("text", "")
+        try:
+            services.check_feedback_link_rate(customer)
+        except services.LinkProblem as exc:
+            return _link_problem_page(request, exc)
         try:
             item = services.record_feedback(text=text, source=Source.CUSTOMER, customer=customer)
             return render(
