@@ -83,3 +83,13 @@ class ScheduledSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job}@{self.slot}"
+
+
+class UsedSignature(models.Model):
+    """A signed webhook that was accepted: the same signature again is a replay."""
+
+    signature = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.signature[:12]

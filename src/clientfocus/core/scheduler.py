@@ -18,7 +18,7 @@ from datetime import timedelta
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
-from clientfocus.core.models import ScheduledSlot
+from clientfocus.core.models import ScheduledSlot, UsedSignature
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,8 @@ def prune_slots() -> None:
     task results older than two weeks (failed ones stay for inspection)."""
     cutoff = timezone.now() - timedelta(days=2)
     ScheduledSlot.objects.filter(enqueued_at__lt=cutoff).delete()
+    # Signatures older than the freshness window can no longer be replayed anyway.
+    UsedSignature.objects.filter(used_at__lt=cutoff).delete()
     from django.conf import settings
 
     if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":

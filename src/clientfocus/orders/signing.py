@@ -6,9 +6,11 @@ import hmac
 import time
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from clientfocus.core.errors import NotAllowed
+from clientfocus.core.models import UsedSignature
 from clientfocus.core.signing import sign
 
 TOLERANCE_SECONDS = 300
@@ -30,3 +32,9 @@ def verify_signature(request: HttpRequest, *, now: float | None = None) -> None:
         raise SignatureRefused("the signature is too old (or from the future)")
     if not hmac.compare_digest(sign(secret, timestamp, request.body), signature):
         raise SignatureRefused("the signature does not match")
+    # Each signed message is taken once: a replay within the window is refused.
+    try:
+        with transaction.atomic():
+            UsedSignature.objects.create(signature=signature[:64].lower())
+    except IntegrityError as exc:
+        raise SignatureRefused("this signed message was already received (replay)") from exc
