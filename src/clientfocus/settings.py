@@ -198,6 +198,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Login throttling: failures per (username, address) within the window lock further tries.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# Behind a reverse proxy: the header it writes the client's address to (as a WSGI key,
+# e.g. HTTP_X_FORWARDED_FOR) and how many proxies append to it. Unset: REMOTE_ADDR.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Notifications: e-mail through Django's backends (SMTP in production), SMS through an
 # HTTP gateway, outbound webhooks signed with HMAC-SHA256.

@@ -1,6 +1,10 @@
 from django.contrib import admin
 
 from clientfocus.core.models import ApiToken
+from clientfocus.core.views import ThrottledAdminAuthenticationForm
+
+# /admin/login/ is throttled exactly like the staff sign-in.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(ApiToken)

@@ -1,5 +1,7 @@
-"""Login throttling: after LOGIN_FAILURE_LIMIT failures for one username (or from one
-address) within the window, further attempts are refused until the window passes."""
+"""Login throttling: after LOGIN_FAILURE_LIMIT failures for one username from one
+address (or four times as many from one address, whatever the names) within the window,
+further attempts from there are refused until the window passes. A name is never locked
+for everyone: nobody can lock a colleague out from their own address."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from django.core.cache import cache
 
 
 def _keys(username: str, address: str) -> list[str]:
-    digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()[:32]
-    return [f"login-fail:user:{digest}", f"login-fail:addr:{address}"]
+    pair = f"{username.strip().casefold()}\x00{address}"
+    digest = hashlib.sha256(pair.encode()).hexdigest()[:32]
+    return [f"login-fail:user-addr:{digest}", f"login-fail:addr:{address}"]
 
 
 def is_locked(username: str, address: str) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
@@ -16,12 +18,24 @@ from clientfocus.core.throttle import clear_failures, is_locked, record_failure
 
 
 def client_address(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or, behind TRUSTED_PROXY_COUNT proxies, the
+    address the outermost trusted proxy saw in CLIENT_IP_HEADER (the entries to its left
+    are the client's own claims and are not believed)."""
+    header = settings.CLIENT_IP_HEADER
+    if header and settings.TRUSTED_PROXY_COUNT > 0:
+        chain = [p.strip() for p in request.META.get(header, "").split(",") if p.strip()]
+        if chain:
+            return chain[max(len(chain) - settings.TRUSTED_PROXY_COUNT, 0)][:64]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
+class ThrottleMixin:
+    """Refuse a sign-in while its user and address (or the address) are locked."""
+
+    request: HttpRequest | None
+
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
+        username = self.cleaned_data.get("username") or ""  # type: ignore[attr-defined]
         address = client_address(self.request) if self.request else "unknown"
         if is_locked(username, address):
             raise forms.ValidationError(
@@ -29,12 +43,20 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                 code="throttled",
             )
         try:
-            cleaned = super().clean()
+            cleaned = super().clean()  # type: ignore[misc]
         except forms.ValidationError:
             record_failure(username, address)
             raise
         clear_failures(username, address)
         return cleaned
+
+
+class ThrottledAdminAuthenticationForm(ThrottleMixin, AdminAuthenticationForm):
+    """The admin's sign-in, throttled the same way as the staff sign-in."""
+
+
+class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
+    """The staff sign-in form with throttling."""
 
 
 class ThrottledLoginView(LoginView):

@@ -27,7 +27,9 @@ from clientfocus.service.selectors import answer_promise, promise_for_new, recen
 
 
 def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    from clientfocus.core.views import client_address
+
+    return client_address(request)
 
 
 def customer_required(view):
