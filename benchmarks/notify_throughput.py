@@ -70,6 +70,7 @@ def main() -> None:
         SECRET_KEY="bench",
         DJANGO_SETTINGS_MODULE="clientfocus.settings",
         ALLOW_INTERNAL_URLS="1",
+        OUTBOUND_WEBHOOK_SECRET="bench-secret",
     )
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     import django

@@ -73,6 +73,7 @@ def http_receiver(settings):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     settings.ALLOW_INTERNAL_URLS = True  # the administrator allows the loopback receiver
+    settings.OUTBOUND_WEBHOOK_SECRET = settings.OUTBOUND_WEBHOOK_SECRET or "receiver-secret"
     receiver.url = f"http://127.0.0.1:{server.server_address[1]}"
     yield receiver
     server.shutdown()

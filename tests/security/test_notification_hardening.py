@@ -11,7 +11,6 @@ from clientfocus.notify.models import DeliveryState, Notification, NotificationR
 from clientfocus.service import services as desk
 from clientfocus.service.models import State
 from tests.factories import ContactFactory
-from tests.notify.conftest import smtp_server  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +41,9 @@ def test_bad_webhook_urls_are_refused_on_save_by_api_and_admin(company, api_as, 
         NotificationRule(name="x", event="shipped", channel="webhook", webhook_url=url).full_clean()
 
 
-def test_one_broken_delivery_does_not_hold_back_its_batch(company, smtp_server, settings):  # noqa: F811
+def test_one_broken_delivery_does_not_hold_back_its_batch(company, smtp_server, settings):
     settings.ALLOW_INTERNAL_URLS = True
+    settings.OUTBOUND_WEBHOOK_SECRET = "s"
     broken = Notification.objects.create(
         channel="webhook", recipient="http://example.com:99999/", body="x"
     )
@@ -96,3 +96,82 @@ def test_a_broken_template_never_blocks_resolving_a_request(company, web_as):
     failed = Notification.objects.get(rule=rule)
     assert failed.state == DeliveryState.SKIPPED and "not allowed" in failed.last_error
     assert web_as(company.manager).get("/notifications/rules/").status_code == 200
+
+
+def _redirecting_server(target: str):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            hits.append(self.path)
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, hits
+
+
+def test_redirects_are_not_followed(company, settings, http_receiver):
+    server, hits = _redirecting_server(http_receiver.url + "/internal-secret")
+    try:
+        note = Notification.objects.create(
+            channel="webhook",
+            recipient=f"http://127.0.0.1:{server.server_address[1]}/hook",
+            body="x",
+        )
+        assert services.deliver_due() == 0
+        note.refresh_from_db()
+        assert note.last_error == "HTTP 302" and hits == ["/hook"]
+        assert http_receiver.requests == []  # the internal target was never fetched
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "::ffff:127.0.0.1",
+        "2002:7f00:1::",
+        "64:ff9b::a00:1",
+        "64:ff9b::7f00:1",
+        "::1",
+        "fe80::1",
+        "fd00::1",
+        "169.254.169.254",
+        "100.64.0.1",
+    ],
+)
+def test_internal_addresses_in_every_disguise_are_refused(address, settings):
+    from clientfocus.notify.channels import is_internal
+
+    assert is_internal(address)
+
+
+def test_error_texts_do_not_tell_open_from_closed_ports(settings):
+    import socket
+
+    from clientfocus.notify.channels import DeliveryError, _post
+
+    settings.ALLOW_INTERNAL_URLS = True
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    with pytest.raises(DeliveryError) as refused:
+        _post(f"http://127.0.0.1:{closed}/", {}, {})
+    assert str(refused.value) == "the receiver could not be reached"
+
+
+def test_webhooks_are_never_sent_unsigned(company, settings, http_receiver):
+    settings.OUTBOUND_WEBHOOK_SECRET = ""
+    note = Notification.objects.create(channel="webhook", recipient=http_receiver.url, body="x")
+    assert services.deliver_due() == 0
+    note.refresh_from_db()
+    assert "OUTBOUND_WEBHOOK_SECRET" in note.last_error and http_receiver.requests == []

@@ -3,12 +3,12 @@ receiver that honours it never shows the same message twice."""
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import json
 import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -48,45 +48,102 @@ def valid_webhook_url(url: str) -> str:
     return url
 
 
-def check_url(url: str) -> None:
-    """Refuse URLs that are not http(s) or that reach internal addresses (loopback,
-    private, link-local …) unless an administrator allowed them (ALLOW_INTERNAL_URLS)."""
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address):
+    """The IPv4 address an IPv6 address carries (mapped, 6to4, Teredo, NAT64), if any."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return None
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]
+    if ip in NAT64 or ip in NAT64_LOCAL:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def is_internal(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    inner = _embedded_ipv4(ip)
+    return not ip.is_global or (inner is not None and not inner.is_global) or ip in NAT64_LOCAL
+
+
+def resolve_allowed(url: str) -> tuple[str, int, str]:
+    """(host, port, the address to connect to) for an allowed URL. The name is resolved
+    once and that very address is used (no second lookup a DNS rebinding could change);
+    internal addresses, also inside IPv6 (mapped, 6to4, Teredo, NAT64), are refused unless
+    an administrator allowed them (ALLOW_INTERNAL_URLS). Errors say nothing about the
+    target beyond "refused" or "unreachable": the text is visible to staff."""
     try:
         valid_webhook_url(url)
     except ValueError as exc:
         raise DeliveryError(str(exc)) from exc
     parts = urlsplit(url)
-    if settings.ALLOW_INTERNAL_URLS:
-        return
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-    except socket.gaierror as exc:
-        raise DeliveryError(f"cannot resolve {parts.hostname}: {exc}") from exc
-    for address in addresses:
-        ip = ipaddress.ip_address(str(address).split("%")[0])
-        if not ip.is_global:
-            raise DeliveryError(
-                f"{parts.hostname} resolves to the internal address {ip}; "
-                "an administrator must allow internal URLs (ALLOW_INTERNAL_URLS)"
-            )
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise DeliveryError("the receiver could not be reached (name not found)") from exc
+    addresses = [str(info[4][0]) for info in infos]
+    if not settings.ALLOW_INTERNAL_URLS and any(is_internal(a) for a in addresses):
+        raise DeliveryError(
+            "refused: the URL leads to an internal address; an administrator must allow "
+            "internal URLs (ALLOW_INTERNAL_URLS)"
+        )
+    return host, port, addresses[0]
+
+
+def check_url(url: str) -> None:
+    """Refuse URLs that are not http(s) or that reach internal addresses."""
+    resolve_allowed(url)
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self._address, self.port), self.timeout)
+        # The certificate is checked against the host name, not the address.
+        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
 def _post(url: str, payload: dict, headers: dict[str, str]) -> None:
-    check_url(url)
-    data = json.dumps(payload).encode()
-    # check_url allowed http(s) only.
-    request = urllib.request.Request(  # noqa: S310
-        url, data=data, method="POST", headers={"Content-Type": "application/json", **headers}
-    )
+    """POST JSON to the address that was checked; redirects are not followed (a 3xx is
+    a failure), so a receiver cannot bounce us to an internal address."""
+    host, port, address = resolve_allowed(url)
+    parts = urlsplit(url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    body = json.dumps(payload).encode()
+    connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    connection = connection_class(host, port, address, settings.OUTBOUND_TIMEOUT_SECONDS)
     try:
-        timeout = settings.OUTBOUND_TIMEOUT_SECONDS
-        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
-            if answer.status >= 300:
-                raise DeliveryError(f"HTTP {answer.status}")
-    except urllib.error.HTTPError as exc:
-        raise DeliveryError(f"HTTP {exc.code}") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+        connection.request(
+            "POST", path, body=body, headers={"Content-Type": "application/json", **headers}
+        )
+        status = connection.getresponse().status
+    except (OSError, http.client.HTTPException, ssl.SSLError) as exc:
+        raise DeliveryError("the receiver could not be reached") from exc
+    finally:
+        connection.close()
+    if status >= 300:
+        raise DeliveryError(f"HTTP {status}")
 
 
 def send(notification: Notification, *, mail_connection=None) -> None:
@@ -124,6 +181,8 @@ def send(notification: Notification, *, mail_connection=None) -> None:
             {"Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}", "Idempotency-Key": key},
         )
         return
+    if not settings.OUTBOUND_WEBHOOK_SECRET:
+        raise DeliveryError("refused: OUTBOUND_WEBHOOK_SECRET is not set (webhooks are signed)")
     payload = {"id": key, "subject": notification.subject, "body": notification.body}
     timestamp = str(int(time.time()))
     body = json.dumps(payload).encode()
