@@ -12,7 +12,8 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -56,7 +57,57 @@ def forget_verified_tokens() -> None:
     _verified_tokens.clear()
 
 
-api = NinjaAPI(
+ERROR_DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+VALIDATION_ERROR = {
+    "type": "object",
+    "properties": {
+        "detail": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {}},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        }
+    },
+    "required": ["detail"],
+}
+# What any operation may answer besides its success: every one of them parses input,
+# authenticates, authorises and looks objects up.
+COMMON_ERRORS = {
+    "400": ("The request body could not be parsed.", ERROR_DETAIL),
+    "401": ("Not signed in: no or an unknown token.", ERROR_DETAIL),
+    "403": ("Signed in, but this action is not allowed.", ERROR_DETAIL),
+    "404": ("Not found, or not visible to you.", ERROR_DETAIL),
+    "422": ("Invalid input: which field and why.", VALIDATION_ERROR),
+}
+
+
+class ClientfocusAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The schema with the error answers every operation can give (RFC-style bodies:
+        ``{"detail": …}``), so generated clients and schemathesis know them."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, (description, body) in COMMON_ERRORS.items():
+                    responses.setdefault(
+                        status,
+                        {"description": description,
+                         "content": {"application/json": {"schema": body}}},
+                    )  # fmt: skip
+        return schema
+
+
+api = ClientfocusAPI(
     title="clientfocus API",
     version="1",
     description=__doc__ or "",
@@ -87,6 +138,15 @@ def not_allowed(request, exc: NotAllowed):
 @api.exception_handler(ObjectDoesNotExist)
 def not_found(request, exc: ObjectDoesNotExist):
     return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+@api.exception_handler(ValidationError)
+def out_of_range(request, exc: Exception):
+    return api.create_response(
+        request, {"detail": "a number, date or id in the request is out of range"}, status=400
+    )
 
 
 @api.exception_handler(Http404)

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "clientfocus.core.middleware.BrowserTimezoneMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "clientfocus.core.input_guard.InputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import PlainSerializer
+from pydantic import AfterValidator, PlainSerializer
+
+EARLIEST, LATEST = datetime(1970, 1, 2, tzinfo=UTC), datetime(2999, 12, 30, tzinfo=UTC)
+
+
+def _in_range(value: datetime) -> datetime:
+    """Times from 1970 to 2999 with an offset; further out (9999-12-31T23:59-14:00 cannot
+    even be converted to UTC) is refused as invalid input."""
+    if value.tzinfo is None:
+        raise ValueError("give the time with its offset, e.g. 2026-11-30T10:00:00+02:00")
+    if value.year < 1970 or value.year > 2999:
+        raise ValueError("the time is out of range (1970-2999)")
+    return value
+
 
 # ISO 8601 with an explicit offset ("+00:00"), never a bare "Z" or a naive time.
 AwareDateTime = Annotated[
-    datetime, PlainSerializer(lambda value: value.isoformat(), return_type=str)
+    datetime,
+    AfterValidator(_in_range),
+    PlainSerializer(lambda value: value.isoformat(), return_type=str),
 ]

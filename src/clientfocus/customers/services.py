@@ -82,6 +82,8 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         if tz not in VALID_TIMEZONES:
             raise ServiceError("timezone", f"unknown time zone {tz!r}")
         cleaned["timezone"] = tz
+    if "preferred_channel" in cleaned and cleaned["preferred_channel"] not in ("", "email", "sms"):
+        raise ServiceError("preferred_channel", "choose 'email', 'sms' or '' (no preference)")
     owner = cleaned.get("owner")
     if owner is not None and (not getattr(owner, "is_active", False) or employee_of(owner) is None):
         raise ServiceError("owner", "the owner must be an active employee")

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from clientfocus.core.errors import NotAllowed
+from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.schemas import AwareDateTime
 from clientfocus.mail import services
 from clientfocus.mail.models import InboundMail, InboundState, Mailbox
@@ -74,7 +74,7 @@ class RetryIn(Schema):
 
 @router.post(
     "/receive",
-    response={201: OutcomeOut, 200: OutcomeOut, 422: OutcomeOut, 503: OutcomeOut},
+    response={201: OutcomeOut, 200: OutcomeOut, 503: OutcomeOut},
     summary="Hand in one raw RFC 822 message",
 )
 def receive(request: HttpRequest, mailbox: str = ""):
@@ -85,10 +85,10 @@ def receive(request: HttpRequest, mailbox: str = ""):
         raise NotAllowed("administrators' tokens only")
     box = Mailbox.objects.get(address__iexact=mailbox) if mailbox else None
     outcome = services.receive(request.body, mailbox=box)
+    if outcome.unreadable:  # kept raw and listed for an administrator
+        raise ServiceError("body", f"cannot read the message: {outcome.reason}")
     status = 201 if outcome.action in ("created", "appended") else 200
-    if outcome.unreadable:
-        status = 422
-    elif outcome.temporary:
+    if outcome.temporary:
         status = 503
     return Status(status, outcome.as_dict())
 

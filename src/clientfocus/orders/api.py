@@ -26,7 +26,7 @@ router = Router(tags=["orders"])
 
 class LineIn(Schema):
     product: str = Field(min_length=1, max_length=120)
-    quantity: int = Field(default=1, ge=1)
+    quantity: int = Field(default=1, ge=1, le=1_000_000)
     amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     product_line: str = Field(default="", max_length=60)
 

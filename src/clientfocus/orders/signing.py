@@ -26,7 +26,7 @@ def verify_signature(request: HttpRequest, *, now: float | None = None) -> None:
         raise SignatureRefused("inbound webhooks are off: MILESTONE_WEBHOOK_SECRET is not set")
     timestamp = request.headers.get("X-Clientfocus-Timestamp", "")
     signature = request.headers.get("X-Clientfocus-Signature", "")
-    if not timestamp.isdigit() or not signature:
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12) or not signature:
         raise SignatureRefused("missing X-Clientfocus-Timestamp or X-Clientfocus-Signature")
     if abs((now or time.time()) - int(timestamp)) > TOLERANCE_SECONDS:
         raise SignatureRefused("the signature is too old (or from the future)")

@@ -23,6 +23,15 @@ from clientfocus.service.permissions import (
 )
 from clientfocus.service.selectors import request_detail, request_list
 
+
+class BoundedLimitOffset(LimitOffsetPagination):
+    """Limit/offset paging with bounds (an offset of 2**70 is invalid input, not a crash)."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=10_000_000)
+
+
 router = Router(tags=["requests"])
 queues_router = Router(tags=["queues"])
 
@@ -169,7 +178,7 @@ class RequestIn(Schema):
     category: str | None = None
     priority: Literal["low", "normal", "high", "urgent"] = "normal"
     channel: Literal["phone", "email", "web", "portal", "chat", "sms", "api", "internal"] = "api"
-    queue: int | None = None
+    queue: int | None = Field(default=None, ge=1, le=2**31)
     assignee: str | None = None
 
 
@@ -217,12 +226,12 @@ class TimeOut(Schema):
 
 class AssignIn(Schema):
     assignee: str | None = Field(default=None, description="username; null to unassign")
-    queue: int | None = None
+    queue: int | None = Field(default=None, ge=1, le=2**31)
 
 
 class RequestFilters(Schema):
     state: Literal["new", "open", "waiting_on_customer", "resolved", "closed"] | None = None
-    queue: int | None = None
+    queue: int | None = Field(default=None, ge=1, le=2**31)
     assignee: str | None = Field(default=None, description="username, 'me' or 'none'")
     tier: str | None = None
     breached: bool | None = None
@@ -266,7 +275,7 @@ def _reload(user, reference: str) -> Request:
 
 
 @router.get("", response=list[RequestOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_requests(request, filters: Query[RequestFilters]):
     """Requests you may see, soonest due first."""
     customer_id = None

@@ -114,7 +114,7 @@ class FeedbackIn(Schema):
     request: str | None = Field(default=None, description="Reference, e.g. REQ-000123")
     order: str | None = Field(default=None, description="Order id")
     score_kind: Literal["", "nps", "csat", "ces"] = ""
-    score: int | None = None
+    score: int | None = Field(default=None, ge=-1000, le=1000)
 
 
 def _links(user, payload) -> dict:
@@ -166,7 +166,7 @@ class FeedbackFilter(Schema):
     until: datetime | None = None
     q: str = Field(default="", max_length=200)
     limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=10_000_000)
 
 
 @router.get("/feedback", response=list[FeedbackOut])
@@ -359,7 +359,7 @@ def list_surveys(request):
 
 class AnswerIn(Schema):
     token: str = Field(min_length=1, max_length=500)
-    score: int
+    score: int = Field(ge=-1000, le=1000)
     comment: str = ""
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.core.filters import int_param, parse_day, uuid_param
 from clientfocus.customers.models import Customer
 from clientfocus.orders.models import Order
 from clientfocus.people.access import employee_required
@@ -42,10 +43,7 @@ def _manager_only(request: HttpRequest) -> None:
 
 
 def _week(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
+    return parse_day(value)
 
 
 # -- decision makers --------------------------------------------------------------------------
@@ -71,10 +69,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     dimension = request.GET.get("by", "all")
     if dimension not in selectors.DIMENSIONS:
         dimension = "all"
-    try:
-        weeks = max(2, min(int(request.GET.get("weeks", "12")), 104))
-    except ValueError:
-        weeks = 12
+    weeks = int_param(request.GET, "weeks", 12, low=2, high=104)
     data = selectors.dashboard(weeks=weeks, dimension=dimension)
     overall = data["overall"]
     charts = [
@@ -125,12 +120,13 @@ def _filters(request: HttpRequest) -> dict:
     if week:
         zone = timezone.get_current_timezone()
         start = datetime.combine(week, datetime.min.time(), tzinfo=zone)
-        end = start + timedelta(days=int(g.get("days", "7")) if g.get("days", "").isdigit() else 7)
+        end = start + timedelta(days=int_param(g, "days", 7, low=1, high=366))
     customer_id = None
     if g.get("customer"):
+        public_id = uuid_param(g, "customer")
         customer_id = (
-            Customer.objects.filter(public_id=g["customer"]).values_list("pk", flat=True).first()
-            if len(g["customer"]) == 36
+            Customer.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
+            if public_id
             else None
         ) or -1
     return {
