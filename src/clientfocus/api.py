@@ -12,6 +12,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest
@@ -113,6 +114,8 @@ api = ClientfocusAPI(
     description=__doc__ or "",
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
+    # The interactive docs and the schema: signed-in people only.
+    docs_decorator=login_required,
 )
 
 

@@ -189,6 +189,7 @@ def test_requesting_department_sees_its_request_but_cannot_handle_it(company, ap
 
 
 def test_openapi_and_docs_are_served(client, company):
+    client.force_login(company.agent)
     schema = client.get("/api/openapi.json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
