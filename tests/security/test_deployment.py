@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_check_deploy_is_clean_with_the_production_settings(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG")}
+    leave_out = ("DJANGO_SETTINGS_MODULE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")  # test-only
+    env = {k: v for k, v in os.environ.items() if k not in leave_out}
     env.update(
         SECRET_KEY=secrets.token_urlsafe(64),
         HTTPS="1",
