@@ -18,14 +18,9 @@ urlpatterns = [
     path("voice/digest/build/", views.build_digest, name="build_digest"),
     path("voice/digest/<str:week>/", views.digest, name="digest_week"),
     path(
-        "voice/customers/<uuid:customer_id>/feedback-link/send/",
-        views.send_feedback_link,
-        name="send_feedback_link",
-    ),
-    path(
-        "voice/customers/<uuid:customer_id>/feedback-link/revoke/",
-        views.revoke_feedback_link,
-        name="revoke_feedback_link",
+        "voice/customers/<uuid:customer_id>/feedback-link/<str:action>/",
+        views.feedback_link,
+        name="feedback_link",
     ),
     path("s/<str:token>/", views.survey, name="survey"),
     path("feedback/<str:token>/", views.customer_feedback, name="customer_feedback"),

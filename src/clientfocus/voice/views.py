@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clientfocus.core.errors import NotAllowed, ServiceError
@@ -454,29 +455,32 @@ def build_digest(request: HttpRequest) -> HttpResponse:
     return redirect("voice:digest_week", found.week_start.isoformat())
 
 
-@require_POST
-@employee_required
-def send_feedback_link(request: HttpRequest, customer_id) -> HttpResponse:
-    """E-mail the customer their personal feedback link (staff never see the link)."""
-    customer = get_object_or_404(Customer, public_id=customer_id)
-    try:
-        services.send_feedback_link(actor=request.user, customer=customer)
-    except NotAllowed as exc:
-        return HttpResponse(str(exc), status=403)
-    messages.success(request, _("The feedback link is on its way to the customer."))
-    return redirect("customers:record", customer.public_id)
+FEEDBACK_LINK_ACTIONS = {
+    "send": (
+        services.send_feedback_link,
+        gettext_lazy("The feedback link is on its way to the customer."),
+    ),
+    "revoke": (
+        services.revoke_feedback_link,
+        gettext_lazy("The customer's feedback links no longer work."),
+    ),
+}
 
 
 @require_POST
 @employee_required
-def revoke_feedback_link(request: HttpRequest, customer_id) -> HttpResponse:
-    """Every feedback link sent to this customer stops working."""
+def feedback_link(request: HttpRequest, customer_id, action: str) -> HttpResponse:
+    """E-mail the customer their personal feedback link (staff never see it), or revoke
+    every link sent so far."""
+    if action not in FEEDBACK_LINK_ACTIONS:
+        raise Http404
     customer = get_object_or_404(Customer, public_id=customer_id)
+    act, done = FEEDBACK_LINK_ACTIONS[action]
     try:
-        services.revoke_feedback_link(actor=request.user, customer=customer)
+        act(actor=request.user, customer=customer)
     except NotAllowed as exc:
         return HttpResponse(str(exc), status=403)
-    messages.success(request, _("The customer's feedback links no longer work."))
+    messages.success(request, str(done))
     return redirect("customers:record", customer.public_id)
 
 
