@@ -73,15 +73,15 @@ def test_the_request_page_shows_channel_delivery_state_and_resends(company, mail
     client = web_as(company.agent)
     page = client.get(f"/requests/{mailed.reference}/").content.decode()
     assert 'data-testid="delivery"' in page and "550" in page and "via email" in page
-    answer = client.post(f"/requests/{mailed.reference}/deliveries/{note.pk}/resend/")
+    answer = client.post(
+        f"/notifications/{note.key}/resend/", {"next": f"/requests/{mailed.reference}/"}
+    )
     assert answer.status_code == 302
     note.refresh_from_db()
     assert note.state == DeliveryState.PENDING
     # Someone who cannot see the request gets 404 for its deliveries and files.
     other = web_as(company.other_agent)
-    assert (
-        other.post(f"/requests/{mailed.reference}/deliveries/{note.pk}/resend/").status_code == 404
-    )
+    assert other.post(f"/notifications/{note.key}/resend/").status_code == 404
 
 
 def test_files_are_served_to_those_who_may_see_the_request_only(company, mailed, web_as):

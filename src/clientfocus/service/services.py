@@ -223,6 +223,39 @@ def _plain(body_html: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", body_html)).strip()
 
 
+def _write_message(
+    request: Request,
+    *,
+    kind: str,
+    author,
+    author_name: str,
+    body: str,
+    body_is_html: bool,
+    now: datetime,
+    quoted_html: str = "",
+    channel: str = "",
+    attachments: list[IncomingFile] | None = None,
+) -> Message:
+    """Store a message with its files and announce it to the apps above (inside the
+    caller's transaction: a reply's outbox row commits with it). A message of files
+    alone may have no text."""
+    body_html = _body_html(body, is_html=body_is_html, allow_empty=bool(attachments))
+    message = Message.objects.create(
+        request=request,
+        kind=kind,
+        author=author,
+        author_name=author_name,
+        body_html=body_html,
+        body_text=_plain(body_html),
+        quoted_html=quoted_html,
+        channel=channel,
+        created_at=now,
+    )
+    stored = attachment_files.store(message, attachments or [])
+    events.message_posted.send(sender=Message, message=message, request=request, attachments=stored)
+    return message
+
+
 def _lock_open_request(request: Request) -> Request:
     """Lock the request row for this transaction; closed requests take no messages."""
     request = _lock(request)
@@ -400,21 +433,17 @@ def _create(
     )
     message = None
     if body.strip() or attachments:
-        body_html = _body_html(body, is_html=body_is_html, allow_empty=bool(attachments))
-        message = Message.objects.create(
-            request=request,
+        message = _write_message(
+            request,
             kind=MessageKind.CUSTOMER,
             author=actor if requesting_department is not None else None,
             author_name=request.requester_name,
-            body_html=body_html,
-            body_text=_plain(body_html),
+            body=body,
+            body_is_html=body_is_html,
             quoted_html=quoted_html,
             channel=channel if channel != Channel.INTERNAL else "",
-            created_at=now,
-        )
-        stored = attachment_files.store(message, attachments or [])
-        events.message_posted.send(
-            sender=Message, message=message, request=request, attachments=stored
+            attachments=attachments,
+            now=now,
         )
     if assignee is not None:
         _record(request, "assigned", actor=actor, now=now, assignee=assignee.get_username())
@@ -575,18 +604,16 @@ def add_message(
         attachment_files.check_sizes(attachments)
     now = now or timezone.now()
     request = _lock_open_request(request)
-    body_html = _body_html(body, is_html=body_is_html, allow_empty=bool(attachments))
-    message = Message.objects.create(
-        request=request,
+    message = _write_message(
+        request,
         kind=kind,
         author=actor,
         author_name=actor.get_full_name() or actor.get_username(),
-        body_html=body_html,
-        body_text=_plain(body_html),
-        created_at=now,
+        body=body,
+        body_is_html=body_is_html,
+        attachments=attachments,
+        now=now,
     )
-    stored = attachment_files.store(message, attachments or [])
-    events.message_posted.send(sender=Message, message=message, request=request, attachments=stored)
     if kind == MessageKind.NOTE:
         _record(request, "note_added", actor=actor, now=now, message_id=message.pk)
         return message
@@ -631,20 +658,18 @@ def receive_customer_message(
     if attachments:
         attachment_files.check_sizes(attachments)
     request = _lock_open_request(request)
-    body_html = _body_html(body, is_html=body_is_html, allow_empty=bool(attachments))
-    message = Message.objects.create(
-        request=request,
+    message = _write_message(
+        request,
         kind=MessageKind.CUSTOMER,
         author=actor if getattr(actor, "is_authenticated", False) else None,
         author_name=author_name or request.requester_name,
-        body_html=body_html,
-        body_text=_plain(body_html),
+        body=body,
+        body_is_html=body_is_html,
         quoted_html=quoted_html,
         channel=channel,
-        created_at=now,
+        attachments=attachments,
+        now=now,
     )
-    stored = attachment_files.store(message, attachments or [])
-    events.message_posted.send(sender=Message, message=message, request=request, attachments=stored)
     if request.state in (State.WAITING_ON_CUSTOMER, State.RESOLVED):
         previous = request.state
         request.state = State.OPEN

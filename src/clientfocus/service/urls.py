@@ -14,11 +14,6 @@ urlpatterns = [
     path("requests/<str:reference>/assign/", views.post_assign, name="post_assign"),
     path("requests/<str:reference>/time/", views.post_time, name="post_time"),
     path("requests/<str:reference>/files/<uuid:file_id>/", views.attachment, name="attachment"),
-    path(
-        "requests/<str:reference>/deliveries/<int:notification_id>/resend/",
-        views.resend,
-        name="resend",
-    ),
     path("notices/", views.notices, name="notices"),
     path("notices/read/", views.notices_read, name="notices_read"),
 ]

@@ -218,24 +218,6 @@ def attachment(request: HttpRequest, reference: str, file_id) -> FileResponse:
 
 @require_POST
 @employee_required
-def resend(request: HttpRequest, reference: str, notification_id: int) -> HttpResponse:
-    """Send a failed reply again (the delivery must belong to this request)."""
-    from clientfocus.notify.models import Notification
-    from clientfocus.notify.services import resend as resend_notification
-
-    target = _load(request, reference)
-    if not can_handle_request(request.user, target):
-        raise Http404
-    found = Notification.objects.filter(pk=notification_id, request_message__request=target).first()
-    if found is None:
-        raise Http404
-    resend_notification(notification=found)
-    messages.success(request, _("Queued again."))
-    return redirect(reverse("service:request", args=[target.reference]))
-
-
-@require_POST
-@employee_required
 def post_state(request: HttpRequest, reference: str) -> HttpResponse:
     target = _load(request, reference)
     state = request.POST.get("state", "")
