@@ -24,14 +24,22 @@ def is_locked(username: str, address: str) -> bool:
     return (cache.get(user_key, 0) >= limit) or (cache.get(addr_key, 0) >= limit * 4)
 
 
+def count(key: str, window: int) -> int:
+    """Add one to a counter that lives ``window`` seconds from its first hit (atomic
+    where the cache is, e.g. Redis); the new count."""
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
 def record_failure(username: str, address: str) -> None:
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
     for key in _keys(username, address):
-        if not cache.add(key, 1, timeout=window):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, timeout=window)
+        count(key, window)
 
 
 def clear_failures(username: str, address: str) -> None:

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -21,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from clientfocus.core import throttle
 from clientfocus.core.errors import ServiceError
 from clientfocus.customers import services as customers
 from clientfocus.customers.models import Customer
@@ -76,12 +76,8 @@ class LoginStarted:
 
 
 def _throttled(key: str, limit: int, seconds: int) -> bool:
-    full = f"portal:{key}"
-    count = cache.get(full, 0)
-    if count >= limit:
-        return True
-    cache.set(full, count + 1, seconds)
-    return False
+    """One more try under ``key``; True once more than ``limit`` came within the window."""
+    return throttle.count(f"portal:{key}", seconds) > limit
 
 
 def start_login(*, email: str, address: str = "", now: datetime | None = None) -> LoginStarted:
