@@ -289,3 +289,23 @@ def test_outside_opening_hours_the_portal_and_the_mail_say_when_we_answer(ruta, 
     assert 'data-testid="outside-hours"' in page
     ack = Notification.objects.get(subject__contains=request.reference)
     assert "nedirba" in ack.body  # Lithuanian: "our team is not at work right now"
+
+
+def test_request_lists_do_not_grow_a_query_per_request(ruta):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    sign_in(client, "ruta@example.lt")
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    for i in range(3):
+        desk.open_customer_request(customer=ruta, subject=f"A{i}", body="x", channel="portal")
+    few = (queries("/portal/requests/"), queries("/api/portal/requests"))
+    for i in range(6):
+        desk.open_customer_request(customer=ruta, subject=f"B{i}", body="x", channel="portal")
+    assert (queries("/portal/requests/"), queries("/api/portal/requests")) == few

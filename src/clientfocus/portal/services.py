@@ -55,7 +55,10 @@ def visible_customer_ids(customer: Customer) -> list[int]:
 
 
 def requests_of(customer: Customer) -> RequestQuerySet:
-    return Request.objects.filter(customer_id__in=visible_customer_ids(customer))
+    """With the policy and calendar each row's promise needs (no query per row)."""
+    return Request.objects.filter(customer_id__in=visible_customer_ids(customer)).select_related(
+        "sla_policy__calendar"
+    )
 
 
 def request_of(customer: Customer, reference: str) -> Request:
