@@ -18,6 +18,7 @@ from django.db import DatabaseError, IntegrityError, OperationalError, transacti
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from clientfocus.core.errors import ServiceError
 from clientfocus.core.html import sanitise_html, text_to_html
@@ -509,11 +510,14 @@ def _thread_headers(request: Request, in_reply_to: str = "", fresh: bool = False
 _REPLY_ADDRESSES: dict[int, tuple[float, str]] = {}
 
 
-def _reply_to(request: Request, mailbox: Mailbox | None = None) -> str:
+def _reply_to(request: Request, mailbox: Mailbox | None = None, *, fresh: bool = False) -> str:
     """The address customers answer to: the mailbox the request came in by, else the
-    queue's mailbox, else MAIL_REPLY_ADDRESS."""
+    queue's mailbox, else MAIL_REPLY_ADDRESS (``fresh``: the request was just opened, no
+    earlier mail of it to look at)."""
     if mailbox is not None:
         return mailbox.address
+    if fresh:
+        return _queue_address(request.queue_id)
     mailbox_id = (
         MailReference.objects.filter(request=request, mailbox__isnull=False)
         .order_by("-created_at")
@@ -633,67 +637,71 @@ def send_acknowledgement(
     if customer is None or not recipient:
         return None
     promise = answer_promise(request, now=now)
-    context = {
-        "reference": request.reference,
-        "subject": request.subject,
-        "due": local_time(promise.due, customer),
-        "opens_at": local_time(promise.opens_at, customer),
-        "portal_url": portal_link(request),
-    }
-    message_id = _new_message_id(request)
-    headers = {
-        "Message-ID": f"<{message_id}>",
-        "Auto-Submitted": "auto-replied",
-        **_thread_headers(request, in_reply_to, fresh=fresh),
-    }
-    with translation.override(customer.language or "en"):
-        subject = translation.gettext("[%(reference)s] We received your request: %(subject)s") % {
-            "reference": request.reference,
-            "subject": request.subject,
-        }
-    notification = Notification.objects.create(
+    return _automatic_mail(
+        request,
+        recipient=recipient,
+        subject=gettext_noop("[%(reference)s] We received your request: %(subject)s"),
+        template="mail/email/acknowledgement.txt",
+        context={
+            "due": local_time(promise.due, customer),
+            "opens_at": local_time(promise.opens_at, customer),
+            "portal_url": portal_link(request),
+        },
+        in_reply_to=in_reply_to,
+        mailbox=mailbox,
+        fresh=fresh,
+    )
+
+
+def _tell_dropped(request: Request, parsed: parsing.ParsedMail, dropped) -> None:
+    if request.customer is None:
+        return
+    _automatic_mail(
+        request,
+        recipient=parsed.sender,
+        subject=gettext_noop("[%(reference)s] Some files were not received"),
+        template="mail/email/dropped.txt",
+        context={
+            "files": [(f.filename, round(len(f.data) / 1024 / 1024, 1)) for f in dropped],
+            "limit": round(settings.ATTACHMENT_MAX_BYTES / 1024 / 1024, 1),
+            "total_limit": round(settings.MESSAGE_ATTACHMENTS_MAX_BYTES / 1024 / 1024, 1),
+        },
+        in_reply_to=parsed.message_id,
+    )
+
+
+def _automatic_mail(
+    request: Request,
+    *,
+    recipient: str,
+    subject: str,
+    template: str,
+    context: dict,
+    in_reply_to: str,
+    mailbox: Mailbox | None = None,
+    fresh: bool = False,
+) -> Notification:
+    """An automatic message about ``request`` in the customer's language, threaded
+    under the mail it answers and marked Auto-Submitted so auto-responders stay quiet."""
+    customer = request.customer
+    assert customer is not None
+    language = customer.language or "en"
+    values = {"reference": request.reference, "subject": request.subject}
+    with translation.override(language):
+        subject_text = translation.gettext(subject) % values
+    return Notification.objects.create(
         channel=NotifyChannel.EMAIL,
         recipient=recipient,
         customer=customer,
         request=request,
-        subject=subject[:250],
-        body=_render("mail/email/acknowledgement.txt", customer.language, context),
-        headers=headers,
-        reply_to=_reply_to(request, mailbox)
-        if mailbox or not fresh
-        else _queue_address(request.queue_id),
-    )
-    return notification
-
-
-def _tell_dropped(request: Request, parsed: parsing.ParsedMail, dropped) -> None:
-    customer = request.customer
-    if customer is None:
-        return
-    context = {
-        "reference": request.reference,
-        "files": [(f.filename, round(len(f.data) / 1024 / 1024, 1)) for f in dropped],
-        "limit": round(settings.ATTACHMENT_MAX_BYTES / 1024 / 1024, 1),
-        "total_limit": round(settings.MESSAGE_ATTACHMENTS_MAX_BYTES / 1024 / 1024, 1),
-    }
-    message_id = _new_message_id(request)
-    with translation.override(customer.language or "en"):
-        subject = translation.gettext("[%(reference)s] Some files were not received") % {
-            "reference": request.reference
-        }
-    Notification.objects.create(
-        channel=NotifyChannel.EMAIL,
-        recipient=parsed.sender,
-        customer=customer,
-        request=request,
-        subject=subject[:250],
-        body=_render("mail/email/dropped.txt", customer.language, context),
+        subject=subject_text[:250],
+        body=_render(template, language, {**values, **context}),
         headers={
-            "Message-ID": f"<{message_id}>",
+            "Message-ID": f"<{_new_message_id(request)}>",
             "Auto-Submitted": "auto-replied",
-            **_thread_headers(request, parsed.message_id),
+            **_thread_headers(request, in_reply_to, fresh=fresh),
         },
-        reply_to=_reply_to(request),
+        reply_to=_reply_to(request, mailbox, fresh=fresh),
     )
 
 
