@@ -125,20 +125,15 @@ class InboundMail(models.Model):
         return f"{self.sender}: {self.subject[:60]} ({self.state})"
 
 
-class Direction(models.TextChoices):
-    IN = "in", _("Incoming")
-    OUT = "out", _("Outgoing")
-
-
 class MailReference(models.Model):
-    """A Message-ID we sent or received, and the request it belongs to: how answers
-    find their request (In-Reply-To / References)."""
+    """A customer's Message-ID and the request it belongs to: how answers find their
+    request (In-Reply-To / References). Our own Message-IDs name their request and need
+    no row."""
 
     message_id = models.CharField(max_length=520, unique=True)
     request = models.ForeignKey(
         "service.Request", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    direction = models.CharField(max_length=3, choices=Direction.choices)
     mailbox = models.ForeignKey(
         Mailbox, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -26,7 +26,6 @@ from clientfocus.customers import services as customers
 from clientfocus.customers.models import Customer
 from clientfocus.mail import parsing, quotes
 from clientfocus.mail.models import (
-    Direction,
     InboundMail,
     InboundState,
     Mailbox,
@@ -338,7 +337,6 @@ def _process(
                 MailReference(
                     message_id=parsed.message_id[:520],
                     request=request,
-                    direction=Direction.IN,
                     mailbox=inbound.mailbox,
                     created_at=now,
                 )
@@ -492,14 +490,13 @@ def _thread_headers(request: Request, in_reply_to: str = "", fresh: bool = False
     ids = list(
         MailReference.objects.filter(request=request)
         .order_by("-created_at", "-id")
-        .values_list("message_id", "direction")[:20]
+        .values_list("message_id", flat=True)[:20]
     )
-    latest_in = next((m for m, d in ids if d == Direction.IN), "")
-    parent = in_reply_to or latest_in
+    parent = in_reply_to or (ids[0] if ids else "")
     headers = {}
     if parent:
         headers["In-Reply-To"] = f"<{parent}>"
-    chain = [m for m, _ in reversed(ids)]
+    chain = list(reversed(ids))
     if parent and parent not in chain:
         chain.append(parent)
     if chain:
