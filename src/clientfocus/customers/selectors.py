@@ -183,3 +183,23 @@ def customer_timeline(
     ]
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:limit]
+
+
+def find_contact_by_email(address: str) -> ContactPoint | None:
+    """The e-mail contact (with its customer) for this address; the oldest customer's
+    when several share it."""
+    normalised = normalise_contact(ContactKind.EMAIL, address)
+    if not normalised:
+        return None
+    return (
+        ContactPoint.objects.filter(kind=ContactKind.EMAIL, normalised=normalised)
+        .select_related("customer__tier")
+        .order_by("customer_id")
+        .first()
+    )
+
+
+def find_by_email(address: str) -> Customer | None:
+    """The customer with this e-mail address among their contacts (the oldest if several)."""
+    contact = find_contact_by_email(address)
+    return contact.customer if contact else None

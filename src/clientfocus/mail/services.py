@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 
 from clientfocus.core.errors import ServiceError
 from clientfocus.core.html import sanitise_html, text_to_html
+from clientfocus.customers import selectors as customer_selectors
 from clientfocus.customers import services as customers
 from clientfocus.customers.models import Customer
 from clientfocus.mail import parsing, quotes
@@ -290,7 +291,7 @@ def _process(
         for f in kept
     ]
     author = parsed.sender_name or parsed.sender
-    contact = customers.find_contact_by_email(parsed.sender)
+    contact = customer_selectors.find_contact_by_email(parsed.sender)
     if contact is not None and contact.bouncing_since is not None:
         customers.clear_bouncing(parsed.sender)
     known = contact.customer if contact is not None else None

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from clientfocus.core import throttle
 from clientfocus.core.errors import ServiceError
+from clientfocus.customers import selectors as customer_selectors
 from clientfocus.customers import services as customers
 from clientfocus.customers.models import Customer
 from clientfocus.notify.models import Channel, Notification
@@ -94,7 +95,7 @@ def start_login(*, email: str, address: str = "", now: datetime | None = None) -
         raise ServiceError("email", _("enter a valid e-mail address")) from exc
     if _throttled(f"login:{email.casefold()}", 5, 3600) or _throttled(f"ip:{address}", 30, 3600):
         raise ServiceError("email", _("too many sign-in requests; try again in an hour"))
-    customer = customers.find_by_email(email)
+    customer = customer_selectors.find_by_email(email)
     if customer is None:
         # A decoy id with the same shape: entering a code for it fails like a wrong code.
         return LoginStarted(login_id=signing.dumps({"decoy": secrets.token_hex(8)}))
@@ -322,7 +323,7 @@ def submit_contact(
         raise ServiceError("text", f"the message is longer than {desk.MAX_BODY_CHARS} characters")
     chosen = _category(category)
     with transaction.atomic():
-        customer = customers.find_by_email(email) or customers.create_customer(
+        customer = customer_selectors.find_by_email(email) or customers.create_customer(
             actor=None,
             name=name,
             emails=[email],
