@@ -63,3 +63,31 @@ def test_only_the_trusted_proxy_header_names_the_client(company, settings):
         HTTP_X_FORWARDED_FOR="198.51.100.2",
     )
     assert colleague.status_code == 302
+
+
+def test_portal_limits_count_the_client_behind_the_proxy_not_the_proxy(company, settings):
+    import time
+
+    from clientfocus.portal import services as portal
+
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.CONTACT_FORM_HOURLY_LIMIT = 2
+    proxy = Client(REMOTE_ADDR="127.0.0.1")
+
+    def send(client_ip: str) -> int:
+        body = {
+            "name": "Ana",
+            "email": "ana@example.si",
+            "text": "Pozdravljeni",
+            "form_token": portal.form_token(now=time.time() - 10),
+        }
+        return proxy.post(
+            "/api/portal/contact",
+            body,
+            content_type="application/json",
+            HTTP_X_FORWARDED_FOR=client_ip,
+        ).status_code
+
+    assert [send("203.0.113.7") for _ in range(3)] == [201, 201, 422]
+    assert send("198.51.100.2") == 201  # another customer behind the same proxy

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from clientfocus.core.errors import ServiceError
 from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.views import client_address
 from clientfocus.customers import services as customers
 from clientfocus.customers.models import Customer
 from clientfocus.orders.models import Order
@@ -172,7 +173,7 @@ def _load(request: HttpRequest, reference: str) -> Request:
 @router.post("/login", auth=None, response={202: LoginOut})
 def login(request: HttpRequest, payload: LoginIn):
     """Send a sign-in code to the address (if it is a customer's; the answer is the same)."""
-    started = services.start_login(email=payload.email, address=request.META.get("REMOTE_ADDR", ""))
+    started = services.start_login(email=payload.email, address=client_address(request))
     return Status(
         202, {"login": started.login_id, "detail": "if the address is known, a code was sent"}
     )
@@ -294,7 +295,7 @@ def contact(request: HttpRequest, payload: ContactIn):
         services.check_form(
             token=payload.form_token,
             honeypot=payload.website,
-            address=request.META.get("REMOTE_ADDR", ""),
+            address=client_address(request),
         )
     except services.Spam:
         return Status(202, {"reference": None, "detail": "thank you", "promise": None})

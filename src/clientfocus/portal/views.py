@@ -17,6 +17,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
 from clientfocus.core.errors import ServiceError
+from clientfocus.core.views import client_address
 from clientfocus.customers import services as customers
 from clientfocus.orders.models import Order
 from clientfocus.portal import services
@@ -24,12 +25,6 @@ from clientfocus.service import attachments
 from clientfocus.service.attachments import IncomingFile
 from clientfocus.service.models import Attachment, Category, MessageKind, Request
 from clientfocus.service.selectors import answer_promise, promise_for_new, recent_first_response
-
-
-def _client_address(request: HttpRequest) -> str:
-    from clientfocus.core.views import client_address
-
-    return client_address(request)
 
 
 def customer_required(view):
@@ -80,7 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def login(request: HttpRequest) -> HttpResponse:
     try:
         started = services.start_login(
-            email=request.POST.get("email", ""), address=_client_address(request)
+            email=request.POST.get("email", ""), address=client_address(request)
         )
     except ServiceError as exc:
         messages.error(request, exc.message)
@@ -315,7 +310,7 @@ def _contact(request: HttpRequest, template: str) -> HttpResponse:
             services.check_form(
                 token=request.POST.get("form_token", ""),
                 honeypot=request.POST.get("website", ""),
-                address=_client_address(request),
+                address=client_address(request),
             )
             sent = services.submit_contact(
                 name=request.POST.get("name", ""),
