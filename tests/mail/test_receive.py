@@ -257,3 +257,17 @@ def test_an_absurdly_large_message_is_refused_before_parsing(company, settings):
     outcome = services.receive(compose(text="x" * 5000))
     assert outcome.action == "failed" and outcome.unreadable and "larger" in outcome.reason
     assert InboundMail.objects.count() == 0  # the MTA bounces it to the sender (exit 65)
+
+
+def test_one_rule_for_attachment_limits_drops_for_mail_and_refuses_uploads(settings):
+    from clientfocus.core.errors import ServiceError
+    from clientfocus.service.attachments import IncomingFile, beyond_limits, check_sizes
+
+    settings.ATTACHMENT_MAX_BYTES = 10
+    settings.MESSAGE_ATTACHMENTS_MAX_BYTES = 15
+    settings.ATTACHMENT_MAX_COUNT = 2
+    assert beyond_limits([11, 8, 8, 1, 1]) == {0: "size", 2: "total", 4: "count"}
+    for sizes, reason in (([11], "larger than"), ([8, 8], "together"), ([1, 1, 1], "at most")):
+        with pytest.raises(ServiceError, match=reason):
+            check_sizes([IncomingFile(f"f{i}", b"x" * n) for i, n in enumerate(sizes)])
+    check_sizes([IncomingFile("a", b"x" * 10), IncomingFile("b", b"x" * 5)])

@@ -35,7 +35,7 @@ from clientfocus.mail.models import (
 from clientfocus.notify.models import Channel as NotifyChannel
 from clientfocus.notify.models import DeliveryState, Notification
 from clientfocus.service import services as desk
-from clientfocus.service.attachments import IncomingFile, clean_filename
+from clientfocus.service.attachments import IncomingFile, beyond_limits, clean_filename
 from clientfocus.service.models import Attachment, Channel, Message, MessageKind, Request
 from clientfocus.service.selectors import answer_promise
 
@@ -384,21 +384,10 @@ def _bodies(parsed: parsing.ParsedMail) -> tuple[str, str, str]:
 
 
 def _sizes(files: list[parsing.MailFile]) -> tuple[list[parsing.MailFile], list[parsing.MailFile]]:
-    kept: list[parsing.MailFile] = []
-    dropped: list[parsing.MailFile] = []
-    total = 0
-    for item in files:
-        size = len(item.data)
-        if (
-            size > settings.ATTACHMENT_MAX_BYTES
-            or total + size > settings.MESSAGE_ATTACHMENTS_MAX_BYTES
-            or len(kept) >= settings.ATTACHMENT_MAX_COUNT
-        ):
-            dropped.append(item)
-            continue
-        kept.append(item)
-        total += size
-    return kept, dropped
+    """(kept, dropped) by the attachment limits, in the order the mail has them."""
+    refused = beyond_limits([len(f.data) for f in files])
+    kept = [f for i, f in enumerate(files) if i not in refused]
+    return kept, [f for i, f in enumerate(files) if i in refused]
 
 
 def _thread(parsed: parsing.ParsedMail, known: Customer | None) -> Request | None:

@@ -59,18 +59,37 @@ def detect_type(data: bytes, declared: str) -> str:
     return "application/octet-stream"
 
 
+def beyond_limits(sizes: list[int]) -> dict[int, str]:
+    """Which files, taken in order, do not fit the limits, and why: "size" (one file over
+    ATTACHMENT_MAX_BYTES), "count" (past ATTACHMENT_MAX_COUNT) or "total" (past
+    MESSAGE_ATTACHMENTS_MAX_BYTES together). Uploads are refused, e-mail keeps the rest."""
+    refused: dict[int, str] = {}
+    kept = total = 0
+    for index, size in enumerate(sizes):
+        if size > settings.ATTACHMENT_MAX_BYTES:
+            refused[index] = "size"
+        elif kept >= settings.ATTACHMENT_MAX_COUNT:
+            refused[index] = "count"
+        elif total + size > settings.MESSAGE_ATTACHMENTS_MAX_BYTES:
+            refused[index] = "total"
+        else:
+            kept, total = kept + 1, total + size
+    return refused
+
+
 def check_sizes(files: list[IncomingFile]) -> None:
     """Refuse uploads over the configured limits (portal and staff replies)."""
-    if len(files) > settings.ATTACHMENT_MAX_COUNT:
+    refused = beyond_limits([len(f.data) for f in files])
+    if "count" in refused.values():
         raise ServiceError("attachments", f"at most {settings.ATTACHMENT_MAX_COUNT} files")
-    for item in files:
-        if len(item.data) > settings.ATTACHMENT_MAX_BYTES:
-            raise ServiceError(
-                "attachments",
-                f"{clean_filename(item.filename)} is larger than "
-                f"{settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB",
-            )
-    if sum(len(f.data) for f in files) > settings.MESSAGE_ATTACHMENTS_MAX_BYTES:
+    oversize = next((i for i, why in refused.items() if why == "size"), None)
+    if oversize is not None:
+        raise ServiceError(
+            "attachments",
+            f"{clean_filename(files[oversize].filename)} is larger than "
+            f"{settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB",
+        )
+    if refused:
         raise ServiceError(
             "attachments",
             f"the files together are larger than "
