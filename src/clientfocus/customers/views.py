@@ -69,6 +69,7 @@ def record(request: HttpRequest, customer_id) -> HttpResponse:
     requests = list(request_list(request.user, customer_id=customer.pk)[:50])
     hidden = customer.requests.count() - visible.count()
     before = parse_datetime(request.GET.get("before", "") or "")
+    shows_value = can_see_value(request.user, customer)
     timeline = customer_timeline(
         customer, request_ids_visible=visible.values("pk"), limit=TIMELINE_PAGE, before=before
     )
@@ -83,8 +84,8 @@ def record(request: HttpRequest, customer_id) -> HttpResponse:
             "older": timeline[-1].at.isoformat() if len(timeline) == TIMELINE_PAGE else "",
             "paged": before is not None,
             "can_edit": can_edit_customers(request.user),
-            "value": value_of(customer.pk) if can_see_value(request.user, customer) else None,
-            "value_hidden": not can_see_value(request.user, customer),
+            "value": value_of(customer.pk) if shows_value else None,
+            "value_hidden": not shows_value,
             "recent_orders": list(customer_orders(customer.pk, limit=10)),
             "notifications": list(
                 notifications_for_customer(
