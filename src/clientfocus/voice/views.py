@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import cast
 
 from django.contrib import messages
@@ -41,10 +41,6 @@ PAGE = 50
 def _manager_only(request: HttpRequest) -> None:
     if not can_see_overview(request.user):
         raise Http404
-
-
-def _week(value: str) -> date | None:
-    return parse_day(value)
 
 
 # -- decision makers --------------------------------------------------------------------------
@@ -116,7 +112,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _filters(request: HttpRequest) -> dict:
     g = request.GET
-    week = _week(g.get("week", ""))
+    week = parse_day(g.get("week", ""))
     start = end = None
     if week:
         zone = timezone.get_current_timezone()
@@ -429,7 +425,7 @@ def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
 def digest(request: HttpRequest, week: str = "") -> HttpResponse:
     digests = Digest.objects.all()
     if week:
-        day = _week(week)
+        day = parse_day(week)
         if day is None:
             raise Http404
         digests = digests.filter(week_start=services.week_start_of(day))
