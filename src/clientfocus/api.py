@@ -8,55 +8,15 @@ Errors: 422 ``{"detail": [{"loc": [...], "msg": ..., "type": ...}]}`` for invali
 
 from __future__ import annotations
 
-import time
-from datetime import timedelta
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import DataError
-from django.http import Http404, HttpRequest
-from django.utils import timezone
+from django.http import Http404
 from ninja import NinjaAPI
-from ninja.security import HttpBearer, django_auth
+from ninja.security import django_auth
 
+from clientfocus.core.auth import BearerToken
 from clientfocus.core.errors import InvalidItems, NotAllowed, ServiceError
-from clientfocus.core.models import ApiToken, hash_token
-
-# Bearer tokens verified in this process in the last few seconds: an API client sends
-# the same token many times a second, and looking it up each time is a third of the
-# cost of a small request. A revoked token or deactivated user is refused within
-# TOKEN_CACHE_SECONDS on every process.
-TOKEN_CACHE_SECONDS = 5.0
-_verified_tokens: dict[str, tuple[float, Any]] = {}
-
-
-class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str):
-        key = hash_token(token)
-        cached = _verified_tokens.get(key)
-        if cached is not None and time.monotonic() - cached[0] < TOKEN_CACHE_SECONDS:
-            request.user = cached[1]
-            return cached[1]
-        found = ApiToken.objects.active().select_related("user").filter(key_hash=key).first()
-        if found is None:
-            _verified_tokens.pop(key, None)
-            return None
-        now = timezone.now()
-        # Record use at most once a minute so reads stay reads.
-        if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=1):
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-        if len(_verified_tokens) > 10_000:
-            _verified_tokens.clear()
-        _verified_tokens[key] = (time.monotonic(), found.user)
-        request.user = found.user
-        return found.user
-
-
-def forget_verified_tokens() -> None:
-    """Drop this process's cache of verified tokens (after a revocation, in tests)."""
-    _verified_tokens.clear()
-
 
 ERROR_DETAIL = {
     "type": "object",
@@ -158,8 +118,10 @@ def http_404(request, exc: Http404):
 
 
 from clientfocus.customers.api import router as customers_router  # noqa: E402
+from clientfocus.customers.api import tiers_router  # noqa: E402
 from clientfocus.mail.api import router as mail_router  # noqa: E402
 from clientfocus.notify.api import router as notify_router  # noqa: E402
+from clientfocus.orders.api import customer_router as customer_orders_router  # noqa: E402
 from clientfocus.orders.api import router as orders_router  # noqa: E402
 from clientfocus.orders.api import webhook_router  # noqa: E402
 from clientfocus.people.api import router as people_router  # noqa: E402
@@ -167,10 +129,13 @@ from clientfocus.portal.api import router as portal_router  # noqa: E402
 from clientfocus.service.api import queues_router  # noqa: E402
 from clientfocus.service.api import router as service_router  # noqa: E402
 from clientfocus.staffing.api import router as staffing_router  # noqa: E402
+from clientfocus.value.api import customer_router as customer_value_router  # noqa: E402
 from clientfocus.value.api import router as value_router  # noqa: E402
 from clientfocus.voice.api import router as voice_router  # noqa: E402
 
 api.add_router("/customers", customers_router)
+api.add_router("/customers", customer_orders_router)
+api.add_router("/customers", customer_value_router)
 api.add_router("/requests", service_router)
 api.add_router("/queues", queues_router)
 api.add_router("/orders", orders_router)
@@ -182,3 +147,4 @@ api.add_router("/staffing", staffing_router)
 api.add_router("/mail", mail_router)
 api.add_router("/portal", portal_router)
 api.add_router("/", people_router)
+api.add_router("/", tiers_router)

@@ -68,18 +68,20 @@ INSTALLED_APPS = [
     "ninja",  # serves its own copy of Swagger UI (no CDN)
     "django_tasks",
     "django_tasks_db",
+    # From the ground up, in the layers of docs/architecture.md.
     "clientfocus.core",
     "clientfocus.people",
     "clientfocus.customers",
     "clientfocus.service",
-    "clientfocus.insights",
     "clientfocus.orders",
-    "clientfocus.value",
     "clientfocus.notify",
-    "clientfocus.voice",
+    "clientfocus.value",
     "clientfocus.staffing",
+    "clientfocus.insights",
+    "clientfocus.voice",
     "clientfocus.mail",
     "clientfocus.portal",
+    "clientfocus.demo",
 ]
 
 MIDDLEWARE = [
@@ -111,7 +113,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "clientfocus.core.context_processors.navigation",
+                "clientfocus.people.context_processors.navigation",
+                "clientfocus.service.context_processors.notices",
             ],
         },
     },

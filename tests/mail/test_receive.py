@@ -225,7 +225,7 @@ def test_a_failure_while_processing_keeps_the_message_for_retry(company, ruta, m
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services.desk, "open_customer_request", broken)
+    monkeypatch.setattr(services.inbound.desk, "open_customer_request", broken)
     outcome = services.receive(compose())
     assert outcome.action == "failed" and "disk full" in outcome.reason
     row = InboundMail.objects.get()

@@ -1,4 +1,7 @@
-"""Periodic jobs inside `clientfocus worker`.
+"""Periodic jobs and background loops inside `clientfocus worker`.
+
+Each app registers its own (``periodic_jobs``, ``background_loops``, in its ``wiring``
+module); core runs what is registered and knows none of them.
 
 Every worker runs a scheduler thread. For each job and each time slot (e.g. each
 minute for the SLA sweep) the schedulers race to insert one ScheduledSlot row; the
@@ -14,10 +17,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
+from clientfocus.core.extensions import ExtensionPoint
 from clientfocus.core.models import ScheduledSlot, UsedSignature
 
 logger = logging.getLogger(__name__)
@@ -30,19 +35,33 @@ class PeriodicJob:
     enqueue: Callable[[], object]
 
 
-def default_jobs() -> list[PeriodicJob]:
-    from clientfocus.service.tasks import sweep_sla
-    from clientfocus.value.tasks import nightly_value_run
-    from clientfocus.voice.tasks import voice_daily, voice_frequent, voice_hourly
+periodic_jobs: ExtensionPoint[PeriodicJob] = ExtensionPoint(
+    "core.periodic_jobs", "Tasks enqueued once per period by exactly one scheduler."
+)
 
-    return [
-        PeriodicJob("service.sweep_sla", 60, sweep_sla.enqueue),
-        # Once per UTC day, at the first scheduler tick after midnight.
-        PeriodicJob("value.nightly", 24 * 3600, nightly_value_run.enqueue),
-        PeriodicJob("voice.frequent", 300, voice_frequent.enqueue),
-        PeriodicJob("voice.hourly", 3600, voice_hourly.enqueue),
-        PeriodicJob("voice.daily", 24 * 3600, voice_daily.enqueue),
-    ]
+
+class Stoppable(Protocol):
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class BackgroundLoop:
+    """A thread the worker keeps running beside the task workers (outbox delivery,
+    mailbox fetching); ``run_once`` is what `worker --batch` does instead, if anything."""
+
+    name: str
+    make: Callable[[], Stoppable]
+    run_once: Callable[[], object] | None = None
+
+
+background_loops: ExtensionPoint[BackgroundLoop] = ExtensionPoint(
+    "core.background_loops", "Threads every worker process runs beside its task workers."
+)
+
+
+def default_jobs() -> list[PeriodicJob]:
+    return list(periodic_jobs)
 
 
 def claim_and_enqueue(job: PeriodicJob, *, now_ts: float | None = None) -> bool:

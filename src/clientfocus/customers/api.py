@@ -1,7 +1,6 @@
 """The customer record over the API: create, read, update, search, timeline."""
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -11,16 +10,15 @@ from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.schemas import AwareDateTime
+from clientfocus.customers.extensions import customer_timeline
 from clientfocus.customers.models import ContactKind, Customer, Tier
 from clientfocus.customers.permissions import can_view_customers
 from clientfocus.customers.selectors import (
-    customer_timeline,
     customers_with_profile,
     search_customers,
+    visible_customer,
 )
 from clientfocus.customers.services import create_customer, update_customer
-from clientfocus.orders.api import OrderOut
-from clientfocus.service.permissions import requests_visible_to
 
 router = Router(tags=["customers"])
 
@@ -141,12 +139,6 @@ def _references(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _visible_customer(user, customer_id: UUID) -> Customer:
-    if not can_view_customers(user):
-        raise Customer.DoesNotExist
-    return customers_with_profile().get(public_id=customer_id)
-
-
 @router.get("", response=list[CustomerOut])
 def search(request, q: str = "", limit: int = Query(25, ge=1, le=100)):
     """Search by name (prefix, then substring), e-mail or phone number."""
@@ -164,12 +156,12 @@ def create(request, payload: CustomerIn):
 
 @router.get("/{customer_id}", response=CustomerOut)
 def get(request, customer_id: UUID):
-    return _visible_customer(request.auth, customer_id)
+    return visible_customer(request.auth, customer_id)
 
 
 @router.patch("/{customer_id}", response=CustomerOut)
 def update(request, customer_id: UUID, payload: CustomerPatch):
-    customer = _visible_customer(request.auth, customer_id)
+    customer = visible_customer(request.auth, customer_id)
     values = _references(payload.model_dump(exclude_unset=True))
     for nullable in (
         "kind",
@@ -198,8 +190,7 @@ def timeline(
     before: datetime | None = None,
 ):
     """The customer's history, newest first; page with ``before`` = the last item's time."""
-    customer = _visible_customer(request.auth, customer_id)
-    visible = requests_visible_to(request.auth).filter(customer=customer).values("pk")
+    customer = visible_customer(request.auth, customer_id)
     return [
         {
             "at": item.at,
@@ -210,48 +201,23 @@ def timeline(
             "request_subject": item.request_subject or None,
             "data": item.data,
         }
-        for item in customer_timeline(
-            customer, request_ids_visible=visible, limit=limit, before=before
-        )
+        for item in customer_timeline(customer, user=request.auth, limit=limit, before=before)
     ]
 
 
-class CustomerValueOut(Schema):
-    orders: int
-    revenue: Decimal
-    first_order_at: AwareDateTime | None
-    last_order_at: AwareDateTime | None
-    rfm: str
-    segment: str
-    p_alive: float | None
-    expected_purchases_12m: float | None
-    expected_spend: float | None
-    lifetime_value_12m: float | None
-    computed_at: AwareDateTime
-
-    @staticmethod
-    def resolve_rfm(obj) -> str:
-        return obj.rfm_code
+class TierOut(Schema):
+    code: str
+    name: str
+    rank: int
+    is_default: bool
 
 
-@router.get("/{customer_id}/orders", response=list[OrderOut], tags=["orders"])
-def orders(request, customer_id: UUID, limit: int = Query(100, ge=1, le=1000)):
-    from clientfocus.orders.selectors import customer_orders
-
-    customer = _visible_customer(request.auth, customer_id)
-    return list(customer_orders(customer.pk, limit=limit))
+# Mounted at the API's root: /api/tiers.
+tiers_router = Router(tags=["tiers"])
 
 
-@router.get("/{customer_id}/value", response=CustomerValueOut, tags=["value"])
-def value(request, customer_id: UUID):
-    """The figures of the last `value refresh`; 404 when the customer has none yet."""
-    from clientfocus.value.permissions import can_see_value
-    from clientfocus.value.services import value_of
-
-    customer = _visible_customer(request.auth, customer_id)
-    if not can_see_value(request.auth, customer):
-        raise NotAllowed("value figures are for managers and the customer's owner")
-    figures = value_of(customer.pk)
-    if figures is None:
-        raise Customer.DoesNotExist
-    return figures
+@tiers_router.get(
+    "/tiers", response=list[TierOut], operation_id="clientfocus_people_api_list_tiers"
+)
+def list_tiers(request):
+    return Tier.objects.all()

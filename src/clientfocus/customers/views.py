@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,13 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.core.extensions import render_panels
+from clientfocus.customers.extensions import customer_timeline, record_panels
 from clientfocus.customers.models import ContactKind, Customer, CustomerKind, Tier
 from clientfocus.customers.permissions import can_edit_customers, can_import_customers
-from clientfocus.customers.selectors import (
-    customer_timeline,
-    customers_with_profile,
-    search_customers,
-)
+from clientfocus.customers.selectors import customers_with_profile, search_customers
 from clientfocus.customers.services import (
     IMPORT_COLUMNS,
     create_customer,
@@ -28,14 +25,7 @@ from clientfocus.customers.services import (
     import_customers_csv,
     update_customer,
 )
-from clientfocus.notify.selectors import for_customer as notifications_for_customer
-from clientfocus.orders.selectors import customer_orders
 from clientfocus.people.access import employee_required
-from clientfocus.service.permissions import requests_visible_to
-from clientfocus.service.selectors import request_list
-from clientfocus.value.permissions import can_see_value
-from clientfocus.value.services import value_of
-from clientfocus.voice.selectors import feedback_list
 
 
 @employee_required
@@ -61,45 +51,23 @@ TIMELINE_PAGE = 100
 
 @employee_required
 def record(request: HttpRequest, customer_id) -> HttpResponse:
-    """Profile, contacts, tier, owner, requests and one timeline (S18)."""
+    """Profile, contacts, tier, owner and one timeline (S18); the cards of the apps above
+    (requests, value, feedback, notifications) are their panels."""
     customer = customers_with_profile().filter(public_id=customer_id).first()
     if customer is None:
         raise Http404
-    visible = requests_visible_to(request.user).filter(customer=customer)
-    requests = list(request_list(request.user, customer_id=customer.pk)[:50])
-    hidden = customer.requests.count() - visible.count()
     before = parse_datetime(request.GET.get("before", "") or "")
-    shows_value = can_see_value(request.user, customer)
-    timeline = customer_timeline(
-        customer, request_ids_visible=visible.values("pk"), limit=TIMELINE_PAGE, before=before
-    )
+    timeline = customer_timeline(customer, user=request.user, limit=TIMELINE_PAGE, before=before)
     return render(
         request,
         "customers/record.html",
         {
             "customer": customer,
-            "requests": requests,
-            "hidden_requests": max(hidden, 0),
+            "panels": render_panels(record_panels, request, customer=customer),
             "timeline": timeline,
             "older": timeline[-1].at.isoformat() if len(timeline) == TIMELINE_PAGE else "",
             "paged": before is not None,
             "can_edit": can_edit_customers(request.user),
-            "value": value_of(customer.pk) if shows_value else None,
-            "value_hidden": not shows_value,
-            "recent_orders": list(customer_orders(customer.pk, limit=10)),
-            "notifications": list(
-                notifications_for_customer(
-                    customer.pk,
-                    user=request.user,
-                    limit=20,
-                    request_ids_visible=visible.values("pk"),
-                )
-            ),
-            "feedback": list(
-                feedback_list(customer_id=customer.pk).filter(
-                    Q(request__isnull=True) | Q(request_id__in=visible.values("pk"))
-                )[:10]
-            ),
         },
     )
 

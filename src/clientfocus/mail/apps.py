@@ -7,10 +7,7 @@ class MailConfig(AppConfig):
     verbose_name = "E-mail"
 
     def ready(self) -> None:
-        from clientfocus.mail import services
-        from clientfocus.service import events
+        # Imported here: the wiring reads models, which exist once the registry is ready.
+        from clientfocus.mail import wiring
 
-        events.message_posted.connect(services.on_message_posted, dispatch_uid="mail.reply")
-        events.customer_request_opened.connect(
-            services.on_customer_request_opened, dispatch_uid="mail.acknowledge"
-        )
+        wiring.wire()

@@ -2,14 +2,17 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from uuid import UUID
 
 from django.db import transaction
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import InvalidItems, NotAllowed, ServiceError
 from clientfocus.core.schemas import AwareDateTime
+from clientfocus.customers.selectors import visible_customer
 from clientfocus.orders.models import Order, OrderLine, OrderMilestone
+from clientfocus.orders.selectors import customer_orders
 from clientfocus.orders.services import (
     CustomerLookup,
     RowError,
@@ -215,3 +218,18 @@ def milestone_webhook(request, payload: WebhookMilestoneIn):
     verify_signature(request)
     order = Order.objects.get(order_id=payload.order_id)
     return Status(201, _record(order, payload, source="webhook"))
+
+
+# Mounted under /api/customers: a customer's orders.
+customer_router = Router(tags=["orders"])
+
+
+@customer_router.get(
+    "/{customer_id}/orders",
+    response=list[OrderOut],
+    operation_id="clientfocus_customers_api_orders",
+    summary="Orders",
+)
+def customer_orders_list(request, customer_id: UUID, limit: int = Query(100, ge=1, le=1000)):
+    customer = visible_customer(request.auth, customer_id)
+    return list(customer_orders(customer.pk, limit=limit))

@@ -13,8 +13,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from clientfocus.core.errors import ServiceError
+from clientfocus.core.events import publish
 from clientfocus.core.spreadsheets import dict_reader
 from clientfocus.customers.models import ContactKind, ContactPoint, Customer
+from clientfocus.orders.events import MilestoneRecorded
 from clientfocus.orders.models import (
     FINAL_MILESTONES,
     Milestone,
@@ -328,11 +330,5 @@ def record_milestone(
         if kind == Milestone.CANCELLED:
             Order.objects.filter(pk=locked.pk).update(status=OrderStatus.CANCELLED)
         # Same transaction: the milestone and the notifications it causes commit together.
-        from clientfocus.notify.services import notify_for_milestone
-
-        notify_for_milestone(milestone)
-        if kind == Milestone.DELIVERED:
-            from clientfocus.voice.services import invite
-
-            invite(trigger="order_delivered", customer=locked.customer, order=locked)
+        publish(MilestoneRecorded(milestone=milestone, order=locked))
     return milestone

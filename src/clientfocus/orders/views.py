@@ -11,6 +11,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from clientfocus.core.errors import ServiceError
+from clientfocus.core.extensions import render_panels
+from clientfocus.orders.extensions import order_panels
 from clientfocus.orders.models import Milestone, Order
 from clientfocus.orders.services import record_milestone
 from clientfocus.people.access import employee_required
@@ -58,14 +60,12 @@ def order_page(request: HttpRequest, order_id: str) -> HttpResponse:
         except ValueError:
             messages.error(request, _("The new date must be YYYY-MM-DD."))
         return redirect("orders:page", order_id=order.order_id)
-    from clientfocus.notify.selectors import for_order
-
     return render(
         request,
         "orders/order.html",
         {
             "order": order,
             "kinds": Milestone.choices,
-            "notifications": list(for_order(order.pk, user=request.user)),
+            "panels": render_panels(order_panels, request, order=order),
         },
     )

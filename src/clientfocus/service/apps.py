@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 
 
 class ServiceConfig(AppConfig):
@@ -7,21 +6,7 @@ class ServiceConfig(AppConfig):
     label = "service"
 
     def ready(self) -> None:
-        from clientfocus.service.models import (
-            BusinessCalendar,
-            Queue,
-            SlaPolicy,
-            forget_default_queue,
-        )
-        from clientfocus.service.services import clear_policy_cache
+        # Imported here: the wiring reads models, which exist once the registry is ready.
+        from clientfocus.service import wiring
 
-        post_save.connect(forget_default_queue, sender=Queue, dispatch_uid="default-queue")
-        post_delete.connect(forget_default_queue, sender=Queue, dispatch_uid="default-queue-d")
-
-        for model in (SlaPolicy, BusinessCalendar):
-            post_save.connect(
-                clear_policy_cache, sender=model, dispatch_uid=f"policy-{model.__name__}"
-            )
-            post_delete.connect(
-                clear_policy_cache, sender=model, dispatch_uid=f"policy-d-{model.__name__}"
-            )
+        wiring.wire()

@@ -1,18 +1,42 @@
-"""What the service desk announces to the apps above it (they subscribe in their
-``AppConfig.ready()``; the service desk never imports them).
+"""What the service desk announces to the apps above it (``clientfocus.core.events``).
 
-Sent inside the transaction of the action, so a listener that writes (an outbox row)
-commits or rolls back with it.
+The desk never imports the apps that react; they subscribe in their ``wiring`` module.
+All are published inside the action's transaction.
 """
 
 from __future__ import annotations
 
-from django.dispatch import Signal
+from dataclasses import dataclass, field
+from datetime import datetime
 
-# A message was added to a request. kwargs: ``message``, ``request``, ``attachments``
-# (list of Attachment). Public replies go back to the customer on their channel.
-message_posted = Signal()
+from clientfocus.core.events import Event
+from clientfocus.service.models import Attachment, Message, Request
 
-# A request was opened by the customer themselves (e-mail, portal, contact form).
-# kwargs: ``request``, ``message`` (may be None), ``acknowledge`` (bool: confirm by e-mail).
-customer_request_opened = Signal()
+
+@dataclass(frozen=True)
+class MessagePosted(Event):
+    """A message was added to a request (a reply, a note, what the customer wrote).
+    Public replies go back to the customer on their channel."""
+
+    message: Message
+    request: Request
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CustomerRequestOpened(Event):
+    """A customer opened a request themselves (e-mail, portal, contact form);
+    ``acknowledge``: confirm it to them by e-mail."""
+
+    request: Request
+    message: Message | None
+    acknowledge: bool
+
+
+@dataclass(frozen=True)
+class RequestResolved(Event):
+    """A request became resolved (by staff or by the customer)."""
+
+    request: Request
+    previous_state: str
+    at: datetime

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db.models import F, Prefetch, QuerySet
 
+from clientfocus.service.extensions import message_prefetch
 from clientfocus.service.models import (
     ACTIVE_STATES,
     AgentNotice,
@@ -94,7 +95,7 @@ def request_detail(user, reference: str) -> Request:
             Prefetch(
                 "messages",
                 queryset=Message.objects.select_related("author").prefetch_related(
-                    "attachments", "deliveries"
+                    "attachments", *message_prefetch()
                 ),
             ),
             Prefetch("events", queryset=RequestEvent.objects.select_related("actor")),

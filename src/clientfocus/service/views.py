@@ -12,12 +12,12 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.core.extensions import render_panels
 from clientfocus.customers.models import Customer
 from clientfocus.customers.services import create_customer
 from clientfocus.people.access import employee_required
@@ -25,6 +25,7 @@ from clientfocus.people.models import Department, Role
 from clientfocus.people.selectors import department_of, role_of
 from clientfocus.service import attachments as attachment_files
 from clientfocus.service import services
+from clientfocus.service.extensions import message_parts, queue_annotators, request_panels
 from clientfocus.service.models import (
     Attachment,
     Category,
@@ -52,33 +53,6 @@ from clientfocus.service.selectors import (
 QUEUE_PAGE_SIZE = 50
 
 
-def _mark_live_waits(requests: list) -> None:
-    """Live contacts (phone, chat) nobody has answered yet: how long they have waited,
-    against their tier's answer-time target (S4)."""
-    from clientfocus.staffing.models import QueueStaffing
-    from clientfocus.staffing.services import answer_targets
-
-    waiting = [r for r in requests if r.state == "new" and r.first_responded_at is None]
-    if not waiting:
-        return
-    queue_ids = {r.queue_id for r in waiting}
-    channels = {
-        s.queue_id: set(s.channel_list)
-        for s in QueueStaffing.objects.filter(queue_id__in=queue_ids)
-    }
-    targets = answer_targets(queue_ids)
-    now = timezone.now()
-    for r in waiting:
-        if r.channel in channels.get(r.queue_id, ()):
-            target = targets.get((r.queue_id, r.tier_id))
-            waited = int((now - r.created_at).total_seconds())
-            r.live_wait = {
-                "waited": f"{waited // 60}:{waited % 60:02d}",
-                "target": f"{target // 60}:{target % 60:02d}" if target is not None else "",
-                "over": target is not None and waited > target,
-            }
-
-
 @employee_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Active requests, soonest due first: mine, or a queue of my department."""
@@ -101,7 +75,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
         view = "queue" if selected_queue else "all"
     shown = list(requests[:QUEUE_PAGE_SIZE])
-    _mark_live_waits(shown)
+    for annotate in queue_annotators:
+        annotate(shown)
     context = {
         "requests": shown,
         "view": view,
@@ -156,6 +131,8 @@ def request_page(request: HttpRequest, reference: str) -> HttpResponse:
         "assignable": _assignable_users(target) if handler else [],
         "queues": queues_visible_to(request.user) if handler else [],
         "message_kinds": MessageKind,
+        "message_parts": list(message_parts),
+        "panels": render_panels(request_panels, request, req=target),
     }
     return render(request, "service/request.html", context)
 

@@ -1,16 +1,22 @@
 """Value figures over the API: segment and tier summaries (S7, S9, S13)."""
 
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed
 from clientfocus.core.schemas import AwareDateTime
+from clientfocus.customers.models import Customer
+from clientfocus.customers.selectors import visible_customer
 from clientfocus.people.selectors import is_admin
 from clientfocus.service.permissions import can_see_overview
 from clientfocus.value import selectors, services
 from clientfocus.value.models import TierPolicyVersion
+from clientfocus.value.permissions import can_see_value
+from clientfocus.value.services import value_of
 
 router = Router(tags=["value"])
 
@@ -132,3 +138,42 @@ def apply_policy(request, version: int):
         raise NotAllowed("only administrators apply the tier policy")
     target = TierPolicyVersion.objects.get(version=version)
     return _preview(services.apply_tier_policy(actor=request.auth, version=target))
+
+
+class CustomerValueOut(Schema):
+    orders: int
+    revenue: Decimal
+    first_order_at: AwareDateTime | None
+    last_order_at: AwareDateTime | None
+    rfm: str
+    segment: str
+    p_alive: float | None
+    expected_purchases_12m: float | None
+    expected_spend: float | None
+    lifetime_value_12m: float | None
+    computed_at: AwareDateTime
+
+    @staticmethod
+    def resolve_rfm(obj) -> str:
+        return obj.rfm_code
+
+
+# Mounted under /api/customers: one customer's figures.
+customer_router = Router(tags=["value"])
+
+
+@customer_router.get(
+    "/{customer_id}/value",
+    response=CustomerValueOut,
+    operation_id="clientfocus_customers_api_value",
+    summary="Value",
+)
+def customer_value(request, customer_id: UUID):
+    """The figures of the last `value refresh`; 404 when the customer has none yet."""
+    customer = visible_customer(request.auth, customer_id)
+    if not can_see_value(request.auth, customer):
+        raise NotAllowed("value figures are for managers and the customer's owner")
+    figures = value_of(customer.pk)
+    if figures is None:
+        raise Customer.DoesNotExist
+    return figures

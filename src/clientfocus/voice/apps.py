@@ -5,3 +5,9 @@ class VoiceConfig(AppConfig):
     name = "clientfocus.voice"
     label = "voice"
     verbose_name = "voice of the customer"
+
+    def ready(self) -> None:
+        # Imported here: the wiring reads models, which exist once the registry is ready.
+        from clientfocus.voice import wiring
+
+        wiring.wire()

@@ -7,16 +7,16 @@ import os
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.core.wsgi import get_wsgi_application
 
 
 def serve_embedded(host: str, port: int, *, threads: int = 8) -> None:
     from waitress import serve
 
     from clientfocus.core.management.commands.worker import start_worker_threads
-    from clientfocus.wsgi import application
 
     start_worker_threads(count=1)
-    serve(application, host=host, port=port, threads=threads, ident="clientfocus")
+    serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="clientfocus")
 
 
 class Command(BaseCommand):
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             return
         from gunicorn.app.base import BaseApplication
 
-        from clientfocus.wsgi import application
+        application = get_wsgi_application()
 
         class Gunicorn(BaseApplication):
             def load_config(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from clientfocus.core.auth import forget_verified_tokens
 from clientfocus.core.models import ApiToken
 
 
@@ -34,8 +35,6 @@ class Command(BaseCommand):
             count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
                 revoked_at=timezone.now()
             )
-            from clientfocus.api import forget_verified_tokens
-
             forget_verified_tokens()
             self.stdout.write(
                 f"{count} token(s) revoked (other processes refuse them within seconds)"

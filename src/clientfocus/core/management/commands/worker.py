@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
-from clientfocus.core.scheduler import Scheduler
+from clientfocus.core.scheduler import (
+    Scheduler,
+    Stoppable,
+    background_loops,
+    claim_and_enqueue,
+    default_jobs,
+)
 
 
-def start_worker_threads(count: int = 1, interval: float = 1.0) -> list[threading.Thread]:
-    """Worker threads in this process (the embedded demo mode), plus a scheduler."""
-    from clientfocus.mail.imap import MailSupervisor
-    from clientfocus.notify.delivery import OutboxDeliverer
-
-    threads: list[threading.Thread] = [Scheduler(), OutboxDeliverer(), MailSupervisor()]
+def start_worker_threads(count: int = 1, interval: float = 1.0) -> list[Any]:
+    """Worker threads in this process (the embedded demo mode), plus a scheduler and the
+    background loops the apps registered."""
+    threads: list[Any] = [Scheduler(), *(loop.make() for loop in background_loops)]
     for _ in range(count):
         worker = Worker(
             queue_names=["default"],
@@ -51,19 +56,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, interval: float, no_scheduler: bool, batch: bool, **options) -> None:
-        from clientfocus.core.scheduler import claim_and_enqueue, default_jobs
-        from clientfocus.mail.imap import MailSupervisor, fetch_all
-        from clientfocus.notify.delivery import OutboxDeliverer
-
         scheduler = None
-        deliverer = None if batch else OutboxDeliverer()
-        mail = None if batch else MailSupervisor()
-        if deliverer:
-            deliverer.start()
-        if mail:
-            mail.start()
+        loops: list[Stoppable] = []
         if batch:
-            fetch_all()
+            for loop in background_loops:
+                if loop.run_once is not None:
+                    loop.run_once()
+        else:
+            loops = [loop.make() for loop in background_loops]
+            for running in loops:
+                running.start()
         if batch:
             for job in default_jobs():
                 claim_and_enqueue(job)
@@ -88,7 +90,5 @@ class Command(BaseCommand):
         finally:
             if scheduler:
                 scheduler.stop()
-            if deliverer:
-                deliverer.stop()
-            if mail:
-                mail.stop()
+            for running in loops:
+                running.stop()

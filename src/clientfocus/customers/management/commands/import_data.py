@@ -1,4 +1,5 @@
-"""`clientfocus import customers FILE.csv`: import customer records."""
+"""`clientfocus import KIND FILE.csv`: import customers, orders, … (each app that has a
+kind of file contributes an importer)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,17 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from clientfocus.core.errors import ServiceError
-from clientfocus.customers.services import IMPORT_COLUMNS, decode_csv, import_customers_csv
+from clientfocus.customers.extensions import importers
+from clientfocus.customers.services import decode_csv
 
 
 class Command(BaseCommand):
-    help = (
-        "Import data from CSV. `import customers FILE.csv`: header row with columns "
-        + ", ".join(IMPORT_COLUMNS)
-        + " (name required; several e-mails or phones separated by ';'). "
-        "`import orders FILE.csv`: order_id, customer (external reference, id or e-mail), "
-        "date, amount[, currency, status, channel, product_line]; idempotent by order id."
-    )
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        return "Import data from CSV. " + " ".join(i.help for i in importers)
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("kind", choices=["customers", "orders"])
+        parser.add_argument("kind", choices=[c.key for c in importers.contributions()])
         parser.add_argument("file")
         parser.add_argument("--no-progress", action="store_true")
 
@@ -33,24 +31,10 @@ class Command(BaseCommand):
             text = decode_csv(path.read_bytes())
         except ServiceError as exc:
             raise CommandError(f"{file}: {exc.message}") from exc
+        importer = next(c.item for c in importers.contributions() if c.key == kind)
         rows = max(text.count("\n") - 1, 0)
         with tqdm(total=rows, unit="row", disable=no_progress, file=self.stderr) as bar:
-            if kind == "orders":
-                from clientfocus.orders.services import import_orders_csv
-
-                orders = import_orders_csv(text=text, progress=bar.update)
-                errors = orders.errors
-                summary = (
-                    f"{orders.created} created, {orders.unchanged} already stored, "
-                    f"{len(errors)} rejected"
-                )
-            else:
-                customers = import_customers_csv(text=text, progress=bar.update)
-                errors = customers.errors
-                summary = (
-                    f"{customers.created} created, {customers.updated} updated, "
-                    f"{len(errors)} rejected"
-                )
+            summary, errors = importer.run(text, bar.update)
         for line, reason in errors:
             self.stderr.write(f"{file}:{line}: {reason}")
         self.stdout.write(summary)

@@ -7,7 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from clientfocus.core import demo_data
+from clientfocus.core.management.commands.serve import serve_embedded
+from clientfocus.customers.models import ContactPoint
+from clientfocus.demo import load as demo_data
 
 
 class Command(BaseCommand):
@@ -44,8 +46,6 @@ class Command(BaseCommand):
         ):
             self.stdout.write(f"  {username:10} {role}")
         del logins
-        from clientfocus.customers.models import ContactPoint
-
         sample = (
             ContactPoint.objects.filter(kind="email", customer__kind="person")
             .order_by("customer_id")
@@ -59,7 +59,5 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(f"clientfocus is running at http://{host}:{port}/  (Ctrl+C to stop)")
-        from clientfocus.core.management.commands.serve import serve_embedded
-
         call_command("collectstatic", interactive=False, verbosity=0)
         serve_embedded(host, port)

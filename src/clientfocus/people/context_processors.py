@@ -1,4 +1,4 @@
-"""Template context shared by every page: the signed-in employee and unread notices."""
+"""Template context shared by every page: the signed-in employee and their role."""
 
 from __future__ import annotations
 
@@ -11,12 +11,9 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from clientfocus.service.selectors import unread_notice_count
-
     role = role_of(user)
     return {
         "employee": employee_of(user),
         "role": role,
         "is_manager": role in ("manager", "admin"),
-        "unread_notices": unread_notice_count(user),
     }

@@ -1,0 +1,87 @@
+"""What notify adds to the apps below it: it tells customers about resolved requests and
+order milestones (events), delivers the outbox (a background loop) and shows
+notifications on the customer record, the order page and under each reply.
+Wired in ``NotifyConfig.ready()``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+
+from clientfocus.core.events import subscribe
+from clientfocus.core.extensions import Panel
+from clientfocus.core.scheduler import BackgroundLoop, background_loops
+from clientfocus.customers.extensions import TimelineItem, record_panels, timeline_sources
+from clientfocus.customers.models import Customer
+from clientfocus.notify.delivery import OutboxDeliverer
+from clientfocus.notify.models import Notification
+from clientfocus.notify.permissions import notifications_visible_to
+from clientfocus.notify.selectors import for_customer, for_order
+from clientfocus.notify.services import notify_for_milestone, notify_for_resolved_request
+from clientfocus.orders.events import MilestoneRecorded
+from clientfocus.orders.extensions import order_panels
+from clientfocus.orders.models import Order
+from clientfocus.service.events import RequestResolved
+from clientfocus.service.extensions import MessagePart, message_parts
+
+
+def on_request_resolved(event: RequestResolved) -> None:
+    notify_for_resolved_request(event.request, now=event.at)
+
+
+def on_milestone_recorded(event: MilestoneRecorded) -> None:
+    notify_for_milestone(event.milestone)
+
+
+def customer_notifications(request: HttpRequest, *, customer: Customer) -> dict:
+    return {"notifications": list(for_customer(customer.pk, user=request.user, limit=20))}
+
+
+def order_notifications(request: HttpRequest, *, order: Order) -> dict:
+    return {"notifications": list(for_order(order.pk, user=request.user))}
+
+
+def notifications(
+    customer: Customer, *, user, limit: int, before: datetime | None
+) -> list[TimelineItem]:
+    # A notification about a request the reader may not see would name it: left out.
+    rows = notifications_visible_to(user, Notification.objects.filter(customer=customer))
+    if before is not None:
+        rows = rows.filter(created_at__lt=before)
+    return [
+        TimelineItem(
+            at=n.created_at,
+            kind="notification",
+            source="notification",
+            data={
+                "channel": n.channel,
+                "state": n.state,
+                "subject": n.subject_for_staff or n.body_for_staff[:80],
+                "order": n.order.order_id if n.order else "",
+            },
+            actor="",
+        )
+        for n in rows.select_related("order").order_by("-created_at", "-id")[:limit]
+    ]
+
+
+def wire() -> None:
+    # Inside the transaction: the outbox rows commit with the resolution or milestone.
+    subscribe(RequestResolved, on_request_resolved)
+    subscribe(MilestoneRecorded, on_milestone_recorded)
+    background_loops.contribute("notify.outbox", BackgroundLoop("notify.outbox", OutboxDeliverer))
+    record_panels.contribute(
+        "notify.notifications",
+        Panel("notify/_customer_panel.html", customer_notifications),
+        order=20,
+    )
+    order_panels.contribute(
+        "notify.notifications", Panel("notify/_order_panel.html", order_notifications), order=10
+    )
+    timeline_sources.contribute("notify.notifications", notifications, order=40)
+    message_parts.contribute(
+        "notify.deliveries",
+        MessagePart("notify/_message_deliveries.html", prefetch=("deliveries",)),
+        order=10,
+    )

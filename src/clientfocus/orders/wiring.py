@@ -1,0 +1,53 @@
+"""What the orders app adds to the apps below it: milestones on the customer's timeline.
+Wired in ``OrdersConfig.ready()``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from clientfocus.customers.extensions import Importer, TimelineItem, importers, timeline_sources
+from clientfocus.customers.models import Customer
+from clientfocus.orders.models import OrderMilestone
+from clientfocus.orders.services import import_orders_csv
+
+
+def milestones(
+    customer: Customer, *, user, limit: int, before: datetime | None
+) -> list[TimelineItem]:
+    """Every employee sees every order (S25: one order cycle all departments share)."""
+    rows = OrderMilestone.objects.filter(order__customer=customer)
+    if before is not None:
+        rows = rows.filter(occurred_at__lt=before)
+    return [
+        TimelineItem(
+            at=m.occurred_at,
+            kind=f"milestone_{m.kind}",
+            source="order",
+            data={"order": m.order.order_id, "note": m.note},
+            actor="",
+        )
+        for m in rows.select_related("order").order_by("-occurred_at", "-id")[:limit]
+    ]
+
+
+def import_orders(text: str, progress: Callable[[int], object]) -> tuple[str, list]:
+    result = import_orders_csv(text=text, progress=progress)
+    summary = (
+        f"{result.created} created, {result.unchanged} already stored, "
+        f"{len(result.errors)} rejected"
+    )
+    return summary, result.errors
+
+
+def wire() -> None:
+    importers.contribute(
+        "orders",
+        Importer(
+            "`import orders FILE.csv`: order_id, customer (external reference, id or e-mail), "
+            "date, amount[, currency, status, channel, product_line]; idempotent by order id.",
+            import_orders,
+        ),
+        order=20,
+    )
+    timeline_sources.contribute("orders.milestones", milestones, order=30)

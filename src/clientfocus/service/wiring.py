@@ -1,0 +1,79 @@
+"""What the service desk adds to the apps below it: its periodic sweep, its card and its
+events on the customer record. Wired in ``ServiceConfig.ready()``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest
+
+from clientfocus.core.extensions import Panel
+from clientfocus.core.scheduler import PeriodicJob, periodic_jobs
+from clientfocus.customers.extensions import TimelineItem, record_panels, timeline_sources
+from clientfocus.customers.models import Customer
+from clientfocus.service.models import (
+    BusinessCalendar,
+    Queue,
+    RequestEvent,
+    SlaPolicy,
+    forget_default_queue,
+)
+from clientfocus.service.permissions import requests_visible_to
+from clientfocus.service.selectors import request_list
+from clientfocus.service.services import clear_policy_cache
+from clientfocus.service.tasks import sweep_sla
+
+
+def customer_requests(request: HttpRequest, *, customer: Customer) -> dict:
+    """The customer's requests the reader may see, and how many others exist."""
+    visible = requests_visible_to(request.user).filter(customer=customer)
+    hidden = customer.requests.count() - visible.count()
+    return {
+        "requests": list(request_list(request.user, customer_id=customer.pk)[:50]),
+        "hidden_requests": max(hidden, 0),
+    }
+
+
+def request_events(
+    customer: Customer, *, user, limit: int, before: datetime | None
+) -> list[TimelineItem]:
+    events = RequestEvent.objects.filter(
+        customer=customer, request_id__in=requests_visible_to(user).values("pk")
+    )
+    if before is not None:
+        events = events.filter(created_at__lt=before)
+    return [
+        TimelineItem(
+            at=event.created_at,
+            kind=event.kind,
+            source="request",
+            data=event.data,
+            actor=str(event.actor or ""),
+            request_reference=event.request.reference,
+            request_subject=event.request.subject,
+        )
+        for event in events.select_related("request", "actor").order_by("-created_at", "-id")[
+            :limit
+        ]
+    ]
+
+
+def wire() -> None:
+    # Cached lookups forget what changed.
+    post_save.connect(forget_default_queue, sender=Queue, dispatch_uid="default-queue")
+    post_delete.connect(forget_default_queue, sender=Queue, dispatch_uid="default-queue-d")
+    for model in (SlaPolicy, BusinessCalendar):
+        post_save.connect(clear_policy_cache, sender=model, dispatch_uid=f"policy-{model.__name__}")
+        post_delete.connect(
+            clear_policy_cache, sender=model, dispatch_uid=f"policy-d-{model.__name__}"
+        )
+    periodic_jobs.contribute(
+        "service.sweep_sla", PeriodicJob("service.sweep_sla", 60, sweep_sla.enqueue), order=10
+    )
+    record_panels.contribute(
+        "service.requests",
+        Panel("service/_customer_requests.html", customer_requests, region="summary"),
+        order=20,
+    )
+    timeline_sources.contribute("service.request_events", request_events, order=20)
