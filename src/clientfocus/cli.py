@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> None:
         print(__doc__)
         print("Every Django management command works too, e.g. `clientfocus check`.")
         return
+    # Django is loaded only when a command runs: the bare `clientfocus` answers at once.
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 

@@ -103,10 +103,10 @@ def test_opt_out_wins_and_is_visible(rule, order, company):
 def test_quiet_hours_in_the_customers_time_zone(settings):
     settings.QUIET_HOURS = "21:00-08:00"
     late = datetime(2026, 11, 23, 21, 30, tzinfo=UTC)  # 23:30 in Vilnius
-    moved = services._quiet_until(late, "Europe/Vilnius")
+    moved = services.quiet_until(late, "Europe/Vilnius")
     assert moved.astimezone(ZoneInfo("Europe/Vilnius")).strftime("%d %H:%M") == "24 08:00"
     day = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-    assert services._quiet_until(day, "Europe/Vilnius") == day
+    assert services.quiet_until(day, "Europe/Vilnius") == day
 
 
 def test_rolled_back_milestone_sends_nothing(rule, order):

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
+from django.conf import settings
+from django.core.management import call_command
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
@@ -83,11 +85,8 @@ def prune_slots() -> None:
     ScheduledSlot.objects.filter(enqueued_at__lt=cutoff).delete()
     # Signatures older than the freshness window can no longer be replayed anyway.
     UsedSignature.objects.filter(used_at__lt=cutoff).delete()
-    from django.conf import settings
 
     if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
-        from django.core.management import call_command
-
         call_command("prune_db_task_results", min_age_days=14, verbosity=0)
 
 

@@ -9,7 +9,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.spreadsheets import dict_reader
@@ -38,8 +41,6 @@ EDITABLE_FIELDS = (
 
 
 def _validate_email(value: str) -> str:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
 
     value = value.strip()
     try:
@@ -366,7 +367,6 @@ def _system_editor() -> _SystemEditor:
 
 def mark_bouncing(addresses: Iterable[str], *, now=None) -> int:
     """Mail to these addresses bounced: flag the contacts (shown on the record)."""
-    from django.utils import timezone
 
     normalised = [normalise_contact(ContactKind.EMAIL, a) for a in addresses if a]
     if not normalised:

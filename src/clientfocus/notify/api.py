@@ -10,7 +10,7 @@ from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.schemas import AwareDateTime
 from clientfocus.customers.models import Customer, Tier
 from clientfocus.notify import selectors, services
-from clientfocus.notify.channels import valid_webhook_url
+from clientfocus.notify.addresses import valid_webhook_url
 from clientfocus.notify.models import EVENTS, Channel, Notification, NotificationRule
 from clientfocus.notify.permissions import can_resend, notifications_visible_to
 from clientfocus.notify.rendering import TemplateProblem, check_template

@@ -12,40 +12,16 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
-from django.core.validators import URLValidator
 
 from clientfocus.core.signing import sign
+from clientfocus.notify.addresses import valid_webhook_url
 from clientfocus.notify.models import Channel, Notification
 
 
 class DeliveryError(Exception):
     """The attempt failed; the message says why (kept on the notification)."""
-
-
-def valid_webhook_url(url: str) -> str:
-    """The URL if it is one a webhook may be sent to (http or https, a host, a port in
-    range, at most 500 characters); ValueError with the reason otherwise. Rules are
-    checked with it when saved (API, admin, page) and deliveries when sent."""
-    url = (url or "").strip()
-    if len(url) > 500:
-        raise ValueError("the URL is longer than 500 characters")
-    try:
-        parts = urlsplit(url)
-        port = parts.port  # raises for ports out of range
-    except ValueError as exc:
-        raise ValueError(f"not a valid URL: {exc}") from exc
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("give an http:// or https:// URL with a host name")
-    if port == 0:
-        raise ValueError("port 0 is not a port")
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError as exc:
-        raise ValueError("not a valid URL") from exc
-    return url
 
 
 NAT64 = ipaddress.ip_network("64:ff9b::/96")

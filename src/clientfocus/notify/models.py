@@ -6,10 +6,14 @@ from __future__ import annotations
 import re
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from clientfocus.notify.addresses import valid_webhook_url
+from clientfocus.notify.rendering import TemplateProblem, check_template
 
 
 class Channel(models.TextChoices):
@@ -170,10 +174,6 @@ class NotificationRule(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from clientfocus.notify.channels import valid_webhook_url
-
         if self.channel == Channel.WEBHOOK or self.webhook_url:
             try:
                 valid_webhook_url(self.webhook_url)
@@ -198,10 +198,6 @@ class NotificationTemplate(models.Model):
         return f"{self.rule} [{self.language}]"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from clientfocus.notify.rendering import TemplateProblem, check_template
-
         for field in ("subject", "body"):
             try:
                 check_template(getattr(self, field))

@@ -10,6 +10,7 @@ from datetime import time as dt_time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 
@@ -99,7 +100,6 @@ def _record_failure(notification: Notification, reason: str, now: datetime) -> N
 
 def _attempt_batch(batch: list[Notification]) -> list[str | None]:
     """Attempt each in turn; the e-mails of the batch share one SMTP session."""
-    from django.core.mail import get_connection
 
     mail = None
     if sum(n.channel == Channel.EMAIL for n in batch) > 1:
@@ -182,7 +182,7 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def _quiet_until(moment: datetime, zone_name: str) -> datetime:
+def quiet_until(moment: datetime, zone_name: str) -> datetime:
     """The first instant at or after ``moment`` outside the customer's quiet hours."""
     start_text, _, end_text = settings.QUIET_HOURS.partition("-")
     if not start_text or not end_text:
@@ -304,7 +304,7 @@ def _notify(
         if rule.lead_minutes and window_start:
             send_at = max(now, window_start - timedelta(minutes=rule.lead_minutes))
         if rule.channel != Channel.WEBHOOK:
-            send_at = _quiet_until(send_at, customer.timezone)
+            send_at = quiet_until(send_at, customer.timezone)
         try:
             subject, body = render(template.subject, values), render(template.body, values)
         except TemplateProblem as exc:

@@ -9,10 +9,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clientfocus.notify.models import Notification
+from clientfocus.customers.selectors import search_customers
+from clientfocus.notify.models import Notification, NotificationRule
 from clientfocus.notify.permissions import can_resend, notifications_visible_to
-from clientfocus.notify.services import resend
+from clientfocus.notify.services import preview_rule, resend
 from clientfocus.people.access import employee_required
+from clientfocus.service.permissions import can_see_overview
 
 
 @require_POST
@@ -34,10 +36,6 @@ def resend_view(request: HttpRequest, key) -> HttpResponse:
 def rules_page(request: HttpRequest) -> HttpResponse:
     """Rules with a preview of what one customer would receive (administrators and
     managers; rules are written in the admin)."""
-    from clientfocus.customers.selectors import search_customers
-    from clientfocus.notify.models import NotificationRule
-    from clientfocus.notify.services import preview_rule
-    from clientfocus.service.permissions import can_see_overview
 
     if not can_see_overview(request.user):
         raise Http404

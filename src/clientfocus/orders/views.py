@@ -7,6 +7,7 @@ from datetime import date, datetime
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -26,8 +27,6 @@ def _when(value: str) -> datetime | None:
     if moment is None:
         raise ServiceError("occurred_at", _("Not a date and time: %(value)s") % {"value": value})
     if moment.tzinfo is None:
-        from django.utils import timezone
-
         moment = timezone.make_aware(moment)
     return moment
 

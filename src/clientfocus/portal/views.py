@@ -23,8 +23,9 @@ from clientfocus.orders.models import Order
 from clientfocus.portal import services
 from clientfocus.service import attachments
 from clientfocus.service.attachments import IncomingFile
-from clientfocus.service.models import Attachment, Category, MessageKind, Request
+from clientfocus.service.models import Attachment, Category, MessageKind, Queue, Request
 from clientfocus.service.selectors import answer_promise, promise_for_new, recent_first_response
+from clientfocus.voice.models import FeedbackItem
 
 
 def customer_required(view):
@@ -228,7 +229,6 @@ def new_request(request: HttpRequest) -> HttpResponse:
                              % {"reference": created.reference})  # fmt: skip
             return redirect("portal:request", reference=created.reference)
     promise = promise_for_new(tier=customer.tier)
-    from clientfocus.service.models import Queue
 
     queue = Queue.default()
     recent = recent_first_response(queue_id=queue.pk, tier_id=customer.tier_id) if queue else {}
@@ -265,7 +265,6 @@ def orders(request: HttpRequest) -> HttpResponse:
 
 @customer_required
 def answers(request: HttpRequest) -> HttpResponse:
-    from clientfocus.voice.models import FeedbackItem
 
     customer = request.customer  # type: ignore[attr-defined]
     items = FeedbackItem.objects.filter(customer=customer).order_by("-created_at")[:100]

@@ -1,6 +1,8 @@
 """Requests over the API: create, list with filters, get, add message, change state,
 assign."""
 
+import base64
+import binascii
 from typing import Any, Literal
 from uuid import UUID
 
@@ -196,8 +198,6 @@ class MessageIn(Schema):
 
 
 def _files(items: list[FileIn]) -> list[IncomingFile]:
-    import base64
-    import binascii
 
     files = []
     for position, item in enumerate(items):

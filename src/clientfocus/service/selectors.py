@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import F, Prefetch, QuerySet
+from django.conf import settings
+from django.db.models import Count, F, Prefetch, QuerySet, Sum
+from django.utils import timezone
 
+from clientfocus.people.models import RoleCost
 from clientfocus.service.extensions import message_prefetch
 from clientfocus.service.models import (
     ACTIVE_STATES,
     AgentNotice,
     Message,
+    MessageKind,
     Request,
     RequestEvent,
     SlaState,
+    TimeEntry,
 )
 from clientfocus.service.permissions import requests_visible_to
+from clientfocus.service.services import select_policy
 
 
 def request_list(
@@ -116,11 +122,6 @@ def cost_to_serve_by_customer() -> dict[int, float]:
     """What serving each customer has cost: logged time at the hourly cost of the
     employee's role; for requests without logged time, an estimate of
     MINUTES_PER_STAFF_MESSAGE per staff reply or note at the author's role cost."""
-    from django.conf import settings
-    from django.db.models import Count, Sum
-
-    from clientfocus.people.models import RoleCost
-    from clientfocus.service.models import MessageKind, TimeEntry
 
     rates = {
         role: float(cost) for role, cost in RoleCost.objects.values_list("role", "hourly_cost")
@@ -165,7 +166,6 @@ class Promise:
 
 def answer_promise(request: Request, *, now: datetime | None = None) -> Promise:
     """The promise for an existing request (what the portal and acknowledgements show)."""
-    from django.utils import timezone
 
     now = now or timezone.now()
     for target in ("next_response", "first_response"):
@@ -182,9 +182,6 @@ def answer_promise(request: Request, *, now: datetime | None = None) -> Promise:
 
 def promise_for_new(*, tier, now: datetime | None = None) -> Promise:
     """The promise for a request the customer is about to send (before sending)."""
-    from django.utils import timezone
-
-    from clientfocus.service.services import select_policy
 
     now = now or timezone.now()
     policy = select_policy(tier=tier, priority="normal")
@@ -207,9 +204,6 @@ def _opens_at(policy, now: datetime) -> datetime | None:
 def recent_first_response(*, queue_id: int, tier_id: int, days: int = 30) -> dict[str, float]:
     """How long first answers actually took lately in this queue for this tier (hours):
     the median and the 90th percentile, from at most the last 500 answered requests."""
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     since = timezone.now() - timedelta(days=days)
     rows = list(

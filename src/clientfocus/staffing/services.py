@@ -9,11 +9,18 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from clientfocus.core.errors import ServiceError
-from clientfocus.service.models import Queue, Request, State
+from clientfocus.core.spreadsheets import dict_reader
+from clientfocus.customers.models import Tier
+from clientfocus.people.models import Employee
+from clientfocus.service.models import Channel, Priority, Queue, Request, State
+from clientfocus.service.services import open_request
 from clientfocus.staffing import plan as pure
 from clientfocus.staffing.erlang import StaffingError
 from clientfocus.staffing.forecast import forecast_week
@@ -239,9 +246,6 @@ def on_duty(queue_id: int, now: datetime) -> int:
 def expected_wait(*, queue: Queue, tier, now: datetime | None = None) -> Wait:
     """What a contact of ``tier`` joining ``queue`` now can expect: higher tiers are
     answered first, so only waiting contacts of the same or a higher tier are ahead."""
-    from django.db.models import Count
-
-    from clientfocus.customers.models import Tier
 
     now = now or timezone.now()
     staffing = QueueStaffing.objects.filter(queue=queue).first()
@@ -293,8 +297,6 @@ def answer_targets(queue_ids) -> dict[tuple[int, int], int]:
 @transaction.atomic
 def request_callback(*, actor, customer, queue: Queue, phone: str = "", note: str = ""):
     """Instead of holding: a request to call the customer back, with its own targets."""
-    from clientfocus.service.models import Channel, Priority
-    from clientfocus.service.services import open_request
 
     if customer is None:
         raise ServiceError("customer", "a call-back needs the customer")
@@ -326,11 +328,6 @@ def import_shifts_csv(text: str, *, source: str = "file") -> ShiftImport:
     """Columns: employee (username), queue (name or id), start, end (ISO 8601; without
     an offset, the company's time zone). Idempotent per employee, queue and start. Each
     bad row is reported as ``source:LINE: field: reason``; the good rows are kept."""
-    from django.contrib.auth import get_user_model
-    from django.utils.dateparse import parse_datetime
-
-    from clientfocus.core.spreadsheets import dict_reader
-    from clientfocus.people.models import Employee
 
     report = ShiftImport()
     reader = dict_reader(text)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientfocus.core.errors import ServiceError
+from clientfocus.customers.services import decode_csv
 from clientfocus.people.access import employee_required
 from clientfocus.service.models import Queue
 from clientfocus.service.permissions import can_see_overview
@@ -93,8 +94,6 @@ def roster(request: HttpRequest) -> HttpResponse:
         if upload is None:
             errors = [_("Choose a CSV file.")]
         else:
-            from clientfocus.customers.services import decode_csv
-
             try:
                 report = services.import_shifts_csv(
                     decode_csv(upload.read()), source=upload.name or "upload"

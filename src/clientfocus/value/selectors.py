@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Avg, Count, QuerySet, Sum
 
+from clientfocus.customers.models import Customer
 from clientfocus.value.models import CustomerValue, ValueFit
 
 
@@ -112,7 +113,6 @@ def latest_fit() -> ValueFit | None:
 
 def customers_per_tier() -> list[tuple[str, int]]:
     """Every customer counted in their current tier, highest tier first."""
-    from clientfocus.customers.models import Customer
 
     return [
         (row["tier__name"], row["n"])

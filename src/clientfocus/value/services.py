@@ -15,8 +15,10 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.customers.models import Customer, CustomerEvent, Tier
 from clientfocus.orders.models import PURCHASE_STATUSES, Order
 from clientfocus.people.selectors import is_admin
+from clientfocus.service.models import ACTIVE_STATES, Request
 from clientfocus.service.selectors import cost_to_serve_by_customer
 from clientfocus.value.lifetime import (
     ModelError,
@@ -189,8 +191,6 @@ class TierMove:
 
 
 def _parse_policy(rules: Any) -> TierPolicy:
-    from clientfocus.customers.models import Tier
-
     try:
         return TierPolicy.parse(
             rules, known_tiers=list(Tier.objects.values_list("code", flat=True))
@@ -216,8 +216,6 @@ def save_tier_policy(*, actor, rules: Any, note: str = "") -> TierPolicyVersion:
 
 def preview_tier_policy(*, rules: Any) -> list[TierMove]:
     """The tier moves the policy would make now, biggest value first."""
-    from clientfocus.customers.models import Customer, Tier
-    from clientfocus.service.models import ACTIVE_STATES, Request
 
     policy = _parse_policy(rules)
     rank = dict(Tier.objects.values_list("code", "rank"))
@@ -254,7 +252,6 @@ def apply_tier_policy(*, actor, version: TierPolicyVersion) -> list[TierMove]:
     """Move customers to the tiers the policy gives them, record each move on the
     customer's timeline, and mark this version as the active policy. Requests opened
     from now on get the targets of the new tier."""
-    from clientfocus.customers.models import Customer, CustomerEvent, Tier
 
     if actor is not None and not is_admin(actor):
         raise NotAllowed("only administrators apply the tier policy")

@@ -78,6 +78,7 @@ class LanguageDetector:
     """A lingua detector for a fixed set of ISO 639-1 codes, built once per process."""
 
     def __init__(self, codes: Sequence[str] = DEFAULT_LANGUAGES) -> None:
+        # Heavy (language models): loaded by the process that detects, not by every import.
         from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
         languages = []
@@ -391,6 +392,7 @@ class TrainedModel:
 
 
 def _vectorizer():
+    # scikit-learn takes a second to import: only processes that classify pay for it.
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(
@@ -410,6 +412,7 @@ def train(examples: Sequence[Example], *, theme_codes: Iterable[str]) -> Trained
     has MIN_SENTIMENT_EXAMPLES. Metrics: training-set size per theme and, where there
     are enough examples, 3-fold cross-validated F1 / accuracy; a theme classifier whose
     cross-validated F1 is below MIN_CV_F1 is not used (the keyword rules decide)."""
+    # Heavy, and only needed to train: loaded here (see _vectorizer).
     import numpy as np
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import cross_val_score
@@ -512,6 +515,7 @@ class Analyzer:
         return self.analyse_many([text])[0]
 
     def analyse_many(self, texts: Sequence[str]) -> list[Analysis]:
+        # numpy with the classifier (see _vectorizer); `voice tag` without one skips it.
         import numpy as np
 
         cleaned = [clean_text(t) for t in texts]

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -20,6 +21,7 @@ from clientfocus.service.permissions import can_see_overview, can_see_request
 from clientfocus.voice import selectors, services
 from clientfocus.voice.models import (
     Alert,
+    Digest,
     FeedbackItem,
     FollowUp,
     Survey,
@@ -427,7 +429,6 @@ class FollowUpOut(Schema):
 
 
 def follow_up_out(f: FollowUp) -> dict:
-    from django.utils import timezone
 
     return {
         "id": f.pk,
@@ -585,7 +586,6 @@ def _jsonable(value):
 def latest_digest(request, week: date | None = None):
     """The weekly digest (default: the latest built)."""
     _employee(request.auth)
-    from clientfocus.voice.models import Digest
 
     digests = Digest.objects.all()
     if week is not None:

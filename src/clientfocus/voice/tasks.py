@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from clientfocus.voice import selectors, services
+from clientfocus.voice.models import ClassifierModel, FeedbackItem
 
 
 @task()
@@ -31,7 +32,6 @@ def voice_daily() -> dict[str, int]:
     """Every day: retrain the classifier on staff corrections (when there are new ones),
     re-tag the last two weeks, recount the last month's figures, and on Mondays send last
     week's digest (once)."""
-    from clientfocus.voice.models import ClassifierModel, FeedbackItem
 
     result = {"trained": 0, "retagged": 0, "digest_sent": 0}
     latest = ClassifierModel.objects.values_list("created_at", flat=True).first()

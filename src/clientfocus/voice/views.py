@@ -8,7 +8,7 @@ from typing import cast
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,6 +25,8 @@ from clientfocus.voice.analysis import MAX_CHARS
 from clientfocus.voice.models import (
     SCORE_RANGES,
     Alert,
+    AlertSubscription,
+    ClassifierModel,
     Digest,
     FeedbackItem,
     FollowUp,
@@ -286,7 +288,6 @@ def themes(request: HttpRequest) -> HttpResponse:
             return redirect("voice:themes")
         except (ServiceError, NotAllowed) as exc:
             error = getattr(exc, "message", str(exc))
-    from clientfocus.voice.models import ClassifierModel
 
     return render(
         request,
@@ -318,7 +319,6 @@ def train(request: HttpRequest) -> HttpResponse:
 def alerts(request: HttpRequest) -> HttpResponse:
     """The alerts, and the manager's own subscription (in-app notice and e-mail)."""
     _manager_only(request)
-    from clientfocus.voice.models import AlertSubscription
 
     user_id = cast(int, request.user.pk)
     mine = AlertSubscription.objects.filter(user_id=user_id, theme__isnull=True)
@@ -496,7 +496,6 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         invitation = services.invitation_from_token(token)
     except services.LinkProblem as exc:
         return _link_problem_page(request, exc)
-    from django.utils import translation
 
     translation.activate(invitation.language)
     kind = invitation.survey.kind
@@ -573,7 +572,6 @@ def customer_feedback(request: HttpRequest, token: str) -> HttpResponse:
         customer = services.customer_from_feedback_token(token)
     except services.LinkProblem as exc:
         return _link_problem_page(request, exc)
-    from django.utils import translation
 
     translation.activate(customer.language if customer.language else "en")
     error, text = "", ""

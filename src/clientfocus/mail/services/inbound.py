@@ -34,6 +34,7 @@ from clientfocus.mail.services.outbound import (
 from clientfocus.service import services as desk
 from clientfocus.service.attachments import IncomingFile, beyond_limits, clean_filename
 from clientfocus.service.models import Channel, Message, Request
+from clientfocus.voice.services import detector
 
 logger = logging.getLogger(__name__)
 
@@ -436,7 +437,6 @@ def _new_customer(parsed: parsing.ParsedMail, text: str) -> Customer:
 
 def detect_language(text: str) -> str:
     """The customer's language guessed from what they wrote (a UI language, else English)."""
-    from clientfocus.voice.services import detector
 
     if len(text.strip()) < 3:
         return "en"

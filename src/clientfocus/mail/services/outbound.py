@@ -9,10 +9,12 @@ import re
 import time
 import uuid
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_noop
 
 from clientfocus.customers.models import Customer
@@ -121,9 +123,6 @@ def portal_link(request: Request) -> str:
 
 def local_time(moment: datetime | None, customer: Customer | None) -> str:
     """A moment as the customer reads it: their time zone, their language's format."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from django.utils.formats import date_format
 
     if moment is None:
         return ""

@@ -3,6 +3,8 @@ above (``MessagePosted``)."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime
 
 from django.db import transaction
@@ -47,8 +49,6 @@ def _body_html(body: str, *, is_html: bool, allow_empty: bool = False) -> str:
 
 
 def _plain(body_html: str) -> str:
-    import html
-    import re
 
     return html.unescape(re.sub(r"<[^>]+>", " ", body_html)).strip()
 

@@ -9,11 +9,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.core.wsgi import get_wsgi_application
 
+from clientfocus.core.management.commands.worker import start_worker_threads
+
 
 def serve_embedded(host: str, port: int, *, threads: int = 8) -> None:
+    # Only the server this process runs is loaded (waitress here, gunicorn below).
     from waitress import serve
-
-    from clientfocus.core.management.commands.worker import start_worker_threads
 
     start_worker_threads(count=1)
     serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="clientfocus")
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         if embedded:
             serve_embedded(host, port)
             return
+        # gunicorn runs on POSIX only; loaded when it is the server asked for.
         from gunicorn.app.base import BaseApplication
 
         application = get_wsgi_application()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from clientfocus.core.auth import forget_verified_tokens
 from clientfocus.core.models import ApiToken
@@ -30,8 +31,6 @@ class Command(BaseCommand):
             _, raw = ApiToken.issue(user=user, name=options.get("name", ""))
             self.stdout.write(raw)
         else:
-            from django.utils import timezone
-
             count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
                 revoked_at=timezone.now()
             )

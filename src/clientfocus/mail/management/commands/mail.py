@@ -16,6 +16,11 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from clientfocus.core.errors import ServiceError
+from clientfocus.mail.imap import fetch_all
+from clientfocus.mail.models import InboundMail, InboundState, Mailbox
+from clientfocus.mail.services import receive, retry
+
 EX_DATAERR = 65
 EX_TEMPFAIL = 75
 
@@ -46,7 +51,6 @@ class Command(BaseCommand):
             ) from exc
 
     def _fetch(self, **options) -> None:
-        from clientfocus.mail.imap import fetch_all
 
         results = fetch_all()
         if not results:
@@ -65,8 +69,6 @@ class Command(BaseCommand):
             raise SystemExit(1)
 
     def _receive(self, *, json: bool, mailbox: str, **options) -> None:
-        from clientfocus.mail.models import Mailbox
-        from clientfocus.mail.services import receive
 
         raw = sys.stdin.buffer.read()
         box = None
@@ -96,7 +98,6 @@ class Command(BaseCommand):
             raise SystemExit(EX_DATAERR)
 
     def _failed(self, **options) -> None:
-        from clientfocus.mail.models import InboundMail, InboundState
 
         rows = InboundMail.objects.filter(
             state__in=[InboundState.FAILED, InboundState.HELD]
@@ -108,9 +109,6 @@ class Command(BaseCommand):
             )
 
     def _retry(self, *, id: int, release: bool, **options) -> None:
-        from clientfocus.core.errors import ServiceError
-        from clientfocus.mail.models import InboundMail
-        from clientfocus.mail.services import retry
 
         inbound = InboundMail.objects.filter(pk=id).first()
         if inbound is None:

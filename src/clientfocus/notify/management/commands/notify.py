@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+import uuid
 
-from clientfocus.notify.services import deliver_due, retry_dead
+from django.core.management.base import BaseCommand, CommandError
+
+from clientfocus.customers.models import Customer
+from clientfocus.notify.models import NotificationRule
+from clientfocus.notify.services import deliver_due, preview_rule, retry_dead
 
 
 class Command(BaseCommand):
@@ -34,14 +38,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{total} notification(s) delivered")
 
     def preview(self, rule_ref: str, customer_ref: str) -> None:
-        import uuid
-
-        from django.core.management.base import CommandError
-
-        from clientfocus.customers.models import Customer
-        from clientfocus.notify.models import NotificationRule
-        from clientfocus.notify.services import preview_rule
-
         rule = (
             NotificationRule.objects.filter(pk=int(rule_ref)).first()
             if rule_ref.isdigit()

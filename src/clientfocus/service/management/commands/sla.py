@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from clientfocus.service.clock import BusinessCalendar, CalendarError
+from clientfocus.service.services import sweep_sla
 
 
 class Command(BaseCommand):
@@ -28,8 +29,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "sweep":
-            from clientfocus.service.services import sweep_sla
-
             result = sweep_sla()
             self.stdout.write(
                 f"checked {result.checked}, at risk {result.at_risk}, breached {result.breached}"

@@ -4,10 +4,20 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from clientfocus.core.errors import ServiceError
+from clientfocus.customers.services import decode_csv
 from clientfocus.staffing.erlang import Load, StaffingError, agents_needed, scheduled_staff
+from clientfocus.staffing.services import (
+    find_queue,
+    import_shifts_csv,
+    parse_week,
+    plan_as_dict,
+    week_plan,
+)
 
 
 def _level(text: str) -> float:
@@ -101,9 +111,6 @@ class Command(BaseCommand):
             self.stdout.write(f"scheduled staff at {options['shrinkage']:.0%} shrinkage: {staff}")
 
     def plan(self, queue_ref: str, week: str, *, as_json: bool) -> None:
-        from clientfocus.core.errors import ServiceError
-        from clientfocus.staffing.services import find_queue, parse_week, plan_as_dict, week_plan
-
         queue = find_queue(queue_ref)
         if queue is None:
             raise CommandError(f"--queue: unknown queue {queue_ref!r}")
@@ -147,12 +154,6 @@ class Command(BaseCommand):
             )
 
     def import_shifts(self, file: str) -> None:
-        from pathlib import Path
-
-        from clientfocus.core.errors import ServiceError
-        from clientfocus.customers.services import decode_csv
-        from clientfocus.staffing.services import import_shifts_csv
-
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from clientfocus.value.lifetime import ModelError, fit_bgnbd, fit_gamma_gamma
+from clientfocus.value.services import refresh_values
 
 # Column names accepted for each field: lifetimes' names and the papers' names.
 COLUMNS = {
@@ -102,10 +104,6 @@ class Command(BaseCommand):
             )
 
     def refresh(self, *, no_progress: bool) -> None:
-        from tqdm import tqdm
-
-        from clientfocus.value.services import refresh_values
-
         stages = ["reading orders", "fitting models", "scoring", "saving"]
         with tqdm(total=len(stages), unit="step", disable=no_progress, file=self.stderr) as bar:
 

@@ -14,6 +14,17 @@ from django.utils import timezone
 from clientfocus.core.errors import ServiceError
 from clientfocus.core.spreadsheets import dict_reader
 from clientfocus.customers.services import decode_csv
+from clientfocus.voice.analysis import MAX_CHARS
+from clientfocus.voice.models import Theme
+from clientfocus.voice.selectors import rebuild_all_rollups, rebuild_rollups
+from clientfocus.voice.services import (
+    analyse_texts,
+    detect_trends,
+    digest_text,
+    make_digest,
+    retag,
+    train_classifier,
+)
 
 BATCH = 2000
 
@@ -43,9 +54,6 @@ class Command(BaseCommand):
     # -- tag ---------------------------------------------------------------------------------
 
     def do_tag(self, *, file: str, json: bool, **_: object) -> None:
-        from clientfocus.voice.analysis import MAX_CHARS
-        from clientfocus.voice.models import Theme
-        from clientfocus.voice.services import analyse_texts
 
         data = self._read(file)
         try:
@@ -101,7 +109,6 @@ class Command(BaseCommand):
     # -- digest ------------------------------------------------------------------------------
 
     def do_digest(self, *, week: str | None, send: bool, resend: bool, **_: object) -> None:
-        from clientfocus.voice.services import digest_text, make_digest
 
         day = None
         if week:
@@ -125,7 +132,6 @@ class Command(BaseCommand):
     # -- classifier and figures --------------------------------------------------------------
 
     def do_train(self, **_: object) -> None:
-        from clientfocus.voice.services import train_classifier
 
         model = train_classifier()
         self.stdout.write(
@@ -135,7 +141,6 @@ class Command(BaseCommand):
         self.stdout.write(_dumps(model.metrics))
 
     def do_retag(self, *, days: int, **_: object) -> None:
-        from clientfocus.voice.services import retag
 
         if days < 0:
             raise CommandError("--days must be 0 (all) or more")
@@ -143,7 +148,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{retag(since=since)} item(s) re-analysed")
 
     def do_rollup(self, *, all: bool, **_: object) -> None:
-        from clientfocus.voice.selectors import rebuild_all_rollups, rebuild_rollups
 
         if all:
             rows = rebuild_all_rollups()
@@ -153,7 +157,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{rows} rollup row(s)")
 
     def do_trends(self, **_: object) -> None:
-        from clientfocus.voice.services import detect_trends
 
         alerts = detect_trends()
         for alert in alerts:

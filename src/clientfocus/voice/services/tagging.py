@@ -1,0 +1,280 @@
+"""Understanding what customers say: the analyser (languages, sentiment, themes), staff
+corrections, the classifier trained on them, retagging, and the theme taxonomy."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.service.permissions import can_see_overview
+from clientfocus.voice import analysis
+from clientfocus.voice.models import (
+    ClassifierModel,
+    FeedbackItem,
+    Sentiment,
+    TagSource,
+    Theme,
+    ThemeTag,
+)
+
+_detector: analysis.LanguageDetector | None = None
+_analyser: tuple[float, tuple, analysis.Analyzer] | None = None
+_lock = threading.Lock()
+ANALYSER_CACHE_SECONDS = 10.0
+
+
+def detector() -> analysis.LanguageDetector:
+    global _detector
+    with _lock:
+        if _detector is None:
+            _detector = analysis.LanguageDetector(settings.VOICE_LANGUAGES)
+        return _detector
+
+
+def _model_key() -> bytes:
+    return ("clientfocus.voice.model:" + settings.SECRET_KEY).encode()
+
+
+def _state() -> tuple:
+    themes = tuple(Theme.objects.filter(active=True).values_list("code", "keywords"))
+    model_id = ClassifierModel.objects.values_list("id", flat=True).first()
+    return themes, model_id
+
+
+def analyser() -> analysis.Analyzer:
+    """The analyser for the active themes and newest classifier; rebuilt when either
+    changes (checked at most every ANALYSER_CACHE_SECONDS, at once after an edit here)."""
+    global _analyser
+    cached = _analyser
+    if cached is not None and time.monotonic() - cached[0] < ANALYSER_CACHE_SECONDS:
+        return cached[2]
+    state = _state()
+    if cached is not None and cached[1] == state:
+        _analyser = (time.monotonic(), state, cached[2])
+        return cached[2]
+    themes, model_id = state
+    rules = [
+        analysis.ThemeRule(code, code, analysis.parse_keywords(keywords))
+        for code, keywords in themes
+    ]
+    model = None
+    if model_id is not None:
+        blob = ClassifierModel.objects.values_list("blob", flat=True).get(pk=model_id)
+        try:
+            model = analysis.loads(bytes(blob), _model_key())
+        except Exception:  # a model signed with another key, or unreadable: rules only
+            model = None
+    built = analysis.Analyzer(rules, detector=detector(), model=model)
+    _analyser = (time.monotonic(), state, built)
+    return built
+
+
+def forget_analyser() -> None:
+    global _analyser
+    _analyser = None
+
+
+def _mark_reviewed(item: FeedbackItem, actor) -> None:
+    item.reviewed_at = timezone.now()
+    item.reviewed_by = actor
+    item.save(update_fields=["reviewed_at", "reviewed_by", "sentiment", "sentiment_by_staff"])
+
+
+@transaction.atomic
+def set_theme(*, item: FeedbackItem, theme: Theme, present: bool, actor) -> ThemeTag:
+    """Staff say a theme is (or is not) in this comment. Kept as a staff tag: later
+    re-tagging leaves it alone, and the classifier learns from it."""
+    tag, _created = ThemeTag.objects.update_or_create(
+        item=item,
+        theme=theme,
+        defaults={
+            "source": TagSource.STAFF,
+            "active": present,
+            "confidence": 1.0,
+            "set_by": actor,
+            "set_at": timezone.now(),
+            "created_at": item.created_at,
+        },
+    )
+    _mark_reviewed(item, actor)
+    return tag
+
+
+@transaction.atomic
+def set_sentiment(*, item: FeedbackItem, sentiment: str, actor) -> FeedbackItem:
+    if sentiment not in Sentiment.values:
+        raise ServiceError("sentiment", f"one of {', '.join(Sentiment.values)}")
+    item.sentiment = sentiment
+    item.sentiment_by_staff = True
+    if sentiment != Sentiment.NEGATIVE:
+        item.angry = False
+    item.save(update_fields=["angry"])
+    _mark_reviewed(item, actor)
+    return item
+
+
+def confirm(*, item: FeedbackItem, actor) -> FeedbackItem:
+    """Staff agree with the tags as they stand: the item becomes a training example."""
+    item.sentiment_by_staff = True
+    _mark_reviewed(item, actor)
+    return item
+
+
+def training_examples() -> list[analysis.Example]:
+    """Reviewed items: their active tags (any source: a reviewer saw them) and sentiment."""
+    items = FeedbackItem.objects.filter(reviewed_at__isnull=False).exclude(text="")
+    active: dict[int, set[str]] = {}
+    for item_id, code in ThemeTag.objects.filter(
+        item__reviewed_at__isnull=False, active=True
+    ).values_list("item_id", "theme__code"):
+        active.setdefault(item_id, set()).add(code)
+    return [
+        analysis.Example(
+            text=text,
+            themes=frozenset(active.get(pk, ())),
+            sentiment=sentiment if by_staff else None,
+        )
+        for pk, text, sentiment, by_staff in items.values_list(
+            "pk", "text", "sentiment", "sentiment_by_staff"
+        )
+    ]
+
+
+def train_classifier() -> ClassifierModel:
+    """Fit the classifiers on every reviewed comment and make them the ones in use."""
+    examples = training_examples()
+    model = analysis.train(examples, theme_codes=list(active_themes()))
+    stored = ClassifierModel.objects.create(
+        examples=len(examples),
+        blob=analysis.dumps(model, _model_key()),
+        metrics={**model.metrics, "themes_with_classifier": sorted(model.theme_models)},
+    )
+    ClassifierModel.objects.exclude(pk=stored.pk).filter(
+        pk__in=ClassifierModel.objects.order_by("-created_at").values_list("pk", flat=True)[5:]
+    ).delete()
+    forget_analyser()
+    return stored
+
+
+def retag(*, since: datetime | None = None, batch: int = 1000) -> int:
+    """Re-analyse unreviewed items (staff tags and sentiments stay). Returns how many."""
+    forget_analyser()
+    themes = active_themes()
+    items = FeedbackItem.objects.filter(reviewed_at__isnull=True).exclude(text="")
+    if since is not None:
+        items = items.filter(created_at__gte=since)
+    done = 0
+    last_pk = 0
+    while True:
+        chunk = list(items.filter(pk__gt=last_pk).order_by("pk").prefetch_related("tags")[:batch])
+        if not chunk:
+            return done
+        results = analyser().analyse_many([i.text for i in chunk])
+        with transaction.atomic():
+            for item, result in zip(chunk, results, strict=True):
+                _apply(item, result, themes=themes)
+                FeedbackItem.objects.filter(pk=item.pk).update(
+                    language=item.language,
+                    sentiment=item.sentiment,
+                    sentiment_score=item.sentiment_score,
+                    angry=item.angry,
+                )
+        done += len(chunk)
+        last_pk = chunk[-1].pk
+
+
+def save_theme(
+    *,
+    actor,
+    name: str,
+    keywords: str,
+    code: str = "",
+    theme: Theme | None = None,
+    active: bool = True,
+) -> Theme:
+
+    if not can_see_overview(actor):
+        raise NotAllowed(_("Only managers edit the taxonomy."))
+    name = name.strip()
+    if not name:
+        raise ServiceError("name", _("A theme needs a name."))
+    if len(name) > 80:
+        raise ServiceError("name", _("At most 80 characters."))
+    parsed = analysis.parse_keywords(keywords)
+    if theme is None:
+        code = slugify(code or name)[:40] or slugify(name, allow_unicode=True)[:40]
+        if not code:
+            raise ServiceError("code", _("Give the theme a code in Latin letters."))
+        if Theme.objects.filter(code=code).exists():
+            raise ServiceError("code", _("A theme with this code exists."))
+        theme = Theme(code=code, position=Theme.objects.count())
+    theme.name = name
+    theme.keywords = "\n".join(parsed)
+    theme.active = active
+    theme.save()
+    forget_analyser()
+    return theme
+
+
+def _take_fields(item: FeedbackItem, result: analysis.Analysis) -> None:
+    """An analysis's language and sentiment on the (unsaved) item; a staff sentiment stays."""
+    item.language = result.language or ""
+    if not item.sentiment_by_staff:
+        item.sentiment = result.sentiment
+        item.sentiment_score = result.sentiment_score
+        item.angry = result.angry
+    item.truncated = item.truncated or result.truncated
+
+
+def _apply(item: FeedbackItem, result: analysis.Analysis, *, themes: dict[str, Theme]) -> None:
+    """Store an analysis on an item, leaving staff decisions alone."""
+    _take_fields(item, result)
+    _store_tags(item, result, themes=themes)
+
+
+def _store_tags(item: FeedbackItem, result: analysis.Analysis, *, themes: dict[str, Theme]) -> None:
+    """The analysis's themes as rule/model tags of a saved item; staff tags stay."""
+    existing = {t.theme_id: t for t in item.tags.all()} if item.pk else {}
+    wanted = {themes[c].pk: c for c in result.themes if c in themes}
+    for theme_id, tag in existing.items():
+        if tag.source == TagSource.STAFF:
+            continue
+        if theme_id not in wanted:
+            tag.delete()
+    new_tags: list[ThemeTag] = []
+    for theme_id, code in wanted.items():
+        found: ThemeTag | None = existing.get(theme_id)
+        if found is not None and found.source == TagSource.STAFF:
+            continue
+        source = TagSource.MODEL if result.sources.get(code) == "model" else TagSource.RULE
+        if found is not None:
+            found.source, found.confidence = source, result.confidence.get(code, 1.0)
+            found.save(update_fields=["source", "confidence"])
+        else:
+            new_tags.append(
+                ThemeTag(
+                    item=item,
+                    theme_id=theme_id,
+                    source=source,
+                    confidence=result.confidence.get(code, 1.0),
+                    created_at=item.created_at,
+                )
+            )
+    ThemeTag.objects.bulk_create(new_tags)
+
+
+def active_themes() -> dict[str, Theme]:
+    return {t.code: t for t in Theme.objects.filter(active=True)}
+
+
+def analyse_texts(texts: list[str]) -> list[analysis.Analysis]:
+    """Tag texts without storing them (the CLI and the preview)."""
+    return analyser().analyse_many(texts)
