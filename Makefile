@@ -22,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy src
+	$(BIN)/lint-imports --no-logo
 
 messages: $(STAMP)
 	cd src/clientfocus && ../../$(BIN)/django-admin makemessages -l ru -l lt -l sl -l hi --no-obsolete && ../../$(BIN)/django-admin compilemessages

@@ -13,6 +13,9 @@ $BIN/ruff check src tests benchmarks
 $BIN/ruff format --check src tests benchmarks
 $BIN/mypy src
 
+echo "== layers (import-linter contracts, docs/architecture.md)"
+$BIN/lint-imports --no-logo
+
 echo "== translations"
 for lang in ru lt sl hi; do
   po=src/clientfocus/locale/$lang/LC_MESSAGES/django.po

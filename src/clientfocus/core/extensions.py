@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 
 T = TypeVar("T")
 
@@ -67,24 +65,28 @@ class Panel:
 
 
 @dataclass(frozen=True)
-class RenderedPanel:
+class ShownPanel:
+    """A panel with its context for this reader; the page draws it with
+    ``{% panel shown %}`` (core's template tags) in its own context, so the request,
+    the CSRF token and the page's variables are there without rendering twice."""
+
     key: str
     region: str
-    html: SafeString
+    template: str
+    context: dict[str, Any]
 
 
-def render_panels(
+def panels_for(
     point: ExtensionPoint[Panel], request: HttpRequest, **objects: Any
-) -> dict[str, list[RenderedPanel]]:
-    """Each contributed panel rendered for this reader, grouped by region."""
-    regions: dict[str, list[RenderedPanel]] = {}
+) -> dict[str, list[ShownPanel]]:
+    """The contributed panels with something to show this reader, grouped by region."""
+    regions: dict[str, list[ShownPanel]] = {}
     for contribution in point.contributions():
         panel = contribution.item
         context = panel.context(request, **objects)
         if context is None:
             continue
-        html = render_to_string(panel.template, {**objects, **context}, request=request)
         regions.setdefault(panel.region, []).append(
-            RenderedPanel(contribution.key, panel.region, SafeString(html))
+            ShownPanel(contribution.key, panel.region, panel.template, {**objects, **context})
         )
     return regions

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clientfocus.core.errors import NotAllowed, ServiceError
-from clientfocus.core.extensions import render_panels
+from clientfocus.core.extensions import panels_for
 from clientfocus.customers.extensions import customer_timeline, record_panels
 from clientfocus.customers.models import ContactKind, Customer, CustomerKind, Tier
 from clientfocus.customers.permissions import can_edit_customers, can_import_customers
@@ -63,7 +63,7 @@ def record(request: HttpRequest, customer_id) -> HttpResponse:
         "customers/record.html",
         {
             "customer": customer,
-            "panels": render_panels(record_panels, request, customer=customer),
+            "panels": panels_for(record_panels, request, customer=customer),
             "timeline": timeline,
             "older": timeline[-1].at.isoformat() if len(timeline) == TIMELINE_PAGE else "",
             "paged": before is not None,

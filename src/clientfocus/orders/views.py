@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from clientfocus.core.errors import ServiceError
-from clientfocus.core.extensions import render_panels
+from clientfocus.core.extensions import panels_for
 from clientfocus.orders.extensions import order_panels
 from clientfocus.orders.models import Milestone, Order
 from clientfocus.orders.services import record_milestone
@@ -65,6 +65,6 @@ def order_page(request: HttpRequest, order_id: str) -> HttpResponse:
         {
             "order": order,
             "kinds": Milestone.choices,
-            "panels": render_panels(order_panels, request, order=order),
+            "panels": panels_for(order_panels, request, order=order),
         },
     )

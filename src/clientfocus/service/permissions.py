@@ -15,6 +15,26 @@ from clientfocus.people.selectors import department_of, role_of
 from clientfocus.service.models import Queue, Request, RequestQuerySet
 
 
+def _department_queue_ids(user, department) -> list[int]:
+    """The department's queue ids, remembered on the user object like its employee
+    record (one page draws several panels that each ask)."""
+    cached = getattr(user, "_queue_ids_cache", None)
+    if cached is None or cached[0] != department.pk:
+        ids = list(Queue.objects.filter(department=department).values_list("pk", flat=True))
+        cached = (department.pk, ids)
+        user._queue_ids_cache = cached
+    return cached[1]
+
+
+def _colleague_ids(user, department) -> list[int]:
+    cached = getattr(user, "_colleague_ids_cache", None)
+    if cached is None or cached[0] != department.pk:
+        ids = list(Employee.objects.filter(department=department).values_list("user_id", flat=True))
+        cached = (department.pk, ids)
+        user._colleague_ids_cache = cached
+    return cached[1]
+
+
 def requests_visible_to(user) -> RequestQuerySet:
     role = role_of(user)
     requests: RequestQuerySet = Request.objects.all()
@@ -27,13 +47,11 @@ def requests_visible_to(user) -> RequestQuerySet:
         return requests.filter(assignee=user)
     # Queue and colleague ids are few; filtering on them (not on joins) lets the
     # database walk the due-time index and stop after the first page.
-    queue_ids = list(Queue.objects.filter(department=department).values_list("pk", flat=True))
+    queue_ids = _department_queue_ids(user, department)
     if role == Role.AGENT:
         return requests.filter(Q(assignee=user) | Q(queue_id__in=queue_ids))
     if role == Role.MANAGER:
-        colleagues = list(
-            Employee.objects.filter(department=department).values_list("user_id", flat=True)
-        )
+        colleagues = _colleague_ids(user, department)
         return requests.filter(
             Q(queue_id__in=queue_ids)
             | Q(requesting_department=department)

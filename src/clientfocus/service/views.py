@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clientfocus.core.errors import NotAllowed, ServiceError
-from clientfocus.core.extensions import render_panels
+from clientfocus.core.extensions import panels_for
 from clientfocus.customers.models import Customer
 from clientfocus.customers.services import create_customer
 from clientfocus.people.access import employee_required
@@ -132,7 +132,7 @@ def request_page(request: HttpRequest, reference: str) -> HttpResponse:
         "queues": queues_visible_to(request.user) if handler else [],
         "message_kinds": MessageKind,
         "message_parts": list(message_parts),
-        "panels": render_panels(request_panels, request, req=target),
+        "panels": panels_for(request_panels, request, req=target),
     }
     return render(request, "service/request.html", context)
 

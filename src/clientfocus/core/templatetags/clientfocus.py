@@ -87,3 +87,12 @@ def event_label(kind: str) -> str:
 def count_label(value: int, cap: int = 1000) -> str:
     """'999+' for counts that reached the cap."""
     return f"{cap - 1}+" if value >= cap else str(value)
+
+
+@register.simple_tag(takes_context=True)
+def panel(context, shown):
+    """Draw a panel another app contributed (``core.extensions.panels_for``) inside this
+    page's context, with the panel's own variables on top."""
+    panel_template = context.template.engine.get_template(shown.template)
+    with context.push(shown.context):
+        return panel_template.render(context)

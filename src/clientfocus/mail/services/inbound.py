@@ -39,6 +39,7 @@ from clientfocus.voice.services import detector
 logger = logging.getLogger(__name__)
 
 
+@dataclass
 class Outcome:
     """What became of one incoming message (printed by `clientfocus mail receive --json`)."""
 
