@@ -113,3 +113,19 @@ def test_the_review_page_for_managers(company, web_as):
     row = InboundMail.objects.get(state="failed")
     assert client.post(f"/mail/inbound/{row.pk}/retry/").status_code == 302
     assert web_as(company.agent).get("/mail/inbound/").status_code == 404
+
+
+def test_the_admin_action_says_why_a_processed_message_is_not_processed_again(company, web_as):
+    from clientfocus.mail import services
+
+    ContactFactory(customer=company.customer, kind="email", value="ruta@example.lt")
+    outcome = services.receive(compose())
+    inbound = InboundMail.objects.get(pk=outcome.inbound_id)
+    assert inbound.state == InboundState.PROCESSED
+    page = web_as(company.admin).post(
+        "/admin/mail/inboundmail/",
+        {"action": "retry", "_selected_action": [inbound.pk]},
+        follow=True,
+    )
+    assert page.status_code == 200
+    assert "only failed messages can be processed again" in page.content.decode()

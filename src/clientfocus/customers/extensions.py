@@ -89,7 +89,7 @@ def profile_events(
 timeline_sources.contribute("customers.profile", profile_events, order=10)
 
 
-def import_customers(text: str, progress: Callable[[int], object]) -> tuple[str, list]:
+def import_customers(text: str, progress: Callable[[int], None]) -> tuple[str, list]:
     result = import_customers_csv(text=text, progress=progress)
     summary = f"{result.created} created, {result.updated} updated, {len(result.errors)} rejected"
     return summary, result.errors

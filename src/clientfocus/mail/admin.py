@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from clientfocus.core.errors import ServiceError
 from clientfocus.mail import services
 from clientfocus.mail.models import InboundMail, Mailbox
 
@@ -39,7 +40,7 @@ class InboundMailAdmin(admin.ModelAdmin):
         for inbound in queryset:
             try:
                 outcome = services.retry(inbound=inbound, release=release)
-            except services.ServiceError as exc:
+            except ServiceError as exc:
                 self.message_user(request, f"{inbound.pk}: {exc.message}", messages.WARNING)
                 continue
             self.message_user(request, f"{inbound.pk}: {outcome.action} {outcome.reference or ''}")

@@ -31,7 +31,7 @@ def milestones(
     ]
 
 
-def import_orders(text: str, progress: Callable[[int], object]) -> tuple[str, list]:
+def import_orders(text: str, progress: Callable[[int], None]) -> tuple[str, list]:
     result = import_orders_csv(text=text, progress=progress)
     summary = (
         f"{result.created} created, {result.unchanged} already stored, "

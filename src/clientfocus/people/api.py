@@ -1,6 +1,9 @@
 """Departments over the API."""
 
+from typing import cast
+
 from django.db import IntegrityError
+from django.db.models import Model
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -42,8 +45,8 @@ def add_department(request, payload: DepartmentIn):
     if payload.tier:
         # The tier model belongs to the customers app, a layer above: reached through
         # the relation this app's model declares, not imported.
-        tiers = Department._meta.get_field("tier").related_model._default_manager
-        tier = tiers.filter(code=payload.tier).first()
+        tier_model = cast(type[Model], Department._meta.get_field("tier").related_model)
+        tier = tier_model._default_manager.filter(code=payload.tier).first()
         if tier is None:
             raise ServiceError("tier", f"unknown tier {payload.tier!r}")
     try:
