@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import QuerySet
+
 from clientfocus.core.extensions import ExtensionPoint, Panel
 from clientfocus.customers.models import Customer
 from clientfocus.customers.services import IMPORT_COLUMNS, import_customers_csv
@@ -68,12 +70,17 @@ def customer_timeline(
     return items[:limit]
 
 
+def newest_first(rows: QuerySet, *, before: datetime | None, limit: int, at: str = "created_at"):
+    """A timeline source's page of ``rows``: older than ``before``, newest first."""
+    if before is not None:
+        rows = rows.filter(**{f"{at}__lt": before})
+    return rows.order_by(f"-{at}", "-id")[:limit]
+
+
 def profile_events(
     customer: Customer, *, user, limit: int, before: datetime | None
 ) -> list[TimelineItem]:
-    events = customer.events.all()
-    if before is not None:
-        events = events.filter(created_at__lt=before)
+    events = customer.events.select_related("actor")
     return [
         TimelineItem(
             at=event.created_at,
@@ -82,7 +89,7 @@ def profile_events(
             data=event.data,
             actor=str(event.actor or ""),
         )
-        for event in events.select_related("actor").order_by("-created_at")[:limit]
+        for event in newest_first(events, before=before, limit=limit)
     ]
 
 

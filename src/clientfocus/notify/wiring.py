@@ -12,7 +12,12 @@ from django.http import HttpRequest
 from clientfocus.core.events import subscribe
 from clientfocus.core.extensions import Panel
 from clientfocus.core.scheduler import BackgroundLoop, background_loops
-from clientfocus.customers.extensions import TimelineItem, record_panels, timeline_sources
+from clientfocus.customers.extensions import (
+    TimelineItem,
+    newest_first,
+    record_panels,
+    timeline_sources,
+)
 from clientfocus.customers.models import Customer
 from clientfocus.notify.delivery import OutboxDeliverer
 from clientfocus.notify.models import Notification
@@ -47,8 +52,6 @@ def notifications(
 ) -> list[TimelineItem]:
     # A notification about a request the reader may not see would name it: left out.
     rows = notifications_visible_to(user, Notification.objects.filter(customer=customer))
-    if before is not None:
-        rows = rows.filter(created_at__lt=before)
     return [
         TimelineItem(
             at=n.created_at,
@@ -62,7 +65,7 @@ def notifications(
             },
             actor="",
         )
-        for n in rows.select_related("order").order_by("-created_at", "-id")[:limit]
+        for n in newest_first(rows.select_related("order"), before=before, limit=limit)
     ]
 
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from clientfocus.customers.extensions import Importer, TimelineItem, importers, timeline_sources
+from clientfocus.customers.extensions import (
+    Importer,
+    TimelineItem,
+    importers,
+    newest_first,
+    timeline_sources,
+)
 from clientfocus.customers.models import Customer
 from clientfocus.orders.models import OrderMilestone
 from clientfocus.orders.services import import_orders_csv
@@ -16,9 +22,7 @@ def milestones(
     customer: Customer, *, user, limit: int, before: datetime | None
 ) -> list[TimelineItem]:
     """Every employee sees every order (S25: one order cycle all departments share)."""
-    rows = OrderMilestone.objects.filter(order__customer=customer)
-    if before is not None:
-        rows = rows.filter(occurred_at__lt=before)
+    rows = OrderMilestone.objects.filter(order__customer=customer).select_related("order")
     return [
         TimelineItem(
             at=m.occurred_at,
@@ -27,7 +31,7 @@ def milestones(
             data={"order": m.order.order_id, "note": m.note},
             actor="",
         )
-        for m in rows.select_related("order").order_by("-occurred_at", "-id")[:limit]
+        for m in newest_first(rows, before=before, limit=limit, at="occurred_at")
     ]
 
 

@@ -15,24 +15,24 @@ from clientfocus.people.selectors import department_of, role_of
 from clientfocus.service.models import Queue, Request, RequestQuerySet
 
 
+def _remembered(user, name: str, department, ids: QuerySet) -> list[int]:
+    """``ids`` of the user's department, remembered on the user object like its
+    employee record (one page draws several panels that each ask)."""
+    cache: dict = user.__dict__.setdefault("_department_ids_cache", {})
+    key = (name, department.pk)
+    if key not in cache:
+        cache[key] = list(ids)
+    return cache[key]
+
+
 def _department_queue_ids(user, department) -> list[int]:
-    """The department's queue ids, remembered on the user object like its employee
-    record (one page draws several panels that each ask)."""
-    cached = getattr(user, "_queue_ids_cache", None)
-    if cached is None or cached[0] != department.pk:
-        ids = list(Queue.objects.filter(department=department).values_list("pk", flat=True))
-        cached = (department.pk, ids)
-        user._queue_ids_cache = cached
-    return cached[1]
+    queues = Queue.objects.filter(department=department).values_list("pk", flat=True)
+    return _remembered(user, "queues", department, queues)
 
 
 def _colleague_ids(user, department) -> list[int]:
-    cached = getattr(user, "_colleague_ids_cache", None)
-    if cached is None or cached[0] != department.pk:
-        ids = list(Employee.objects.filter(department=department).values_list("user_id", flat=True))
-        cached = (department.pk, ids)
-        user._colleague_ids_cache = cached
-    return cached[1]
+    colleagues = Employee.objects.filter(department=department).values_list("user_id", flat=True)
+    return _remembered(user, "colleagues", department, colleagues)
 
 
 def requests_visible_to(user) -> RequestQuerySet:

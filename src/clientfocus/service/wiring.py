@@ -10,7 +10,12 @@ from django.http import HttpRequest
 
 from clientfocus.core.extensions import Panel
 from clientfocus.core.scheduler import PeriodicJob, periodic_jobs
-from clientfocus.customers.extensions import TimelineItem, record_panels, timeline_sources
+from clientfocus.customers.extensions import (
+    TimelineItem,
+    newest_first,
+    record_panels,
+    timeline_sources,
+)
 from clientfocus.customers.models import Customer
 from clientfocus.service.models import (
     BusinessCalendar,
@@ -40,9 +45,7 @@ def request_events(
 ) -> list[TimelineItem]:
     events = RequestEvent.objects.filter(
         customer=customer, request_id__in=requests_visible_to(user).values("pk")
-    )
-    if before is not None:
-        events = events.filter(created_at__lt=before)
+    ).select_related("request", "actor")
     return [
         TimelineItem(
             at=event.created_at,
@@ -53,9 +56,7 @@ def request_events(
             request_reference=event.request.reference,
             request_subject=event.request.subject,
         )
-        for event in events.select_related("request", "actor").order_by("-created_at", "-id")[
-            :limit
-        ]
+        for event in newest_first(events, before=before, limit=limit)
     ]
 
 

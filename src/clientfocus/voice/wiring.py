@@ -11,7 +11,12 @@ from django.http import HttpRequest
 from clientfocus.core.events import subscribe
 from clientfocus.core.extensions import Panel
 from clientfocus.core.scheduler import PeriodicJob, periodic_jobs
-from clientfocus.customers.extensions import TimelineItem, record_panels, timeline_sources
+from clientfocus.customers.extensions import (
+    TimelineItem,
+    newest_first,
+    record_panels,
+    timeline_sources,
+)
 from clientfocus.customers.models import Customer
 from clientfocus.customers.permissions import can_edit_customers
 from clientfocus.orders.events import MilestoneRecorded
@@ -54,8 +59,6 @@ def feedback(
     customer: Customer, *, user, limit: int, before: datetime | None
 ) -> list[TimelineItem]:
     items = feedback_visible_to(user, FeedbackItem.objects.filter(customer=customer))
-    if before is not None:
-        items = items.filter(created_at__lt=before)
     return [
         TimelineItem(
             at=f.created_at,
@@ -69,7 +72,7 @@ def feedback(
             },
             actor=str(f.recorded_by or ""),
         )
-        for f in items.select_related("recorded_by").order_by("-created_at", "-id")[:limit]
+        for f in newest_first(items.select_related("recorded_by"), before=before, limit=limit)
     ]
 
 
