@@ -1,46 +1,130 @@
-"""The `clientfocus` command: Django management commands with the settings preset.
+"""The `clientfocus` command: the product's commands, grouped, and Django's below them.
 
-clientfocus demo | serve | worker | migrate | createadmin
-clientfocus token create USERNAME
-clientfocus import customers FILE.csv
-clientfocus sla due --calendar CAL.json --opened ISO --minutes N
-clientfocus voice tag FILE.csv [--json] | digest [--send] | train | retag | rollup | trends
-clientfocus mail fetch | receive [--json] [--mailbox ADDR] < MESSAGE | failed | retry ID
-clientfocus staffing erlang --calls N --interval-minutes M --aht-seconds S
-    --target-seconds T --service-level P [--patience-seconds W] [--shrinkage R] [--json]
+`clientfocus` and `clientfocus --help` answer without any configuration. Commands that
+only compute (`sla due`, `value fit`, `staffing erlang`, `voice tag`) and every
+`--help` run without SECRET_KEY; `voice tag` also without a database (the default
+taxonomy). A command that needs the database before it exists says "run `clientfocus
+migrate` first" instead of a traceback.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import textwrap
+from pathlib import Path
 
 ALIASES = {"import": "import_data"}
-OWN_COMMANDS = (
-    "demo", "serve", "worker", "migrate", "createadmin", "token", "import", "sla", "voice",
-    "staffing", "mail",
-)  # fmt: skip
+
+# (group, [(command as typed, one line)]). tests/test_cli_help.py checks every product
+# command is listed and every listed command and action exists.
+GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
+    ("run", [
+        ("demo", "a demo company on SQLite, served at http://127.0.0.1:8000/"),
+        ("serve", "serve the web UI, the REST API (/api/) and the admin (/admin/)"),
+        ("worker", "run background tasks and the periodic jobs (SLA sweep, value, voice)"),
+    ]),
+    ("data", [
+        ("migrate", "create or update the database tables (run this first)"),
+        ("import customers FILE.csv", "import customer records; bad rows listed with the reason"),
+        ("import orders FILE.csv", "import orders, idempotent by order id"),
+    ]),
+    ("service", [
+        ("sla due", "when a target falls due over a business calendar (no database)"),
+        ("sla sweep", "mark requests at risk or breached now and notify"),
+        ("mail fetch", "fetch the configured mailboxes once"),
+        ("mail receive < MESSAGE", "take one e-mail on standard input (for an MTA)"),
+        ("mail failed | retry ID", "list incoming mail that failed; process one again"),
+    ]),
+    ("value", [
+        ("value fit", "fit BG/NBD and Gamma-Gamma to a customer summary CSV (no database)"),
+        ("value refresh", "recompute every customer's value figures"),
+    ]),
+    ("notify", [
+        ("notify deliver", "send what is due in the outbox now"),
+        ("notify retry-dead", "queue every failed notification again"),
+        ("notify preview RULE --customer ID", "show what a rule would send a customer"),
+    ]),
+    ("voice", [
+        ("voice tag FILE.csv", "language, sentiment and themes of comments (no database)"),
+        ("voice digest | train | retag", "weekly digest; train the classifier; re-analyse"),
+        ("voice rollup | trends", "recount the voice figures; look for rising themes"),
+    ]),
+    ("staffing", [
+        ("staffing erlang", "agents needed for a service level, Erlang C / A (no database)"),
+        ("staffing plan --queue Q --week W", "a week's staffing plan for a queue"),
+        ("staffing import-shifts FILE", "import a roster from CSV"),
+    ]),
+    ("admin", [
+        ("createadmin", "create an administrator"),
+        ("token create | revoke USER", "issue an API token (printed once) or revoke them"),
+        ("check --deploy", "check the production settings"),
+    ]),
+]  # fmt: skip
+
+# Commands that compute and store nothing: no SECRET_KEY needed.
+COMPUTE_ONLY = {("sla", "due"), ("value", "fit"), ("staffing", "erlang"), ("voice", "tag")}
+HELP_FLAGS = {"-h", "--help"}
+
+
+def usage() -> str:
+    width = max(len(command) for _, commands in GROUPS for command, _ in commands) + 2
+    lines = ["usage: clientfocus COMMAND [ARGS]   (clientfocus COMMAND --help for its options)", ""]
+    for group, commands in GROUPS:
+        lines.append(f"{group}:")
+        lines += [f"  {command.ljust(width)}{text}" for command, text in commands]
+        lines.append("")
+    lines += textwrap.wrap(
+        "Django's own commands work too: " + ", ".join(_django_commands()) + ".", width=88
+    )
+    return "\n".join(lines)
+
+
+def _django_commands() -> list[str]:
+    """Django's core commands, found without settings (the contrib ones need them)."""
+    # Here, not at the top: `clientfocus` alone prints its help before Django loads.
+    from django.core import management
+
+    return sorted(management.find_commands(str(Path(management.__file__).parent)))
+
+
+def _compute_only(argv: list[str]) -> bool:
+    return tuple(argv[1:3]) in COMPUTE_ONLY or bool(HELP_FLAGS & set(argv[1:]))
+
+
+def _database_problem(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    lowered = text.lower()
+    if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
+        return "the database has no tables yet: run `clientfocus migrate` first"
+    return f"cannot use the database ({text}); check DATABASE_URL"
 
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
+    argv[0] = "clientfocus"
+    if len(argv) == 1 or argv[1] in HELP_FLAGS or argv[1:] == ["help"]:
+        print(usage())
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clientfocus.settings")
     if len(argv) > 1 and argv[1] in ALIASES:
         argv[1] = ALIASES[argv[1]]
-    if len(argv) > 1 and argv[1] == "demo":
+    if argv[1] == "demo":
         os.environ.setdefault("CLIENTFOCUS_DEMO", "1")
-    if len(argv) == 1:
-        print(__doc__)
-        print("Every Django management command works too, e.g. `clientfocus check`.")
-        return
-    # Django is loaded only when a command runs: the bare `clientfocus` answers at once.
+    if _compute_only(argv):
+        os.environ["CLIENTFOCUS_COMPUTE_ONLY"] = "1"
+    # Loaded only when a command runs: the bare `clientfocus` and its help need no settings.
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+    from django.db.utils import OperationalError, ProgrammingError
 
     try:
         execute_from_command_line(argv)
     except ImproperlyConfigured as exc:
         print(f"clientfocus: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
+    except (OperationalError, ProgrammingError) as exc:
+        print(f"clientfocus: {_database_problem(exc)}", file=sys.stderr)
         raise SystemExit(2) from exc
 
 

@@ -1,7 +1,8 @@
 """Django settings, read from the environment.
 
 DATABASE_URL   database (default: SQLite file in CLIENTFOCUS_DATA_DIR)
-SECRET_KEY     required unless DEBUG=1 or CLIENTFOCUS_DEMO=1 (then generated and kept on disk)
+SECRET_KEY     required unless DEBUG=1 or CLIENTFOCUS_DEMO=1 (then generated and kept on disk);
+               not needed by the commands that only compute (`clientfocus --help` lists them)
 DEBUG          "1" for development
 ALLOWED_HOSTS  comma-separated (default: localhost,127.0.0.1,[::1])
 REDIS_URL      optional shared cache (login throttling across processes)
@@ -35,6 +36,10 @@ def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY", "").strip()
     if key:
         return key
+    if os.environ.get("CLIENTFOCUS_COMPUTE_ONLY") == "1":
+        # Set by the `clientfocus` command for commands that sign and store nothing
+        # (`sla due`, `voice tag`, any --help): a throwaway key.
+        return secrets.token_urlsafe(50)
     if not (DEBUG or DEMO):
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable "

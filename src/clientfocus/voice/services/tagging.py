@@ -24,6 +24,7 @@ from clientfocus.voice.models import (
     Theme,
     ThemeTag,
 )
+from clientfocus.voice.taxonomy import DEFAULT_THEMES
 
 _detector: analysis.LanguageDetector | None = None
 _analyser: tuple[float, tuple, analysis.Analyzer] | None = None
@@ -278,3 +279,14 @@ def active_themes() -> dict[str, Theme]:
 def analyse_texts(texts: list[str]) -> list[analysis.Analysis]:
     """Tag texts without storing them (the CLI and the preview)."""
     return analyser().analyse_many(texts)
+
+
+def default_analyser() -> tuple[analysis.Analyzer, dict[str, str]]:
+    """The analyser of a new installation (the default taxonomy, no trained classifier)
+    and its theme names, for tagging where no database is set up."""
+    rules = [
+        analysis.ThemeRule(code, code, analysis.parse_keywords(keywords))
+        for code, _name, keywords in DEFAULT_THEMES
+    ]
+    names = {code: name for code, name, _keywords in DEFAULT_THEMES}
+    return analysis.Analyzer(rules, detector=detector(), model=None), names

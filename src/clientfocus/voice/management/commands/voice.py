@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.utils import OperationalError, ProgrammingError
 from django.utils import timezone
 
 from clientfocus.core.errors import ServiceError
@@ -19,6 +21,7 @@ from clientfocus.voice.models import Theme
 from clientfocus.voice.selectors import rebuild_all_rollups, rebuild_rollups
 from clientfocus.voice.services import (
     analyse_texts,
+    default_analyser,
     detect_trends,
     digest_text,
     make_digest,
@@ -66,13 +69,20 @@ class Command(BaseCommand):
                 f"{file}: no `text` column "
                 f"(columns: {', '.join(reader.fieldnames or []) or 'none'})"
             )
-        names = dict(Theme.objects.values_list("code", "name"))
+        analyse: Callable[[list[str]], list] = analyse_texts
+        try:
+            names = dict(Theme.objects.values_list("code", "name"))
+        except (OperationalError, ProgrammingError):
+            # No database set up (or none reachable): tag with the default taxonomy.
+            default, names = default_analyser()
+            analyse = default.analyse_many
+            self.stderr.write("no database set up: tagging with the default taxonomy")
         out = self.stdout
         rows = 0
         batch: list[tuple[int, str]] = []
 
         def flush() -> None:
-            results = analyse_texts([t for _, t in batch])
+            results = analyse([t for _, t in batch])
             for (line, raw), result in zip(batch, results, strict=True):
                 if result.truncated:
                     self.stderr.write(
