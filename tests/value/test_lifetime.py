@@ -20,13 +20,13 @@ from clientfocus.value.lifetime import (
     simulate_spend,
 )
 
-CDNOW = Path(__file__).resolve().parents[3] / "shared" / "data" / "cdnow"
+CDNOW = Path(__file__).resolve().parents[1] / "data" / "cdnow"
 
 
 def load(name: str, *columns: str) -> list[np.ndarray]:
     path = CDNOW / name
     if not path.exists():
-        pytest.fail(f"{path} is missing: the CDNOW sample lives in ../shared/data/cdnow/")
+        pytest.fail(f"{path} is missing: the CDNOW sample lives in tests/data/cdnow/")
     rows = list(csv.DictReader(path.open()))
     return [np.array([float(row[c]) for row in rows]) for c in columns]
 

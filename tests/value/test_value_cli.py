@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-CDNOW = Path(__file__).resolve().parents[3] / "shared" / "data" / "cdnow"
+CDNOW = Path(__file__).resolve().parents[1] / "data" / "cdnow"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
