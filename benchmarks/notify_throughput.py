@@ -57,7 +57,15 @@ def main() -> None:
         default="webhook",
         help="deliver to the loopback HTTP sink or a loopback SMTP sink",
     )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="200 notifications in <URL>_quick: the test command runs it; figures mean nothing",
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.database_url += "_quick"
+        args.count, args.rate = 200, 200.0
 
     import psycopg
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import sys
 import tempfile
 import time
@@ -19,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import service_desk
 
 ORDERS = 1_000_000
 
@@ -30,8 +32,21 @@ def main() -> None:
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/clientfocus_bench"
     )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=service_desk.QUICK_HELP.format("2,000 customers / 20,000 orders"),
+    )
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = args.database_url
+    global ORDERS
+    url = args.database_url
+    if args.quick:
+        url, ORDERS = url + "_quick", 20_000
+        service_desk.CUSTOMERS, service_desk.REQUESTS = 2_000, 2_000
+        service_desk.ensure_database(url, reload=True)
+        service_desk.setup_django(url)
+        service_desk.load(random.Random(1))
+    os.environ["DATABASE_URL"] = url
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
     os.environ["DJANGO_SETTINGS_MODULE"] = "clientfocus.settings"
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))

@@ -26,7 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def plan_benchmark() -> None:
+def plan_benchmark(queue_count: int = 10) -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from clientfocus.staffing.plan import Target, plan_intervals
 
@@ -36,7 +36,7 @@ def plan_benchmark() -> None:
     shape = np.clip(np.sin((hours - 7) / 13 * np.pi), 0, None)  # busy days, quiet nights
     targets = [Target("gold", 0.8, 20), Target("standard", 0.8, 120)]
     queues = []
-    for _ in range(10):
+    for _ in range(queue_count):
         peak = rng.uniform(50, 5000)  # contacts per 15 minutes at the busiest
         contacts = (shape * peak * rng.uniform(0.8, 1.2, slots)).round(1)
         rostered = (contacts * 240 / 900 / 0.7 * rng.uniform(0.8, 1.2, slots)).astype(int)
@@ -60,7 +60,7 @@ def plan_benchmark() -> None:
     )
 
 
-def wait_benchmark(database_url: str | None) -> None:
+def wait_benchmark(database_url: str | None, waiting: int = 2000) -> None:
     data_dir = tempfile.mkdtemp(prefix="cf-staffing-")
     os.environ["CLIENTFOCUS_DATA_DIR"] = data_dir
     if database_url:
@@ -105,7 +105,7 @@ def wait_benchmark(database_url: str | None) -> None:
                 customer=customer, subject="call", queue=queue, tier=gold if i % 5 == 0 else standard,
                 channel="phone", created_at=now - timedelta(seconds=i),
             )
-            for i in range(2000)
+            for i in range(waiting)
         )  # fmt: skip
         users = get_user_model()
         for i in range(60):
@@ -129,7 +129,7 @@ def wait_benchmark(database_url: str | None) -> None:
         times.append((time.perf_counter() - started) * 1000)
     print(client.get(url).json())
     print(
-        f"expected wait for one customer (API, 2,000 waiting, 60 on duty): median {statistics.median(times):.1f} ms, 95th {sorted(times)[189]:.1f} ms"
+        f"expected wait for one customer (API, {waiting:,} waiting, 60 on duty): median {statistics.median(times):.1f} ms, 95th {sorted(times)[189]:.1f} ms"
     )
 
 
@@ -138,9 +138,14 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--database-url")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="2 queues, 200 waiting: the test command runs it; figures mean nothing",
+    )
     args = parser.parse_args()
-    plan_benchmark()
-    wait_benchmark(args.database_url)
+    plan_benchmark(queue_count=2 if args.quick else 10)
+    wait_benchmark(args.database_url, waiting=200 if args.quick else 2000)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,14 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--lifetimes-python", help="python of an environment with lifetimes")
     parser.add_argument("--repeat", type=int, default=3, help="clientfocus timing runs")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="20,000 customers, one run: the test command runs it; figures mean nothing",
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.customers, args.repeat, args.lifetimes_python = 20_000, 1, None
 
     started = time.perf_counter()
     ages = np.round(np.random.default_rng(1).uniform(27, 39, args.customers), 2)

@@ -75,7 +75,7 @@ def accuracy() -> None:
     )
 
 
-def throughput() -> None:
+def throughput(count: int = 20_000) -> None:
     sys.path.insert(0, str(ROOT / "src"))
     import random
 
@@ -112,7 +112,7 @@ def throughput() -> None:
     rng = random.Random(3)
     # 20,000 comments: the set's sentences, some joined in pairs to vary the length.
     texts = []
-    for _ in range(20_000):
+    for _ in range(count):
         a = rng.choice(data)["text"]
         texts.append(a if rng.random() < 0.7 else a + " " + rng.choice(data)["text"])
     rules_only.analyse_many(texts[:500])  # load the language models
@@ -123,7 +123,9 @@ def throughput() -> None:
             for i in range(0, len(texts), 2000):
                 analyser.analyse_many(texts[i : i + 2000])
             best = max(best, len(texts) / (time.perf_counter() - started))
-        print(f"tagging throughput, {label}: {best:,.0f} comments/s (best of 3, 20,000 comments)")
+        print(
+            f"tagging throughput, {label}: {best:,.0f} comments/s (best of 3, {count:,} comments)"
+        )
     print(
         f"classifier: {sorted(model.theme_models)} + sentiment={model.sentiment_model is not None}"
     )
@@ -258,11 +260,22 @@ def main() -> None:
         "--database-url", default="postgres://postgres@127.0.0.1:5432/clientfocus_voice_bench"
     )
     parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="1,000 comments / 5,000 items in <URL>_quick: the test command runs it; "
+        "figures mean nothing",
+    )
     args = parser.parse_args()
     if args.what == "accuracy":
         accuracy()
     elif args.what == "throughput":
-        throughput()
+        throughput(1_000 if args.quick else 20_000)
+    elif args.quick:
+        import service_desk
+
+        service_desk.ensure_database(args.database_url + "_quick", reload=True)
+        page(args.database_url + "_quick", 5_000)
     else:
         page(args.database_url, args.items)
 

@@ -60,3 +60,25 @@ env -u DATABASE_URL $BIN/pytest -n 2 -q
 
 echo "== tests on PostgreSQL"
 DATABASE_URL="$PG_URL" $BIN/pytest -n 2 -q -m "not e2e"
+
+echo "== benchmarks, --quick (they must still run; their figures mean nothing here)"
+PG_SERVER="${PG_URL%/*}"
+for bench in "service_desk.py" "orders_and_value.py" "mail.py" "notify_throughput.py" \
+             "staffing.py" "value_fit.py" "voice.py accuracy" "voice.py throughput" \
+             "voice.py page"; do
+  set -- $bench
+  case "$1" in
+    staffing.py|value_fit.py) db=() ;;
+    notify_throughput.py) db=(--database-url "$PG_SERVER/clientfocus_notify_bench") ;;
+    voice.py) db=(--database-url "$PG_SERVER/clientfocus_voice_bench") ;;
+    *) db=(--database-url "$PG_SERVER/clientfocus_bench") ;;
+  esac
+  if [ "$1" = voice.py ] && [ "$2" != page ]; then db=(); fi
+  log=$(mktemp)
+  if ! $BIN/python benchmarks/$bench --quick "${db[@]}" >"$log" 2>&1; then
+    cat "$log" >&2
+    fail "benchmarks/$bench --quick failed (output above)"
+  fi
+  echo "benchmarks/$bench --quick: ok"
+  rm -f "$log"
+done

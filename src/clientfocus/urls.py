@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", core_views.logout_view, name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health", core_views.health, name="health"),
+    path("favicon.ico", core_views.favicon),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("clientfocus.service.urls")),
