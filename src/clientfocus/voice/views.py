@@ -82,7 +82,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     biggest = max((p["count"] for t in data["themes"] for p in t["points"]), default=0) or 1
     for theme in data["themes"]:
         for p in theme["points"]:
-            p["shade"] = round(100 * p["count"] / biggest)
+            # At most half strength: the numbers on the darkest cell keep a 6:1 contrast.
+            p["shade"] = round(50 * p["count"] / biggest)
     week_ends = [(m, m + timedelta(days=7)) for m in data["weeks"]]
     return render(
         request,

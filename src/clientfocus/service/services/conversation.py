@@ -111,7 +111,7 @@ def add_message(
     """A staff member writes on a request: a public reply to the requester or an
     internal note. On an internal request, a message from the requesting department
     counts as the requester's message. A public reply to a customer goes out on the
-    channel the request came by (the apps above listen to ``message_posted``)."""
+    channel the request came by (the apps above listen to ``MessagePosted``)."""
     if kind not in (MessageKind.REPLY, MessageKind.NOTE):
         raise ServiceError("kind", "kind must be 'reply' or 'note'")
     if kind == MessageKind.REPLY and is_requester_side(actor, request):
