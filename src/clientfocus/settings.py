@@ -90,6 +90,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "clientfocus.core.health.HealthMiddleware",  # /healthz, /readyz: before host checks
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -319,6 +320,13 @@ PORTAL_EMBED_ORIGINS = os.environ.get("PORTAL_EMBED_ORIGINS", "*")
 # The contact form: a person needs at least this long to fill it in (bots do not).
 CONTACT_FORM_MIN_SECONDS = float(os.environ.get("CONTACT_FORM_MIN_SECONDS", "3"))
 CONTACT_FORM_HOURLY_LIMIT = int(os.environ.get("CONTACT_FORM_HOURLY_LIMIT", "10"))
+
+# /readyz: a worker counts as alive when its heartbeat (every WORKER_HEARTBEAT_SECONDS)
+# is younger than this; the outbox is stuck when a due message waits longer than
+# OUTBOX_STUCK_SECONDS.
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "10"))
+WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "60"))
+OUTBOX_STUCK_SECONDS = int(os.environ.get("OUTBOX_STUCK_SECONDS", "600"))
 
 LOGGING = {
     "version": 1,

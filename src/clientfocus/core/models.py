@@ -93,3 +93,15 @@ class UsedSignature(models.Model):
 
     def __str__(self) -> str:
         return self.signature[:12]
+
+
+class WorkerHeartbeat(models.Model):
+    """A `clientfocus worker` process (or the embedded demo's worker threads) saying it
+    is alive; /readyz wants one seen recently."""
+
+    worker = models.CharField(max_length=120, unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.worker

@@ -12,6 +12,9 @@ on however many machines.
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +28,7 @@ from django.db import IntegrityError, close_old_connections, connection, transac
 from django.utils import timezone
 
 from clientfocus.core.extensions import ExtensionPoint
-from clientfocus.core.models import ScheduledSlot, UsedSignature
+from clientfocus.core.models import ScheduledSlot, UsedSignature, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +88,7 @@ def prune_slots() -> None:
     ScheduledSlot.objects.filter(enqueued_at__lt=cutoff).delete()
     # Signatures older than the freshness window can no longer be replayed anyway.
     UsedSignature.objects.filter(used_at__lt=cutoff).delete()
+    WorkerHeartbeat.objects.filter(seen_at__lt=cutoff).delete()
 
     if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
         call_command("prune_db_task_results", min_age_days=14, verbosity=0)
@@ -114,6 +118,38 @@ class Scheduler(threading.Thread):
                     logger.exception("could not prune scheduler slots")
             self.stopping.wait(self.tick_seconds)
         # This thread's own database connection: closed when the thread ends.
+        connection.close()
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+class Heartbeat(threading.Thread):
+    """Tells /readyz this worker process is alive: one row, touched every
+    WORKER_HEARTBEAT_SECONDS, removed when the worker stops."""
+
+    def __init__(self) -> None:
+        super().__init__(name="clientfocus-heartbeat", daemon=True)
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[:120]
+        self.stopping = threading.Event()
+
+    def beat(self) -> None:
+        WorkerHeartbeat.objects.update_or_create(
+            worker=self.worker, defaults={"seen_at": timezone.now()}
+        )
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            close_old_connections()
+            try:
+                self.beat()
+            except Exception:
+                logger.exception("could not record the worker's heartbeat")
+            self.stopping.wait(settings.WORKER_HEARTBEAT_SECONDS)
+        try:
+            WorkerHeartbeat.objects.filter(worker=self.worker).delete()
+        except Exception:
+            logger.exception("could not remove the worker's heartbeat")
         connection.close()
 
     def stop(self) -> None:

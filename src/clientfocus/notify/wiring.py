@@ -5,12 +5,15 @@ Wired in ``NotifyConfig.ready()``."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 
 from clientfocus.core.events import subscribe
 from clientfocus.core.extensions import Panel
+from clientfocus.core.health import readiness_checks
 from clientfocus.core.scheduler import BackgroundLoop, background_loops
 from clientfocus.customers.extensions import (
     TimelineItem,
@@ -20,7 +23,7 @@ from clientfocus.customers.extensions import (
 )
 from clientfocus.customers.models import Customer
 from clientfocus.notify.delivery import OutboxDeliverer
-from clientfocus.notify.models import Notification
+from clientfocus.notify.models import DeliveryState, Notification
 from clientfocus.notify.permissions import notifications_visible_to
 from clientfocus.notify.selectors import for_customer, for_order
 from clientfocus.notify.services import notify_for_milestone, notify_for_resolved_request
@@ -29,6 +32,8 @@ from clientfocus.orders.extensions import order_panels
 from clientfocus.orders.models import Order
 from clientfocus.service.events import RequestResolved
 from clientfocus.service.extensions import MessagePart, message_parts
+
+DUE_STATES = (DeliveryState.PENDING, DeliveryState.SENDING)
 
 
 def on_request_resolved(event: RequestResolved) -> None:
@@ -69,11 +74,27 @@ def notifications(
     ]
 
 
+def outbox_problem() -> str | None:
+    """The outbox is stuck when a message has been due for longer than
+    OUTBOX_STUCK_SECONDS (quiet hours and retry back-off move the due time, not this)."""
+    limit = timezone.now() - timedelta(seconds=settings.OUTBOX_STUCK_SECONDS)
+    oldest = (
+        Notification.objects.filter(state__in=DUE_STATES, next_attempt_at__lt=limit)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if oldest is None:
+        return None
+    return f"outbox stuck: a message has been due since {oldest:%Y-%m-%d %H:%M} UTC"
+
+
 def wire() -> None:
     # Inside the transaction: the outbox rows commit with the resolution or milestone.
     subscribe(RequestResolved, on_request_resolved)
     subscribe(MilestoneRecorded, on_milestone_recorded)
     background_loops.contribute("notify.outbox", BackgroundLoop("notify.outbox", OutboxDeliverer))
+    readiness_checks.contribute("notify.outbox", outbox_problem)
     record_panels.contribute(
         "notify.notifications",
         Panel("notify/_customer_panel.html", customer_notifications),

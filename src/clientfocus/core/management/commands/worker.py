@@ -10,6 +10,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from clientfocus.core.scheduler import (
+    Heartbeat,
     Scheduler,
     Stoppable,
     background_loops,
@@ -21,7 +22,11 @@ from clientfocus.core.scheduler import (
 def start_worker_threads(count: int = 1, interval: float = 1.0) -> list[Any]:
     """Worker threads in this process (the embedded demo mode), plus a scheduler and the
     background loops the apps registered."""
-    threads: list[Any] = [Scheduler(), *(loop.make() for loop in background_loops)]
+    threads: list[Any] = [
+        Scheduler(),
+        Heartbeat(),
+        *(loop.make() for loop in background_loops),
+    ]
     for _ in range(count):
         worker = Worker(
             queue_names=["default"],
@@ -63,7 +68,7 @@ class Command(BaseCommand):
                 if loop.run_once is not None:
                     loop.run_once()
         else:
-            loops = [loop.make() for loop in background_loops]
+            loops = [Heartbeat(), *(loop.make() for loop in background_loops)]
             for running in loops:
                 running.start()
         if batch:
