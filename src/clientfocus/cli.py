@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -111,6 +112,10 @@ def main(argv: list[str] | None = None) -> None:
         argv[1] = ALIASES[argv[1]]
     if argv[1] == "demo":
         os.environ.setdefault("CLIENTFOCUS_DEMO", "1")
+    if argv[1] == "serve" and "--embedded" not in argv:
+        # gunicorn's workers share their HTTP metrics through files (prometheus-client's
+        # multiprocess mode); it must be set before anything imports prometheus_client.
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="cf-metrics-"))
     if _compute_only(argv):
         os.environ["CLIENTFOCUS_COMPUTE_ONLY"] = "1"
     # Loaded only when a command runs: the bare `clientfocus` and its help need no settings.

@@ -11,6 +11,7 @@ MAIL_*, PORTAL_*, ATTACHMENT_*  conversations with customers (see below)
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -90,7 +91,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "clientfocus.core.health.HealthMiddleware",  # /healthz, /readyz: before host checks
+    "clientfocus.core.health.HealthMiddleware",  # /healthz, /readyz, /metrics: before host checks
+    "clientfocus.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -324,6 +326,13 @@ CONTACT_FORM_HOURLY_LIMIT = int(os.environ.get("CONTACT_FORM_HOURLY_LIMIT", "10"
 # /readyz: a worker counts as alive when its heartbeat (every WORKER_HEARTBEAT_SECONDS)
 # is younger than this; the outbox is stuck when a due message waits longer than
 # OUTBOX_STUCK_SECONDS.
+# /metrics: a request with "Authorization: Bearer $METRICS_TOKEN", or from these networks.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = [
+    ipaddress.ip_network(n.strip(), strict=False)
+    for n in os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128").split(",")
+    if n.strip()
+]
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "10"))
 WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "60"))
 OUTBOX_STUCK_SECONDS = int(os.environ.get("OUTBOX_STUCK_SECONDS", "600"))

@@ -1,10 +1,11 @@
-"""Probes for load balancers and orchestrators.
+"""Probes for load balancers and orchestrators, and the metrics endpoint.
 
 ``/healthz``: the process is up (no database touched). ``/readyz``: the installation can
 do its work — the database answers, every migration is applied, a worker was seen
 recently, and whatever the apps contribute to ``readiness_checks`` (notify: the outbox
-is not stuck). Both are answered by a middleware at the top of the stack, before host
-validation and the HTTPS redirect, so a probe by IP over plain HTTP gets an answer.
+is not stuck). ``/metrics``: ``core.metrics``. All three are answered by a middleware at
+the top of the stack, before host validation and the HTTPS redirect, so a probe by IP
+over plain HTTP gets an answer.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from clientfocus.core.extensions import ExtensionPoint
+from clientfocus.core.metrics import metrics_response
 from clientfocus.core.models import WorkerHeartbeat
 
 # check() -> None when fine, else what is wrong (one line, no personal data).
@@ -93,6 +95,8 @@ class HealthMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path == "/healthz":
             return _json(200, {"status": "ok"})
+        if request.path == "/metrics":
+            return metrics_response(request)
         if request.path == "/readyz":
             started = time.perf_counter()
             checks = readiness()

@@ -5,15 +5,19 @@ Wired in ``NotifyConfig.ready()``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Count, Min
 from django.http import HttpRequest
 from django.utils import timezone
+from prometheus_client.metrics_core import Metric
 
 from clientfocus.core.events import subscribe
 from clientfocus.core.extensions import Panel
 from clientfocus.core.health import readiness_checks
+from clientfocus.core.metrics import gauge, metric_collectors
 from clientfocus.core.scheduler import BackgroundLoop, background_loops
 from clientfocus.customers.extensions import (
     TimelineItem,
@@ -89,7 +93,35 @@ def outbox_problem() -> str | None:
     return f"outbox stuck: a message has been due since {oldest:%Y-%m-%d %H:%M} UTC"
 
 
+def outbox_metrics() -> Iterable[Metric]:
+    now = timezone.now()
+    waiting = (
+        Notification.objects.filter(state__in=DUE_STATES)
+        .order_by()
+        .values("channel")
+        .annotate(n=Count("id"), oldest=Min("next_attempt_at"))
+    )
+    rows = list(waiting)
+    yield gauge("clientfocus_outbox_depth", "Messages waiting to be sent, by channel.",
+                ["channel"], [(r["channel"], r["n"]) for r in rows])  # fmt: skip
+    yield gauge(
+        "clientfocus_outbox_oldest_due_seconds",
+        "How long the oldest message that is due has waited, by channel (0: none due).",
+        ["channel"],
+        [(r["channel"], max((now - r["oldest"]).total_seconds(), 0.0)) for r in rows],
+    )
+    dead = (
+        Notification.objects.filter(state=DeliveryState.DEAD)
+        .order_by()
+        .values_list("channel")
+        .annotate(n=Count("id"))
+    )
+    yield gauge("clientfocus_notifications_dead", "Messages that failed for good, by channel.",
+                ["channel"], dead)  # fmt: skip
+
+
 def wire() -> None:
+    metric_collectors.contribute("notify.outbox", outbox_metrics, order=30)
     # Inside the transaction: the outbox rows commit with the resolution or milestone.
     subscribe(RequestResolved, on_request_resolved)
     subscribe(MilestoneRecorded, on_milestone_recorded)

@@ -3,12 +3,16 @@ events on the customer record. Wired in ``ServiceConfig.ready()``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
+from django.db.models import Count
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
+from prometheus_client.metrics_core import Metric
 
 from clientfocus.core.extensions import Panel
+from clientfocus.core.metrics import gauge, metric_collectors
 from clientfocus.core.scheduler import PeriodicJob, periodic_jobs
 from clientfocus.customers.extensions import (
     TimelineItem,
@@ -18,8 +22,10 @@ from clientfocus.customers.extensions import (
 )
 from clientfocus.customers.models import Customer
 from clientfocus.service.models import (
+    ACTIVE_STATES,
     BusinessCalendar,
     Queue,
+    Request,
     RequestEvent,
     SlaPolicy,
     forget_default_queue,
@@ -60,7 +66,23 @@ def request_events(
     ]
 
 
+def request_metrics() -> Iterable[Metric]:
+    rows = (
+        Request.objects.filter(state__in=ACTIVE_STATES)
+        .order_by()
+        .values_list("queue__name", "tier__code", "sla_state")
+        .annotate(n=Count("id"))
+    )
+    yield gauge(
+        "clientfocus_requests_open",
+        "Open requests (new, open, waiting on the customer) by queue, tier and target state.",
+        ["queue", "tier", "sla"],
+        rows,
+    )
+
+
 def wire() -> None:
+    metric_collectors.contribute("service.requests", request_metrics, order=20)
     # Cached lookups forget what changed.
     post_save.connect(forget_default_queue, sender=Queue, dispatch_uid="default-queue")
     post_delete.connect(forget_default_queue, sender=Queue, dispatch_uid="default-queue-d")

@@ -8,6 +8,7 @@ import os
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.core.wsgi import get_wsgi_application
+from prometheus_client import multiprocess
 
 from clientfocus.core.management.commands.worker import start_worker_threads
 
@@ -18,6 +19,11 @@ def serve_embedded(host: str, port: int, *, threads: int = 8) -> None:
 
     start_worker_threads(count=1)
     serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="clientfocus")
+
+
+def _forget_worker_metrics(server, worker) -> None:
+    """A gunicorn worker ended: its gauges leave the shared metrics files."""
+    multiprocess.mark_process_dead(worker.pid)
 
 
 class Command(BaseCommand):
@@ -60,6 +66,8 @@ class Command(BaseCommand):
                     self.cfg.set("threads", threads)
                     self.cfg.set("keepalive", 5)
                 self.cfg.set("accesslog", os.environ.get("ACCESS_LOG") or None)
+                if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+                    self.cfg.set("child_exit", _forget_worker_metrics)
 
             def load(self):
                 return application

@@ -1,0 +1,153 @@
+"""Prometheus metrics at /metrics, for the monitoring system (prometheus-client).
+
+Two kinds: what each process measures as it serves (HTTP latency by view; with several
+gunicorn workers they share PROMETHEUS_MULTIPROC_DIR, which `clientfocus serve` sets up),
+and what the database says at scrape time, contributed by the apps to
+``metric_collectors`` (open requests per queue and tier, the outbox, mailboxes) and by
+core itself (task queue lag, the last successful run of each periodic job, live workers).
+
+Who may read them: a request bearing METRICS_TOKEN, or one from METRICS_ALLOWED_NETWORKS
+(default: this machine only). Everyone else gets a 404. No personal data is exported.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import os
+import time
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Max, Min
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.metrics_core import Metric
+
+from clientfocus.core.extensions import ExtensionPoint
+from clientfocus.core.models import WorkerHeartbeat
+from clientfocus.core.scheduler import periodic_jobs
+from clientfocus.core.views import client_address
+
+HTTP_LATENCY = Histogram(
+    "clientfocus_http_request_duration_seconds",
+    "Time to answer an HTTP request, by view (URL name), method and status class.",
+    ["view", "method", "status"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+
+metric_collectors: ExtensionPoint[Callable[[], Iterable[Metric]]] = ExtensionPoint(
+    "core.metric_collectors", "Gauges read from the database when /metrics is scraped."
+)
+
+
+def gauge(name: str, documentation: str, labels: list[str], rows: Iterable) -> Metric:
+    """A gauge family from (label values..., value) rows."""
+    family = GaugeMetricFamily(name, documentation, labels=labels)
+    for *values, value in rows:
+        family.add_metric([str(v) for v in values], float(value))
+    return family
+
+
+def core_metrics() -> Iterable[Metric]:
+    now = timezone.now()
+    alive = WorkerHeartbeat.objects.filter(
+        seen_at__gte=now - timedelta(seconds=settings.WORKER_STALE_SECONDS)
+    ).count()
+    yield gauge("clientfocus_workers_alive", "Worker processes with a fresh heartbeat.", [],
+                [(alive,)])  # fmt: skip
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return
+    ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY, run_after__lte=now)
+    waiting = ready.aggregate(n=Count("id"), oldest=Min("run_after"))
+    lag = (now - waiting["oldest"]).total_seconds() if waiting["oldest"] else 0.0
+    yield gauge("clientfocus_tasks_ready", "Background tasks waiting for a worker.", [],
+                [(waiting["n"],)])  # fmt: skip
+    yield gauge("clientfocus_task_queue_lag_seconds", "How long the oldest due task has waited.",
+                [], [(lag,)])  # fmt: skip
+    paths = {
+        job.name: getattr(getattr(job.enqueue, "__self__", None), "module_path", "")
+        for job in periodic_jobs
+    }
+    finished = dict(
+        DBTaskResult.objects.filter(
+            status=TaskResultStatus.SUCCESSFUL, task_path__in=[p for p in paths.values() if p]
+        )
+        .values("task_path")
+        .annotate(last=Max("finished_at"))
+        .values_list("task_path", "last")
+    )
+    yield gauge(
+        "clientfocus_job_last_success_timestamp_seconds",
+        "When each periodic job last finished successfully (Unix time; 0 = never).",
+        ["job"],
+        [(name, finished[p].timestamp() if finished.get(p) else 0) for name, p in paths.items()],
+    )
+
+
+metric_collectors.contribute("core", core_metrics, order=10)
+
+
+class _Database:
+    """A collector that asks every contributed function at scrape time."""
+
+    def collect(self) -> Iterable[Metric]:
+        for collect in metric_collectors:
+            yield from collect()
+
+
+def allowed(request: HttpRequest) -> bool:
+    token = settings.METRICS_TOKEN
+    given = request.headers.get("Authorization", "")
+    if token and hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        return True
+    try:
+        address = ipaddress.ip_address(client_address(request))
+    except ValueError:
+        return False
+    return any(address in network for network in settings.METRICS_ALLOWED_NETWORKS)
+
+
+def exposition() -> bytes:
+    served = REGISTRY
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        served = CollectorRegistry()
+        multiprocess.MultiProcessCollector(served)
+    database = CollectorRegistry()
+    database.register(_Database())
+    return generate_latest(served) + generate_latest(database)
+
+
+def metrics_response(request: HttpRequest) -> HttpResponse:
+    if not allowed(request):
+        return HttpResponse("Not found", status=404, content_type="text/plain")
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
+
+
+class MetricsMiddleware:
+    """Times every request by the view that answered it (after routing)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        view = (match.view_name if match else "") or "unmatched"
+        HTTP_LATENCY.labels(view, request.method or "", f"{response.status_code // 100}xx").observe(
+            time.perf_counter() - started
+        )
+        return response
