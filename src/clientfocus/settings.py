@@ -92,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "clientfocus.core.health.HealthMiddleware",  # /healthz, /readyz, /metrics: before host checks
+    "clientfocus.core.logs.RequestLogMiddleware",
     "clientfocus.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -102,6 +103,7 @@ MIDDLEWARE = [
     "clientfocus.core.input_guard.InputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "clientfocus.core.logs.UserContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clientfocus.core.middleware.ContentSecurityPolicyMiddleware",
@@ -337,9 +339,42 @@ WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "10"))
 WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "60"))
 OUTBOX_STUCK_SECONDS = int(os.environ.get("OUTBOX_STUCK_SECONDS", "600"))
 
+# Logs: one line per event on standard error, plain or JSON (LOG_FORMAT=json), with the
+# request id and user id; e-mail addresses and phone numbers are masked (core/logs.py).
+# LOG_LEVEL for clientfocus's own lines (each request is one INFO line), LIBRARY_LOG_LEVEL
+# for Django's and the libraries'.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "context": {"()": "clientfocus.core.logs.ContextFilter"},
+        "redact": {"()": "clientfocus.core.logs.RedactFilter"},
+    },
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s user=%(user_id)s] "
+            "%(message)s"
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["context", "redact"],
+        }
+    },
+    "loggers": {
+        "clientfocus": {
+            "handlers": ["console"],
+            "level": os.environ.get("LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LIBRARY_LOG_LEVEL", "WARNING")},
 }
