@@ -44,6 +44,7 @@ def test_one_json_line_per_request_with_id_user_and_timing(company, web_as):
     assert line["request_id"] == "lb-42" and line["user_id"] == str(company.agent.pk)
     assert line["status"] == 200 and line["view"] == "customers:search"
     assert line["path"] == "/customers/" and line["duration_ms"] > 0
+    assert line["message"] == f"GET /customers/ answered 200 in {line['duration_ms']} ms"
     assert "ruta@example.lt" not in stream.getvalue()
 
 
@@ -66,5 +67,8 @@ def test_personal_data_is_masked_in_any_message():
     assert "ruta@example.lt" not in text and "612 34567" not in text and "345-67-89" not in text
     assert "[e-mail]" in text and "[phone]" in text
     # Ids, dates and amounts are not phone numbers.
-    kept = "REQ-000123 on 2026-11-30, order NH-00042-003, 1500 EUR, 0258e4e3-07ed-4664-9493"
+    kept = (
+        "REQ-000123 on 2026-11-30, order NH-00042-003, 1500 EUR, 0258e4e3-07ed-4664-9493, "
+        "GET /login/ 200 247.8 ms, 12 345 678.50 EUR"
+    )
     assert redact(kept) == kept

@@ -40,8 +40,12 @@ def redact(text: str) -> str:
 
 
 def _few_digits(text: str) -> bool:
+    """Not a phone number: too few digits (7 with a +, else 8), a date, or a decimal."""
+    text = text.strip()
     digits = sum(c.isdigit() for c in text)
-    return digits < 7 or re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()) is not None
+    if digits < (7 if text.startswith("+") else 8):
+        return True
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) or re.search(r"\d\.\d{1,3}$", text))
 
 
 class ContextFilter(logging.Filter):
@@ -94,18 +98,19 @@ class RequestLogMiddleware:
             if user is not None and getattr(user, "is_authenticated", False):
                 user_id_var.set(str(user.pk))
             match = getattr(request, "resolver_match", None)
+            took = round((time.perf_counter() - started) * 1000, 1)
             logger.info(
-                "%s %s %s %.1f ms",
+                "%s %s answered %s in %s ms",
                 request.method,
                 request.path,
                 response.status_code,
-                (time.perf_counter() - started) * 1000,
+                took,
                 extra={
                     "method": request.method,
                     "path": request.path,
                     "view": (match.view_name if match else "") or "-",
                     "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "duration_ms": took,
                 },
             )
             response["X-Request-ID"] = request_id
