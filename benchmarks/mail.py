@@ -18,7 +18,6 @@ Prints:
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import socket
@@ -227,22 +226,16 @@ def reply_latency(replies: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/clientfocus_bench"
-    )
+    parser = service_desk.parser_with_database(__doc__, "2,000 customers / 5,000 requests")
     parser.add_argument("--reload", action="store_true")
-    parser.add_argument("--quick", action="store_true")
     parser.add_argument("--messages", type=int, default=2000)
     args = parser.parse_args()
     url, messages, replies, cli_runs = args.database_url, args.messages, 200, 5
     if args.quick:
-        url, args.reload = args.database_url + "_quick", True
-        service_desk.CUSTOMERS, service_desk.REQUESTS = 2_000, 5_000
+        url = service_desk.quick_database(url, requests=5_000)
         messages, replies, cli_runs = 60, 10, 1
-    service_desk.ensure_database(url, args.reload)
+    else:
+        service_desk.ensure_database(url, args.reload)
     service_desk.setup_django(url)
     rng = random.Random(3)
     service_desk.load(rng)

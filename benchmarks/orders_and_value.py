@@ -10,7 +10,6 @@ from the CDNOW models, imports it (COPY), re-imports it (idempotence), then runs
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import sys
@@ -26,24 +25,12 @@ ORDERS = 1_000_000
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/clientfocus_bench"
-    )
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help=service_desk.QUICK_HELP.format("2,000 customers / 20,000 orders"),
-    )
+    parser = service_desk.parser_with_database(__doc__, "2,000 customers / 20,000 orders")
     args = parser.parse_args()
     global ORDERS
     url = args.database_url
     if args.quick:
-        url, ORDERS = url + "_quick", 20_000
-        service_desk.CUSTOMERS, service_desk.REQUESTS = 2_000, 2_000
-        service_desk.ensure_database(url, reload=True)
+        url, ORDERS = service_desk.quick_database(url, requests=2_000), 20_000
         service_desk.setup_django(url)
         service_desk.load(random.Random(1))
     os.environ["DATABASE_URL"] = url

@@ -9,7 +9,6 @@ in-process (the same path gunicorn serves).
 
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
 import time
@@ -29,23 +28,11 @@ def timed(client, path: str, runs: int) -> tuple[float, float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/clientfocus_bench"
-    )
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help=service_desk.QUICK_HELP.format("2,000 customers / 5,000 requests"),
-    )
+    parser = service_desk.parser_with_database(__doc__, "2,000 customers / 5,000 requests")
     args = parser.parse_args()
     url, runs = args.database_url, 200
     if args.quick:
-        url, runs = url + "_quick", 20
-        service_desk.CUSTOMERS, service_desk.REQUESTS = 2_000, 5_000
-        service_desk.ensure_database(url, reload=True)
+        url, runs = service_desk.quick_database(url, requests=5_000), 20
     service_desk.setup_django(url)
     service_desk.load(random.Random(1))
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 CUSTOMERS = 100_000
 REQUESTS = 1_000_000
+BENCH_DATABASE = "postgres://postgres@127.0.0.1:5432/clientfocus_bench"
 QUICK_HELP = (
     "a few seconds at {} in a fresh database (<URL>_quick): the test command runs it so a "
     "change that breaks the benchmark fails CI; its figures mean nothing"
@@ -44,6 +45,25 @@ def setup_django(url: str) -> None:
     import django
 
     django.setup()
+
+
+def parser_with_database(doc: str | None, quick: str) -> argparse.ArgumentParser:
+    """The arguments every PostgreSQL benchmark takes: --database-url and --quick."""
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", default=BENCH_DATABASE)
+    parser.add_argument("--quick", action="store_true", help=QUICK_HELP.format(quick))
+    return parser
+
+
+def quick_database(url: str, *, requests: int) -> str:
+    """A fresh `<database>_quick` with 2,000 customers and ``requests`` requests to load."""
+    global CUSTOMERS, REQUESTS
+    CUSTOMERS, REQUESTS = 2_000, requests
+    url += "_quick"
+    ensure_database(url, reload=True)
+    return url
 
 
 def ensure_database(url: str, reload: bool) -> None:
@@ -399,27 +419,18 @@ def api_throughput(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/clientfocus_bench"
-    )
+    parser = parser_with_database(__doc__, "2,000 customers / 5,000 requests")
     parser.add_argument("--reload", action="store_true")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--skip-pages", action="store_true")
-    parser.add_argument(
-        "--quick", action="store_true", help=QUICK_HELP.format("2,000 customers / 5,000 requests")
-    )
     args = parser.parse_args()
-    global CUSTOMERS, REQUESTS
-    url, reload, seconds = args.database_url, args.reload, args.seconds
+    url, seconds = args.database_url, args.seconds
     if args.quick:
-        url, reload, seconds = url + "_quick", True, 2.0
-        CUSTOMERS, REQUESTS = 2_000, 5_000
-    ensure_database(url, reload)
+        url, seconds = quick_database(url, requests=5_000), 2.0
+    else:
+        ensure_database(url, args.reload)
     setup_django(url)
     rng = random.Random(1)
     load(rng)
