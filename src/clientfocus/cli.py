@@ -15,7 +15,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-ALIASES = {"import": "import_data"}
+ALIASES = {"import": "import_data", "access-log": "access_log"}
 
 # (group, [(command as typed, one line)]). tests/test_cli_help.py checks every product
 # command is listed and every listed command and action exists.
@@ -59,6 +59,7 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     ("admin", [
         ("createadmin", "create an administrator"),
         ("token create | revoke USER", "issue an API token (printed once) or revoke them"),
+        ("access-log", "who opened or exported which customer record (--customer, --days)"),
         ("check --deploy", "check the production settings"),
     ]),
 ]  # fmt: skip

@@ -328,6 +328,9 @@ CONTACT_FORM_HOURLY_LIMIT = int(os.environ.get("CONTACT_FORM_HOURLY_LIMIT", "10"
 # /readyz: a worker counts as alive when its heartbeat (every WORKER_HEARTBEAT_SECONDS)
 # is younger than this; the outbox is stuck when a due message waits longer than
 # OUTBOX_STUCK_SECONDS.
+# How long the access log of customer records (who opened or exported whom) is kept.
+ACCESS_LOG_DAYS = int(os.environ.get("ACCESS_LOG_DAYS", "365"))
+
 # /metrics: a request with "Authorization: Bearer $METRICS_TOKEN", or from these networks.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 METRICS_ALLOWED_NETWORKS = [

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from django.core.management import get_commands, load_command_class
 
-from clientfocus.cli import GROUPS
+from clientfocus.cli import ALIASES, GROUPS
 from clientfocus.value.lifetime import BGNBD, simulate_bgnbd
 from tests.cli.test_cli import CAL
 
@@ -58,7 +58,7 @@ def test_every_product_command_and_action_listed_exists_and_none_is_missing():
         for typed, text in commands:
             assert text and len(text) < 90, typed
             words = typed.split()
-            name = {"import": "import_data"}.get(words[0], words[0])
+            name = ALIASES.get(words[0], words[0])
             listed_names.add(name)
             app = get_commands().get(name)
             assert app is not None, f"{typed}: no such command"

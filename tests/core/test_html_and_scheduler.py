@@ -68,10 +68,11 @@ def test_worker_batch_runs_the_sweep_through_the_database_backend(
         now=timezone.now() - timedelta(hours=3),
     )
     call_command("worker", "--batch", "--interval", "0")
-    # The minute's SLA sweep, the day's value run and the three voice jobs (rollups and
-    # follow-ups, trends, daily training and digest), all through the database backend.
-    assert DBTaskResult.objects.count() == 5
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 5
+    # The minute's SLA sweep, the day's value run, the three voice jobs (rollups and
+    # follow-ups, trends, daily training and digest) and the access-log pruning, all
+    # through the database backend.
+    assert DBTaskResult.objects.count() == 6
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 6
     assert Request.objects.get(pk=request.pk).sla_state == "breached"
 
 

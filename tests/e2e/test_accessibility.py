@@ -82,6 +82,7 @@ STAFF_PAGES = [
     "/staffing/", "/notices/",
 ]  # fmt: skip
 ADMIN_PAGES = ["/value/tiers/", "/notifications/rules/", "/voice/themes/", "/mail/inbound/",
+               "/customers/access/",
                "/staffing/roster/"]  # fmt: skip
 
 

@@ -10,8 +10,9 @@ from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.schemas import AwareDateTime
+from clientfocus.customers.access import access_log, record_access
 from clientfocus.customers.extensions import customer_timeline
-from clientfocus.customers.models import ContactKind, Customer, Tier
+from clientfocus.customers.models import AccessAction, ContactKind, Customer, RecordAccess, Tier
 from clientfocus.customers.permissions import can_view_customers
 from clientfocus.customers.selectors import (
     customers_with_profile,
@@ -154,9 +155,50 @@ def create(request, payload: CustomerIn):
     return Status(201, customers_with_profile().get(pk=customer.pk))
 
 
+class AccessOut(Schema):
+    at: AwareDateTime
+    actor: str | None
+    action: str
+    via: str
+    customer: UUID | None
+    customer_name: str | None
+
+    @staticmethod
+    def resolve_actor(obj: RecordAccess) -> str | None:
+        return obj.actor.get_username() if obj.actor else None
+
+    @staticmethod
+    def resolve_customer(obj: RecordAccess) -> UUID | None:
+        return obj.customer.public_id if obj.customer else None
+
+    @staticmethod
+    def resolve_customer_name(obj: RecordAccess) -> str | None:
+        return obj.customer.name if obj.customer else None
+
+
+@router.get("/access-log", response=list[AccessOut], tags=["privacy"])
+def access_log_list(
+    request,
+    customer: UUID | None = None,
+    actor: str | None = Query(None, max_length=150),
+    before: datetime | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+):
+    """Administrators: who opened or exported which customer record, newest first; page
+    with ``before`` = the last entry's time."""
+    found = Customer.objects.filter(public_id=customer).first() if customer else None
+    who = get_user_model().objects.filter(username=actor).first() if actor else None
+    rows = access_log(request.auth, customer=found, actor=who, before=before, limit=limit)
+    if (customer and found is None) or (actor and who is None):
+        return []
+    return list(rows)
+
+
 @router.get("/{customer_id}", response=CustomerOut)
 def get(request, customer_id: UUID):
-    return visible_customer(request.auth, customer_id)
+    customer = visible_customer(request.auth, customer_id)
+    record_access(actor=request.auth, customer=customer, action=AccessAction.VIEWED, via="api")
+    return customer
 
 
 @router.patch("/{customer_id}", response=CustomerOut)
@@ -191,6 +233,9 @@ def timeline(
 ):
     """The customer's history, newest first; page with ``before`` = the last item's time."""
     customer = visible_customer(request.auth, customer_id)
+    record_access(
+        actor=request.auth, customer=customer, action=AccessAction.VIEWED, via="api timeline"
+    )
     return [
         {
             "at": item.at,

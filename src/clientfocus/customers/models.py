@@ -191,3 +191,34 @@ class CustomerEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.kind} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AccessAction(models.TextChoices):
+    VIEWED = "viewed", _("Opened the record")
+    EXPORTED = "exported", _("Exported")
+    ERASED = "erased", _("Erased")
+
+
+class RecordAccess(models.Model):
+    """Who opened or exported which customer's data, and when (personal data in the EU:
+    the company must be able to answer). Kept for ACCESS_LOG_DAYS; visible to
+    administrators only. What is logged names the customer and the employee, never the
+    data itself."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    action = models.CharField(max_length=20, choices=AccessAction.choices)
+    # Where: "page", "api", "api timeline", "export ZIP", …
+    via = models.CharField(max_length=40)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "-at"], name="record_access_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.action} {self.customer_id} @ {self.at:%Y-%m-%d %H:%M}"

@@ -6,6 +6,7 @@ app_name = "customers"
 urlpatterns = [
     path("customers/", views.search, name="search"),
     path("customers/lookup/", views.lookup, name="lookup"),
+    path("customers/access/", views.access, name="access"),
     path("customers/new/", views.create, name="create"),
     path("customers/import/", views.import_csv, name="import"),
     path("customers/<uuid:customer_id>/", views.record, name="record"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,8 +15,10 @@ from django.utils.translation import gettext_lazy
 
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.extensions import panels_for
+from clientfocus.core.filters import uuid_param
+from clientfocus.customers.access import access_log, record_access
 from clientfocus.customers.extensions import customer_timeline, record_panels
-from clientfocus.customers.models import ContactKind, Customer, CustomerKind, Tier
+from clientfocus.customers.models import AccessAction, ContactKind, Customer, CustomerKind, Tier
 from clientfocus.customers.permissions import can_edit_customers, can_import_customers
 from clientfocus.customers.selectors import customers_with_profile, search_customers
 from clientfocus.customers.services import (
@@ -57,6 +60,7 @@ def record(request: HttpRequest, customer_id) -> HttpResponse:
     if customer is None:
         raise Http404
     before = parse_datetime(request.GET.get("before", "") or "")
+    record_access(actor=request.user, customer=customer, action=AccessAction.VIEWED, via="page")
     timeline = customer_timeline(customer, user=request.user, limit=TIMELINE_PAGE, before=before)
     return render(
         request,
@@ -210,3 +214,42 @@ def edit(request: HttpRequest, customer_id) -> HttpResponse:
             messages.success(request, _("Customer updated."))
             return redirect(reverse("customers:record", args=[customer.public_id]))
     return render(request, "customers/edit.html", {"form": form, "customer": customer})
+
+
+ACCESS_PAGE = 100
+
+
+@employee_required
+def access(request: HttpRequest) -> HttpResponse:
+    """Administrators: who opened or exported which customer record, newest first."""
+    customer = None
+    public_id = uuid_param(request.GET, "customer")
+    if public_id is not None:
+        customer = Customer.objects.filter(public_id=public_id).first()
+    actor = None
+    if request.GET.get("actor"):
+        actor = get_user_model().objects.filter(username=request.GET["actor"][:150]).first()
+    before = parse_datetime(request.GET.get("before", "") or "")
+    try:
+        rows = list(
+            access_log(
+                request.user, customer=customer, actor=actor, before=before, limit=ACCESS_PAGE
+            )
+        )
+    except NotAllowed as exc:
+        raise Http404 from exc
+    unknown = (request.GET.get("customer") and customer is None) or (
+        request.GET.get("actor") and actor is None
+    )
+    return render(
+        request,
+        "customers/access.html",
+        {
+            "rows": [] if unknown else rows,
+            "customer": customer,
+            "actor": actor,
+            "filters": {k: request.GET.get(k, "")[:150] for k in ("customer", "actor")},
+            "older": rows[-1].at.isoformat() if len(rows) == ACCESS_PAGE and not unknown else "",
+            "days": settings.ACCESS_LOG_DAYS,
+        },
+    )

@@ -1,0 +1,15 @@
+"""What the customers app adds to core: the daily pruning of the access log.
+Wired in ``CustomersConfig.ready()``."""
+
+from __future__ import annotations
+
+from clientfocus.core.scheduler import PeriodicJob, periodic_jobs
+from clientfocus.customers.tasks import prune_access_log_task
+
+
+def wire() -> None:
+    periodic_jobs.contribute(
+        "customers.prune_access_log",
+        PeriodicJob("customers.prune_access_log", 24 * 3600, prune_access_log_task.enqueue),
+        order=60,
+    )
