@@ -15,9 +15,13 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-ALIASES = {"import": "import_data", "access-log": "access_log"}
+ALIASES = {
+    "import": "import_data",
+    "access-log": "access_log",
+    "export-customer": "export_customer",
+}
 
-# (group, [(command as typed, one line)]). tests/test_cli_help.py checks every product
+# (group, [(command as typed, one line)]). tests/cli/test_newcomer.py checks every product
 # command is listed and every listed command and action exists.
 GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     ("run", [
@@ -60,6 +64,7 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("createadmin", "create an administrator"),
         ("token create | revoke USER", "issue an API token (printed once) or revoke them"),
         ("access-log", "who opened or exported which customer record (--customer, --days)"),
+        ("export-customer ID", "everything held about a customer, as a ZIP (logged)"),
         ("check --deploy", "check the production settings"),
     ]),
 ]  # fmt: skip

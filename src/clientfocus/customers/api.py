@@ -5,15 +5,17 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
+from django.http import FileResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.schemas import AwareDateTime
 from clientfocus.customers.access import access_log, record_access
+from clientfocus.customers.export import export_customer, export_filename
 from clientfocus.customers.extensions import customer_timeline
 from clientfocus.customers.models import AccessAction, ContactKind, Customer, RecordAccess, Tier
-from clientfocus.customers.permissions import can_view_customers
+from clientfocus.customers.permissions import can_export_customers, can_view_customers
 from clientfocus.customers.selectors import (
     customers_with_profile,
     search_customers,
@@ -266,3 +268,27 @@ tiers_router = Router(tags=["tiers"])
 )
 def list_tiers(request):
     return Tier.objects.all()
+
+
+@router.get(
+    "/{customer_id}/export",
+    tags=["privacy"],
+    response={200: bytes},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Everything held about the customer: a ZIP of JSON files and "
+                "the files they sent or were sent (administrators; logged).",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def export(request, customer_id: UUID):
+    customer = visible_customer(request.auth, customer_id)
+    if not can_export_customers(request.auth):
+        raise NotAllowed("exports are made by administrators")
+    archive = export_customer(customer, actor=request.auth, via="export ZIP api")
+    response = FileResponse(archive, as_attachment=True, filename=export_filename(customer),
+                            content_type="application/zip")  # fmt: skip
+    return response

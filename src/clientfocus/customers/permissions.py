@@ -17,3 +17,9 @@ def can_import_customers(user) -> bool:
 
 def can_edit_customers(user) -> bool:
     return role_of(user) in {Role.AGENT, Role.MANAGER, Role.ADMIN}
+
+
+def can_export_customers(user) -> bool:
+    """Exports of everything held about a customer answer their access requests (GDPR
+    art. 15): administrators make them."""
+    return role_of(user) == Role.ADMIN

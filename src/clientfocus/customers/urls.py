@@ -11,4 +11,5 @@ urlpatterns = [
     path("customers/import/", views.import_csv, name="import"),
     path("customers/<uuid:customer_id>/", views.record, name="record"),
     path("customers/<uuid:customer_id>/edit/", views.edit, name="edit"),
+    path("customers/<uuid:customer_id>/export/", views.export, name="export"),
 ]

@@ -6,20 +6,26 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.extensions import panels_for
 from clientfocus.core.filters import uuid_param
 from clientfocus.customers.access import access_log, record_access
+from clientfocus.customers.export import export_customer, export_filename
 from clientfocus.customers.extensions import customer_timeline, record_panels
 from clientfocus.customers.models import AccessAction, ContactKind, Customer, CustomerKind, Tier
-from clientfocus.customers.permissions import can_edit_customers, can_import_customers
+from clientfocus.customers.permissions import (
+    can_edit_customers,
+    can_export_customers,
+    can_import_customers,
+)
 from clientfocus.customers.selectors import customers_with_profile, search_customers
 from clientfocus.customers.services import (
     IMPORT_COLUMNS,
@@ -72,6 +78,7 @@ def record(request: HttpRequest, customer_id) -> HttpResponse:
             "older": timeline[-1].at.isoformat() if len(timeline) == TIMELINE_PAGE else "",
             "paged": before is not None,
             "can_edit": can_edit_customers(request.user),
+            "can_export": can_export_customers(request.user),
         },
     )
 
@@ -253,3 +260,19 @@ def access(request: HttpRequest) -> HttpResponse:
             "days": settings.ACCESS_LOG_DAYS,
         },
     )
+
+
+@require_POST
+@employee_required
+def export(request: HttpRequest, customer_id) -> FileResponse:
+    """Everything held about the customer, as a ZIP (administrators; logged)."""
+    if not can_export_customers(request.user):
+        raise Http404
+    customer = customers_with_profile().filter(public_id=customer_id).first()
+    if customer is None:
+        raise Http404
+    archive = export_customer(customer, actor=request.user, via="export ZIP page")
+    return FileResponse(
+        archive, as_attachment=True, filename=export_filename(customer),
+        content_type="application/zip",
+    )  # fmt: skip

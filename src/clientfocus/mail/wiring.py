@@ -4,15 +4,19 @@ Wired in ``MailConfig.ready()``."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
+from functools import partial
 
 from prometheus_client.metrics_core import Metric
 
 from clientfocus.core.events import subscribe
 from clientfocus.core.metrics import gauge, metric_collectors
 from clientfocus.core.scheduler import BackgroundLoop, background_loops
+from clientfocus.customers.export import ExportSection, export_sections
+from clientfocus.customers.models import Customer
 from clientfocus.mail.imap import MailSupervisor, fetch_all
-from clientfocus.mail.models import Mailbox
+from clientfocus.mail.models import InboundMail, Mailbox
 from clientfocus.mail.services.outbound import send_acknowledgement, send_reply
 from clientfocus.service.events import CustomerRequestOpened, MessagePosted
 from clientfocus.service.models import Channel, MessageKind
@@ -39,7 +43,20 @@ def mailbox_metrics() -> Iterable[Metric]:
     )
 
 
+def mail_export(customer: Customer) -> Iterable[ExportSection]:
+    """The e-mails they wrote us, as received (raw .eml files)."""
+    rows = InboundMail.objects.filter(request__customer=customer).order_by("received_at", "id")
+    records, files = [], []
+    for mail in rows:
+        path = f"mail/{mail.pk}.eml"
+        files.append((path, partial(io.BytesIO, bytes(mail.raw))))
+        records.append({"received_at": mail.received_at, "from": mail.sender,
+                        "subject": mail.subject, "file": path})  # fmt: skip
+    yield ExportSection("incoming_mail", records, files)
+
+
 def wire() -> None:
+    export_sections.contribute("mail.incoming", mail_export, order=70)
     metric_collectors.contribute("mail.mailboxes", mailbox_metrics, order=40)
     # Inside the transaction: the outbox row commits with the message.
     subscribe(MessagePosted, on_message_posted)

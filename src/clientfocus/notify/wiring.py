@@ -19,6 +19,7 @@ from clientfocus.core.extensions import Panel
 from clientfocus.core.health import readiness_checks
 from clientfocus.core.metrics import gauge, metric_collectors
 from clientfocus.core.scheduler import BackgroundLoop, background_loops
+from clientfocus.customers.export import ExportSection, export_sections
 from clientfocus.customers.extensions import (
     TimelineItem,
     newest_first,
@@ -120,7 +121,20 @@ def outbox_metrics() -> Iterable[Metric]:
                 ["channel"], dead)  # fmt: skip
 
 
+def notifications_export(customer: Customer) -> Iterable[ExportSection]:
+    """What we sent them; one-time codes and personal links are left out (they were
+    secrets, and are expired or revoked by now)."""
+    rows = Notification.objects.filter(customer=customer).order_by("created_at", "id")
+    yield ExportSection("notifications", [
+        {"at": n.created_at, "channel": n.channel, "to": n.recipient,
+         "subject": n.subject_for_staff, "text": n.body_for_staff, "state": n.state,
+         "sent_at": n.sent_at}
+        for n in rows
+    ])  # fmt: skip
+
+
 def wire() -> None:
+    export_sections.contribute("notify.notifications", notifications_export, order=40)
     metric_collectors.contribute("notify.outbox", outbox_metrics, order=30)
     # Inside the transaction: the outbox rows commit with the resolution or milestone.
     subscribe(RequestResolved, on_request_resolved)

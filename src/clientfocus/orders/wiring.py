@@ -3,9 +3,10 @@ Wired in ``OrdersConfig.ready()``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from clientfocus.customers.export import ExportSection, export_sections
 from clientfocus.customers.extensions import (
     Importer,
     TimelineItem,
@@ -14,7 +15,7 @@ from clientfocus.customers.extensions import (
     timeline_sources,
 )
 from clientfocus.customers.models import Customer
-from clientfocus.orders.models import OrderMilestone
+from clientfocus.orders.models import Order, OrderMilestone
 from clientfocus.orders.services import import_orders_csv
 
 
@@ -44,7 +45,27 @@ def import_orders(text: str, progress: Callable[[int], None]) -> tuple[str, list
     return summary, result.errors
 
 
+def orders_export(customer: Customer) -> Iterable[ExportSection]:
+    orders = (
+        Order.objects.filter(customer=customer)
+        .prefetch_related("lines", "milestones")
+        .order_by("placed_at", "id")
+    )
+    yield ExportSection("orders", [
+        {"order_id": o.order_id, "placed_at": o.placed_at, "amount": o.amount,
+         "currency": o.currency, "status": o.status, "channel": o.channel,
+         "product_line": o.product_line,
+         "lines": [{"product": x.product, "product_line": x.product_line,
+                    "quantity": x.quantity, "amount": x.amount} for x in o.lines.all()],
+         "milestones": [{"what": m.kind, "at": m.occurred_at, "window_start": m.window_start,
+                         "window_end": m.window_end, "new_date": m.new_date, "note": m.note}
+                        for m in o.milestones.all()]}
+        for o in orders
+    ])  # fmt: skip
+
+
 def wire() -> None:
+    export_sections.contribute("orders.orders", orders_export, order=30)
     importers.contribute(
         "orders",
         Importer(

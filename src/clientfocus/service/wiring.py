@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from prometheus_client.metrics_core import Metric
@@ -14,6 +14,7 @@ from prometheus_client.metrics_core import Metric
 from clientfocus.core.extensions import Panel
 from clientfocus.core.metrics import gauge, metric_collectors
 from clientfocus.core.scheduler import PeriodicJob, periodic_jobs
+from clientfocus.customers.export import ExportSection, export_sections
 from clientfocus.customers.extensions import (
     TimelineItem,
     newest_first,
@@ -24,6 +25,7 @@ from clientfocus.customers.models import Customer
 from clientfocus.service.models import (
     ACTIVE_STATES,
     BusinessCalendar,
+    Message,
     Queue,
     Request,
     RequestEvent,
@@ -81,7 +83,48 @@ def request_metrics() -> Iterable[Metric]:
     )
 
 
+def requests_export(customer: Customer) -> Iterable[ExportSection]:
+    """Every request with its conversation (internal notes included: held data), its
+    history and the files, each request's files under attachments/<reference>/."""
+    records, files = [], []
+    requests = (
+        Request.objects.filter(customer=customer)
+        .select_related("queue", "tier")
+        .prefetch_related(
+            Prefetch(
+                "messages",
+                queryset=Message.objects.order_by("created_at", "id").prefetch_related(
+                    "attachments"
+                ),
+            ),
+            Prefetch("events", queryset=RequestEvent.objects.order_by("created_at", "id")),
+        )
+        .order_by("created_at", "id")
+    )
+    for r in requests:
+        messages = []
+        for m in r.messages.all():
+            names = []
+            for a in m.attachments.all():
+                path = f"attachments/{r.reference}/{a.public_id}-{a.filename}"
+                files.append((path, a.file.open))
+                names.append({"filename": a.filename, "size": a.size, "path": path})
+            messages.append({"at": m.created_at, "kind": m.kind, "author": m.author_name,
+                             "channel": m.channel, "text": m.body_text,
+                             "files": names})  # fmt: skip
+        records.append({
+            "reference": r.reference, "subject": r.subject, "state": r.state,
+            "channel": r.channel, "queue": r.queue.name, "tier": r.tier.code if r.tier else None,
+            "opened_at": r.created_at, "resolved_at": r.resolved_at, "closed_at": r.closed_at,
+            "messages": messages,
+            "history": [{"at": e.created_at, "what": e.kind, "data": e.data}
+                        for e in r.events.all()],
+        })  # fmt: skip
+    yield ExportSection("requests", records, files)
+
+
 def wire() -> None:
+    export_sections.contribute("service.requests", requests_export, order=20)
     metric_collectors.contribute("service.requests", request_metrics, order=20)
     # Cached lookups forget what changed.
     post_save.connect(forget_default_queue, sender=Queue, dispatch_uid="default-queue")

@@ -4,6 +4,7 @@ record, the request page and the timeline. Wired in ``VoiceConfig.ready()``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.http import HttpRequest
@@ -11,6 +12,7 @@ from django.http import HttpRequest
 from clientfocus.core.events import subscribe
 from clientfocus.core.extensions import Panel
 from clientfocus.core.scheduler import PeriodicJob, periodic_jobs
+from clientfocus.customers.export import ExportSection, export_sections
 from clientfocus.customers.extensions import (
     TimelineItem,
     newest_first,
@@ -25,7 +27,7 @@ from clientfocus.service.events import RequestResolved
 from clientfocus.service.extensions import request_panels
 from clientfocus.service.models import Request
 from clientfocus.voice import services
-from clientfocus.voice.models import FeedbackItem
+from clientfocus.voice.models import FeedbackItem, SurveyInvitation
 from clientfocus.voice.permissions import feedback_visible_to
 from clientfocus.voice.selectors import feedback_list
 from clientfocus.voice.tasks import voice_daily, voice_frequent, voice_hourly
@@ -76,7 +78,28 @@ def feedback(
     ]
 
 
+def feedback_export(customer: Customer) -> Iterable[ExportSection]:
+    items = (
+        FeedbackItem.objects.filter(customer=customer)
+        .prefetch_related("tags__theme")
+        .order_by("created_at", "id")
+    )
+    yield ExportSection("feedback", [
+        {"at": f.created_at, "source": f.source, "text": f.text, "language": f.language,
+         "sentiment": f.sentiment, "score_kind": f.score_kind, "score": f.score,
+         "themes": [t.theme.name for t in f.tags.all() if t.active]}
+        for f in items
+    ])  # fmt: skip
+    invitations = SurveyInvitation.objects.filter(customer=customer).select_related("survey")
+    yield ExportSection("survey_invitations", [
+        {"at": i.created_at, "survey": i.survey.name, "state": i.state,
+         "expires_at": i.expires_at}
+        for i in invitations.order_by("created_at", "id")
+    ])  # fmt: skip
+
+
 def wire() -> None:
+    export_sections.contribute("voice.feedback", feedback_export, order=60)
     # Inside the transaction: the invitation and its outbox row commit with the fact.
     subscribe(RequestResolved, on_request_resolved)
     subscribe(MilestoneRecorded, on_milestone_recorded)
