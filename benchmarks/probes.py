@@ -33,6 +33,8 @@ def main() -> None:
     url, runs = args.database_url, 200
     if args.quick:
         url, runs = service_desk.quick_database(url, requests=5_000), 20
+    else:
+        service_desk.ensure_database(url, reload=False)
     service_desk.setup_django(url)
     service_desk.load(random.Random(1))
 
