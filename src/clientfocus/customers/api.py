@@ -188,12 +188,9 @@ def access_log_list(
 ):
     """Administrators: who opened or exported which customer record, newest first; page
     with ``before`` = the last entry's time."""
-    found = Customer.objects.filter(public_id=customer).first() if customer else None
-    who = get_user_model().objects.filter(username=actor).first() if actor else None
-    rows = access_log(request.auth, customer=found, actor=who, before=before, limit=limit)
-    if (customer and found is None) or (actor and who is None):
-        return []
-    return list(rows)
+    return list(
+        access_log(request.auth, customer_id=customer, actor_name=actor, before=before, limit=limit)
+    )
 
 
 @router.get("/{customer_id}", response=CustomerOut)

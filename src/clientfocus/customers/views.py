@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.extensions import panels_for
-from clientfocus.core.filters import uuid_param
 from clientfocus.customers.access import access_log, record_access
 from clientfocus.customers.export import export_customer, export_filename
 from clientfocus.customers.extensions import customer_timeline, record_panels
@@ -229,34 +228,27 @@ ACCESS_PAGE = 100
 @employee_required
 def access(request: HttpRequest) -> HttpResponse:
     """Administrators: who opened or exported which customer record, newest first."""
-    customer = None
-    public_id = uuid_param(request.GET, "customer")
-    if public_id is not None:
-        customer = Customer.objects.filter(public_id=public_id).first()
-    actor = None
-    if request.GET.get("actor"):
-        actor = get_user_model().objects.filter(username=request.GET["actor"][:150]).first()
+    filters = {k: request.GET.get(k, "")[:150] for k in ("customer", "actor")}
     before = parse_datetime(request.GET.get("before", "") or "")
     try:
         rows = list(
             access_log(
-                request.user, customer=customer, actor=actor, before=before, limit=ACCESS_PAGE
+                request.user,
+                customer_id=filters["customer"],
+                actor_name=filters["actor"],
+                before=before,
+                limit=ACCESS_PAGE,
             )
         )
     except NotAllowed as exc:
         raise Http404 from exc
-    unknown = (request.GET.get("customer") and customer is None) or (
-        request.GET.get("actor") and actor is None
-    )
     return render(
         request,
         "customers/access.html",
         {
-            "rows": [] if unknown else rows,
-            "customer": customer,
-            "actor": actor,
-            "filters": {k: request.GET.get(k, "")[:150] for k in ("customer", "actor")},
-            "older": rows[-1].at.isoformat() if len(rows) == ACCESS_PAGE and not unknown else "",
+            "rows": rows,
+            "filters": filters,
+            "older": rows[-1].at.isoformat() if len(rows) == ACCESS_PAGE else "",
             "days": settings.ACCESS_LOG_DAYS,
         },
     )
