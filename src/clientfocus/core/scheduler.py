@@ -94,29 +94,37 @@ def prune_slots() -> None:
         call_command("prune_db_task_results", min_age_days=14, verbosity=0)
 
 
-class Scheduler(threading.Thread):
-    def __init__(self, jobs: list[PeriodicJob] | None = None, tick_seconds: float = 5.0) -> None:
-        super().__init__(name="clientfocus-scheduler", daemon=True)
-        self.jobs = jobs if jobs is not None else default_jobs()
-        self.tick_seconds = tick_seconds
+class Ticking(threading.Thread):
+    """A daemon thread that calls ``tick()`` every ``period()`` seconds until stopped,
+    with fresh database connections each time, and ``finish()`` once at the end."""
+
+    label = "background work"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name=name, daemon=True)
         self.stopping = threading.Event()
 
+    def tick(self) -> None:
+        raise NotImplementedError
+
+    def period(self) -> float:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """What the thread does when it stops (nothing by default)."""
+
     def run(self) -> None:
-        last_prune = 0.0
         while not self.stopping.is_set():
             close_old_connections()
-            for job in self.jobs:
-                try:
-                    claim_and_enqueue(job)
-                except Exception:
-                    logger.exception("could not schedule %s", job.name)
-            if time.time() - last_prune > 3600:
-                try:
-                    prune_slots()
-                    last_prune = time.time()
-                except Exception:
-                    logger.exception("could not prune scheduler slots")
-            self.stopping.wait(self.tick_seconds)
+            try:
+                self.tick()
+            except Exception:
+                logger.exception("%s failed; trying again", self.label)
+            self.stopping.wait(self.period())
+        try:
+            self.finish()
+        except Exception:
+            logger.exception("%s could not finish", self.label)
         # This thread's own database connection: closed when the thread ends.
         connection.close()
 
@@ -124,33 +132,52 @@ class Scheduler(threading.Thread):
         self.stopping.set()
 
 
-class Heartbeat(threading.Thread):
+class Scheduler(Ticking):
+    label = "the scheduler"
+
+    def __init__(self, jobs: list[PeriodicJob] | None = None, tick_seconds: float = 5.0) -> None:
+        super().__init__("clientfocus-scheduler")
+        self.jobs = jobs if jobs is not None else default_jobs()
+        self.tick_seconds = tick_seconds
+        self.last_prune = 0.0
+
+    def period(self) -> float:
+        return self.tick_seconds
+
+    def tick(self) -> None:
+        for job in self.jobs:
+            try:
+                claim_and_enqueue(job)
+            except Exception:
+                logger.exception("could not schedule %s", job.name)
+        if time.time() - self.last_prune > 3600:
+            try:
+                prune_slots()
+                self.last_prune = time.time()
+            except Exception:
+                logger.exception("could not prune scheduler slots")
+
+
+class Heartbeat(Ticking):
     """Tells /readyz this worker process is alive: one row, touched every
     WORKER_HEARTBEAT_SECONDS, removed when the worker stops."""
 
+    label = "the worker's heartbeat"
+
     def __init__(self) -> None:
-        super().__init__(name="clientfocus-heartbeat", daemon=True)
+        super().__init__("clientfocus-heartbeat")
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[:120]
-        self.stopping = threading.Event()
 
     def beat(self) -> None:
         WorkerHeartbeat.objects.update_or_create(
             worker=self.worker, defaults={"seen_at": timezone.now()}
         )
 
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            close_old_connections()
-            try:
-                self.beat()
-            except Exception:
-                logger.exception("could not record the worker's heartbeat")
-            self.stopping.wait(settings.WORKER_HEARTBEAT_SECONDS)
-        try:
-            WorkerHeartbeat.objects.filter(worker=self.worker).delete()
-        except Exception:
-            logger.exception("could not remove the worker's heartbeat")
-        connection.close()
+    def tick(self) -> None:
+        self.beat()
 
-    def stop(self) -> None:
-        self.stopping.set()
+    def period(self) -> float:
+        return settings.WORKER_HEARTBEAT_SECONDS
+
+    def finish(self) -> None:
+        WorkerHeartbeat.objects.filter(worker=self.worker).delete()

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from imapclient import IMAPClient
 
+from clientfocus.core.scheduler import Ticking
 from clientfocus.mail.models import AfterImport, Mailbox, Security
 from clientfocus.mail.services import receive
 
@@ -204,33 +205,27 @@ def claim_renew(mailbox_id: int, seconds: float) -> bool:
     )
 
 
-class MailSupervisor(threading.Thread):
+class MailSupervisor(Ticking):
     """Inside `clientfocus worker`: starts a watcher for every fetching mailbox this
     worker can lease, and looks for new mailboxes every minute."""
 
+    label = "mail supervisor"
+
     def __init__(self) -> None:
-        super().__init__(name="clientfocus-mail", daemon=True)
-        self.stopping = threading.Event()
+        super().__init__("clientfocus-mail")
         self.watchers: dict[int, MailboxWatcher] = {}
 
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            close_old_connections()
-            try:
-                lease = settings.MAIL_FETCH_SECONDS * 3 + settings.MAIL_IMAP_TIMEOUT_SECONDS
-                ids = Mailbox.objects.filter(active=True).exclude(imap_host="")
-                for mailbox_id in ids.values_list("pk", flat=True):
-                    watcher = self.watchers.get(mailbox_id)
-                    if watcher is not None and watcher.is_alive():
-                        continue
-                    if claim(mailbox_id, seconds=lease):
-                        watcher = MailboxWatcher(mailbox_id, self.stopping)
-                        self.watchers[mailbox_id] = watcher
-                        watcher.start()
-            except Exception:
-                logger.exception("mail supervisor")
-            self.stopping.wait(60)
-        connection.close()
+    def period(self) -> float:
+        return 60.0
 
-    def stop(self) -> None:
-        self.stopping.set()
+    def tick(self) -> None:
+        lease = settings.MAIL_FETCH_SECONDS * 3 + settings.MAIL_IMAP_TIMEOUT_SECONDS
+        ids = Mailbox.objects.filter(active=True).exclude(imap_host="")
+        for mailbox_id in ids.values_list("pk", flat=True):
+            watcher = self.watchers.get(mailbox_id)
+            if watcher is not None and watcher.is_alive():
+                continue
+            if claim(mailbox_id, seconds=lease):
+                watcher = MailboxWatcher(mailbox_id, self.stopping)
+                self.watchers[mailbox_id] = watcher
+                watcher.start()

@@ -2,35 +2,25 @@
 
 from __future__ import annotations
 
-import logging
-import threading
-
-from django.db import close_old_connections, connection
-
+from clientfocus.core.scheduler import Ticking
 from clientfocus.notify.services import deliver_due
 
-logger = logging.getLogger(__name__)
 
+class OutboxDeliverer(Ticking):
+    """Delivers what is due, batch after batch, and rests ``idle_seconds`` when nothing
+    was (or a batch failed)."""
 
-class OutboxDeliverer(threading.Thread):
+    label = "outbox delivery"
+
     def __init__(self, *, idle_seconds: float = 0.5, batch: int = 50) -> None:
-        super().__init__(name="clientfocus-outbox", daemon=True)
+        super().__init__("clientfocus-outbox")
         self.idle_seconds = idle_seconds
         self.batch = batch
-        self.stopping = threading.Event()
+        self.delivered = 0
 
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            close_old_connections()
-            try:
-                delivered = deliver_due(limit=self.batch)
-            except Exception:
-                logger.exception("outbox delivery failed; trying again")
-                delivered = 0
-            if not delivered:
-                self.stopping.wait(self.idle_seconds)
-        # This thread's own database connection: closed when the thread ends.
-        connection.close()
+    def tick(self) -> None:
+        self.delivered = 0
+        self.delivered = deliver_due(limit=self.batch)
 
-    def stop(self) -> None:
-        self.stopping.set()
+    def period(self) -> float:
+        return 0.0 if self.delivered else self.idle_seconds

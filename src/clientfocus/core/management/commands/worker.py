@@ -19,25 +19,32 @@ from clientfocus.core.scheduler import (
 )
 
 
+def task_worker(*, interval: float, batch: bool, startup_delay: bool) -> Worker:
+    """A django-tasks-db worker on the default queue."""
+    return Worker(
+        queue_names=["default"],
+        interval=interval,
+        batch=batch,
+        backend_name="default",
+        startup_delay=startup_delay,
+        max_tasks=None,
+        worker_id=get_random_string(32),
+        excluded_queue_names=[],
+    )
+
+
+def companions() -> list[Stoppable]:
+    """What runs beside the task workers of every worker process: the heartbeat and the
+    background loops the apps registered (not started)."""
+    return [Heartbeat(), *(loop.make() for loop in background_loops)]
+
+
 def start_worker_threads(count: int = 1, interval: float = 1.0) -> list[Any]:
-    """Worker threads in this process (the embedded demo mode), plus a scheduler and the
-    background loops the apps registered."""
-    threads: list[Any] = [
-        Scheduler(),
-        Heartbeat(),
-        *(loop.make() for loop in background_loops),
-    ]
+    """Worker threads in this process (the embedded demo mode), plus a scheduler, the
+    heartbeat and the background loops the apps registered."""
+    threads: list[Any] = [Scheduler(), *companions()]
     for _ in range(count):
-        worker = Worker(
-            queue_names=["default"],
-            interval=interval,
-            batch=False,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id=get_random_string(32),
-            excluded_queue_names=[],
-        )
+        worker = task_worker(interval=interval, batch=False, startup_delay=False)
         threads.append(threading.Thread(target=worker.run, name="clientfocus-worker", daemon=True))
     for thread in threads:
         thread.start()
@@ -61,39 +68,23 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, interval: float, no_scheduler: bool, batch: bool, **options) -> None:
-        scheduler = None
-        loops: list[Stoppable] = []
+        running: list[Stoppable] = []
         if batch:
             for loop in background_loops:
                 if loop.run_once is not None:
                     loop.run_once()
-        else:
-            loops = [Heartbeat(), *(loop.make() for loop in background_loops)]
-            for running in loops:
-                running.start()
-        if batch:
             for job in default_jobs():
                 claim_and_enqueue(job)
-        elif not no_scheduler:
-            scheduler = Scheduler()
-            scheduler.start()
-        worker = Worker(
-            queue_names=["default"],
-            interval=interval,
-            batch=batch,
-            backend_name="default",
-            startup_delay=not batch,
-            max_tasks=None,
-            worker_id=get_random_string(32),
-            excluded_queue_names=[],
-        )
+        else:
+            running = companions() + ([] if no_scheduler else [Scheduler()])
+            for thread in running:
+                thread.start()
+        worker = task_worker(interval=interval, batch=batch, startup_delay=not batch)
         if not batch:
             worker.configure_signals()
             self.stdout.write("clientfocus worker running (Ctrl+C to stop)")
         try:
             worker.run()
         finally:
-            if scheduler:
-                scheduler.stop()
-            for running in loops:
-                running.stop()
+            for thread in running:
+                thread.stop()
