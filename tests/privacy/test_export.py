@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from clientfocus.customers.models import RecordAccess
+from clientfocus.mail import services as mail
 from clientfocus.notify.models import Notification
 from clientfocus.orders.models import Order
 from clientfocus.orders.services import record_milestone
@@ -22,6 +23,7 @@ from clientfocus.service.services import add_message, open_request
 from clientfocus.voice import services as voice
 from clientfocus.voice.models import Source
 from tests.factories import ContactFactory
+from tests.mail.helpers import compose
 
 
 @pytest.fixture
@@ -41,7 +43,10 @@ def held(company):
     record_milestone(order=order, kind="shipped")
     voice.record_feedback(text="Kurjeris vėlavo", source=Source.EMPLOYEE, actor=company.agent,
                           customer=customer)  # fmt: skip
-    return {"request": request, "order": order}
+    # The customer answers by e-mail on the same request (its reference in the subject).
+    raw = compose(subject=f"Re: [{request.reference}] Šaldytuvas", text="Štai nuotrauka.")
+    mail.receive(raw)
+    return {"request": request, "order": order, "raw": raw}
 
 
 def read(archive: bytes) -> dict[str, bytes]:
@@ -71,6 +76,9 @@ def test_the_zip_holds_every_kind_of_data_and_the_files(company, held, web_as):
     assert json.loads(files["feedback.json"])[0]["text"] == "Kurjeris vėlavo"
     sent = json.loads(files["notifications.json"])
     assert any(n["text"].startswith("Ačiū") for n in sent)
+    incoming = json.loads(files["incoming_mail.json"])
+    assert [m["from"] for m in incoming] == ["ruta@example.lt"]
+    assert files[incoming[0]["file"]] == held["raw"]
     readme = json.loads(files["README.json"])
     assert {"file": "requests.json", "records": 1} in readme["contents"]
     logged = RecordAccess.objects.get(action="exported")
