@@ -64,10 +64,6 @@ class Subscription:
     def listener(self) -> str:
         return f"{self.handler.__module__}.{self.handler.__qualname__}"
 
-    @property
-    def app(self) -> str:
-        return self.handler.__module__.split(".")[1]
-
 
 _subscriptions: dict[type[Event], list[Subscription]] = {}
 
