@@ -43,9 +43,14 @@ def parse_day(text: str) -> date | None:
     return day if FIRST_DAY <= day <= LAST_DAY - timedelta(days=400) else None
 
 
-def uuid_param(params: QueryDict, name: str) -> uuid.UUID | None:
-    text = params.get(name, "").strip()
+def parse_uuid(text: str) -> uuid.UUID | None:
+    """The UUID written in ``text``, or None when it is empty or not one."""
+    text = (text or "").strip()
     try:
         return uuid.UUID(text) if text else None
     except ValueError:
         return None
+
+
+def uuid_param(params: QueryDict, name: str) -> uuid.UUID | None:
+    return parse_uuid(params.get(name, ""))

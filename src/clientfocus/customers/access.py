@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from clientfocus.core.errors import NotAllowed
+from clientfocus.core.filters import parse_uuid
 from clientfocus.customers.models import AccessAction, Customer, RecordAccess
 from clientfocus.people.selectors import is_admin
 
@@ -43,7 +44,7 @@ def access_log(
         raise NotAllowed("the access log is for administrators")
     customer = actor = None
     if customer_id:
-        public_id = customer_id if isinstance(customer_id, uuid.UUID) else _uuid(customer_id)
+        public_id = customer_id if isinstance(customer_id, uuid.UUID) else parse_uuid(customer_id)
         customer = Customer.objects.filter(public_id=public_id).first() if public_id else None
         if customer is None:
             return RecordAccess.objects.none()
@@ -52,13 +53,6 @@ def access_log(
         if actor is None:
             return RecordAccess.objects.none()
     return entries(customer=customer, actor=actor, before=before, limit=limit)
-
-
-def _uuid(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text.strip())
-    except ValueError:
-        return None
 
 
 def entries(

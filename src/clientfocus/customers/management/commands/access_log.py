@@ -5,13 +5,13 @@ at /customers/access/)."""
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from clientfocus.core.filters import parse_uuid
 from clientfocus.customers.access import entries
 from clientfocus.customers.models import Customer
 
@@ -31,10 +31,10 @@ class Command(BaseCommand):
             raise CommandError("--days must be 1…36500 and --limit 1…1000000")
         found = None
         if customer:
-            try:
-                found = Customer.objects.filter(public_id=uuid.UUID(customer)).first()
-            except ValueError as exc:
-                raise CommandError(f"--customer: {customer!r} is not a customer id") from exc
+            public_id = parse_uuid(customer)
+            if public_id is None:
+                raise CommandError(f"--customer: {customer!r} is not a customer id")
+            found = Customer.objects.filter(public_id=public_id).first()
             if found is None:
                 raise CommandError(f"--customer: no customer {customer}")
         who = None

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import shutil
 import sys
-import uuid
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from clientfocus.core.filters import parse_uuid
 from clientfocus.customers.export import export_customer, export_filename
 from clientfocus.customers.models import Customer
 
@@ -25,10 +25,10 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args, customer: str, output: str | None, **options) -> None:
-        found = None
-        try:
-            found = Customer.objects.filter(public_id=uuid.UUID(customer)).first()
-        except ValueError:
+        public_id = parse_uuid(customer)
+        if public_id is not None:
+            found = Customer.objects.filter(public_id=public_id).first()
+        else:
             found = Customer.objects.filter(external_ref=customer).first() if customer else None
         if found is None:
             raise CommandError(f"no customer {customer!r} (give its id or external reference)")
