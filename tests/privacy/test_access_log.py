@@ -75,3 +75,8 @@ def test_the_command_line_names_bad_input(db):
         call_command("access_log", "--days", "0")
     with pytest.raises(CommandError, match="no user"):
         call_command("access_log", "--actor", "ghost")
+
+
+def test_a_malformed_cursor_shows_the_newest_entries(company, web_as):
+    admin = web_as(company.admin)
+    assert admin.get("/customers/access/", {"before": "2026-13-45T00:00:00"}).status_code == 200

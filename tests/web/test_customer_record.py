@@ -155,3 +155,11 @@ def test_api_timeline_pages(company, api_as):
     rest = api.get(url, limit=10, before=page[-1]["at"]).json()
     subjects = [i["request_subject"] for i in page + rest if i["request_subject"]]
     assert subjects == ["d4", "d3", "d2", "d1", "d0"]
+
+
+def test_a_malformed_timeline_cursor_shows_the_newest_page(company, web_as):
+    """Well-formed but impossible dates made Django's parser raise: a 500 before."""
+    client = web_as(company.agent)
+    url = f"/customers/{company.customer.public_id}/"
+    for before in ("2026-13-45T00:00:00", "not a date", "9" * 100):
+        assert client.get(url, {"before": before}).status_code == 200, before

@@ -7,6 +7,7 @@ import uuid
 from datetime import date, datetime, timedelta
 
 from django.http import QueryDict
+from django.utils.dateparse import parse_datetime
 
 FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2999, 12, 31)
 
@@ -41,6 +42,18 @@ def parse_day(text: str) -> date | None:
     except ValueError:
         return None
     return day if FIRST_DAY <= day <= LAST_DAY - timedelta(days=400) else None
+
+
+def datetime_param(params: QueryDict, name: str) -> datetime | None:
+    """An ISO date and time (a page's "older than" cursor), or None when it is missing
+    or malformed — "2026-13-45T00:00" included, which Django's parser raises for."""
+    text = params.get(name, "").strip()
+    if not text or len(text) > 64:
+        return None
+    try:
+        return parse_datetime(text)
+    except ValueError:
+        return None
 
 
 def parse_uuid(text: str) -> uuid.UUID | None:

@@ -9,13 +9,13 @@ from django.contrib.auth import get_user_model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.extensions import panels_for
+from clientfocus.core.filters import datetime_param
 from clientfocus.customers.access import access_log, record_access
 from clientfocus.customers.export import export_customer, export_filename
 from clientfocus.customers.extensions import customer_timeline, record_panels
@@ -64,7 +64,7 @@ def record(request: HttpRequest, customer_id) -> HttpResponse:
     customer = customers_with_profile().filter(public_id=customer_id).first()
     if customer is None:
         raise Http404
-    before = parse_datetime(request.GET.get("before", "") or "")
+    before = datetime_param(request.GET, "before")
     record_access(actor=request.user, customer=customer, action=AccessAction.VIEWED, via="page")
     timeline = customer_timeline(customer, user=request.user, limit=TIMELINE_PAGE, before=before)
     return render(
@@ -229,7 +229,7 @@ ACCESS_PAGE = 100
 def access(request: HttpRequest) -> HttpResponse:
     """Administrators: who opened or exported which customer record, newest first."""
     filters = {k: request.GET.get(k, "")[:150] for k in ("customer", "actor")}
-    before = parse_datetime(request.GET.get("before", "") or "")
+    before = datetime_param(request.GET, "before")
     try:
         rows = list(
             access_log(
