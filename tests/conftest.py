@@ -121,6 +121,9 @@ class ApiClient:
     def patch(self, path, data):
         return self.client.patch(path, data, content_type="application/json")
 
+    def put(self, path, data):
+        return self.client.put(path, data, content_type="application/json")
+
 
 @pytest.fixture
 def api_as():

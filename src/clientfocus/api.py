@@ -119,6 +119,8 @@ def http_404(request, exc: Http404):
 
 from clientfocus.customers.api import router as customers_router  # noqa: E402
 from clientfocus.customers.api import tiers_router  # noqa: E402
+from clientfocus.customers.privacy_api import customer_router as customer_privacy_router  # noqa: E402
+from clientfocus.customers.privacy_api import router as privacy_router  # noqa: E402
 from clientfocus.mail.api import router as mail_router  # noqa: E402
 from clientfocus.notify.api import router as notify_router  # noqa: E402
 from clientfocus.orders.api import customer_router as customer_orders_router  # noqa: E402
@@ -136,6 +138,8 @@ from clientfocus.voice.api import router as voice_router  # noqa: E402
 api.add_router("/customers", customers_router)
 api.add_router("/customers", customer_orders_router)
 api.add_router("/customers", customer_value_router)
+api.add_router("/customers", customer_privacy_router)
+api.add_router("/privacy", privacy_router)
 api.add_router("/requests", service_router)
 api.add_router("/queues", queues_router)
 api.add_router("/orders", orders_router)

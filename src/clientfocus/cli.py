@@ -65,6 +65,9 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("token create | revoke USER", "issue an API token (printed once) or revoke them"),
         ("access-log", "who opened or exported which customer record (--customer, --days)"),
         ("export-customer ID", "everything held about a customer, as a ZIP (logged)"),
+        ("privacy erase ID --reason R", "erase a customer on request (refused under a legal hold)"),
+        ("privacy hold | release ID", "set or lift a legal hold"),
+        ("privacy retention [--days N] [--run]", "retention period; what the next run removes"),
         ("check --deploy", "check the production settings"),
     ]),
 ]  # fmt: skip

@@ -93,6 +93,12 @@ class Customer(TimeStampedModel):
     external_ref = models.CharField(_("external reference"), max_length=100, blank=True)
     # Lower-cased name for case-insensitive prefix search with an index on any database.
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    # Erasure on request (GDPR art. 17) is refused while a legal hold is set.
+    legal_hold = models.BooleanField(_("legal hold"), default=False, db_default=False)
+    legal_hold_reason = models.CharField(
+        _("reason for the legal hold"), max_length=300, blank=True, db_default=""
+    )
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -222,3 +228,43 @@ class RecordAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.action} {self.customer_id} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class Erasure(models.Model):
+    """One erasure on request: who did it, why, and how much each app removed. The
+    customer row stays (anonymised) so figures and aggregates do not change."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="erasures"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    reason = models.CharField(_("reason"), max_length=500)
+    via = models.CharField(max_length=40)
+    removed = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} erased by {self.actor} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class RetentionPolicy(models.Model):
+    """How long closed requests, their messages and feedback keep their text (one row).
+    0 days = kept until erased on request. Older ones are anonymised by the worker."""
+
+    days = models.PositiveIntegerField(_("keep personal text for (days)"), default=0)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    changed_at = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_run_removed = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"retention {self.days} days"

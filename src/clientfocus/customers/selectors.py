@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from clientfocus.core.filters import parse_uuid
 from clientfocus.customers.models import (
     PHONE_KEY_DIGITS,
     ContactKind,
@@ -84,3 +85,11 @@ def find_by_email(address: str) -> Customer | None:
     """The customer with this e-mail address among their contacts (the oldest if several)."""
     contact = find_contact_by_email(address)
     return contact.customer if contact else None
+
+
+def customer_by_reference(reference: str) -> Customer | None:
+    """For the command line: a customer by public id (UUID) or external reference."""
+    public_id = parse_uuid(reference)
+    if public_id is not None:
+        return Customer.objects.filter(public_id=public_id).first()
+    return Customer.objects.filter(external_ref=reference).first() if reference else None

@@ -15,6 +15,8 @@ from clientfocus.core.metrics import gauge, metric_collectors
 from clientfocus.core.scheduler import BackgroundLoop, background_loops
 from clientfocus.customers.export import ExportSection, export_sections
 from clientfocus.customers.models import Customer
+from clientfocus.customers.privacy import erasers, retention_sweeps
+from clientfocus.mail import privacy as mail_privacy
 from clientfocus.mail.imap import MailSupervisor, fetch_all
 from clientfocus.mail.models import InboundMail, Mailbox
 from clientfocus.mail.services.outbound import send_acknowledgement, send_reply
@@ -65,6 +67,8 @@ def _raw(pk: int) -> io.BytesIO:
 
 
 def wire() -> None:
+    erasers.contribute("mail.incoming", mail_privacy.erase, order=70)
+    retention_sweeps.contribute("mail.incoming", mail_privacy.retention, order=70)
     export_sections.contribute("mail.incoming", mail_export, order=70)
     metric_collectors.contribute("mail.mailboxes", mailbox_metrics, order=40)
     # Inside the transaction: the outbox row commits with the message.

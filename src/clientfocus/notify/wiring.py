@@ -27,6 +27,8 @@ from clientfocus.customers.extensions import (
     timeline_sources,
 )
 from clientfocus.customers.models import Customer
+from clientfocus.customers.privacy import erasers, retention_sweeps
+from clientfocus.notify import privacy as notify_privacy
 from clientfocus.notify.delivery import OutboxDeliverer
 from clientfocus.notify.models import DeliveryState, Notification
 from clientfocus.notify.permissions import notifications_visible_to
@@ -134,6 +136,8 @@ def notifications_export(customer: Customer) -> Iterable[ExportSection]:
 
 
 def wire() -> None:
+    erasers.contribute("notify.notifications", notify_privacy.erase, order=40)
+    retention_sweeps.contribute("notify.notifications", notify_privacy.retention, order=40)
     export_sections.contribute("notify.notifications", notifications_export, order=40)
     metric_collectors.contribute("notify.outbox", outbox_metrics, order=30)
     # Inside the transaction: the outbox rows commit with the resolution or milestone.

@@ -322,6 +322,8 @@ class Request(TimeStampedModel):
     # Where replies go when the customer wrote from an address of their own (e-mail in,
     # contact form); empty: the customer's primary address.
     reply_address = models.CharField(max_length=254, blank=True, db_default="")
+    # When its text was removed (retention or erasure on request); figures stay.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     # A customer who answers a request closed long ago opens a new one linked here.
     follows = models.ForeignKey(
         "self",

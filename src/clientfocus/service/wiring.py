@@ -22,6 +22,8 @@ from clientfocus.customers.extensions import (
     timeline_sources,
 )
 from clientfocus.customers.models import Customer
+from clientfocus.customers.privacy import erasers, retention_sweeps
+from clientfocus.service import privacy as service_privacy
 from clientfocus.service.models import (
     ACTIVE_STATES,
     BusinessCalendar,
@@ -124,6 +126,8 @@ def requests_export(customer: Customer) -> Iterable[ExportSection]:
 
 
 def wire() -> None:
+    erasers.contribute("service.requests", service_privacy.erase, order=20)
+    retention_sweeps.contribute("service.requests", service_privacy.retention, order=20)
     export_sections.contribute("service.requests", requests_export, order=20)
     metric_collectors.contribute("service.requests", request_metrics, order=20)
     # Cached lookups forget what changed.

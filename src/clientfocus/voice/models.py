@@ -122,6 +122,8 @@ class FeedbackItem(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # When its text was removed (retention or erasure on request); score and themes stay.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     themes: models.ManyToManyField[Theme, ThemeTag] = models.ManyToManyField(
         Theme, through="ThemeTag", related_name="items"
     )

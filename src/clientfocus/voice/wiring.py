@@ -21,11 +21,13 @@ from clientfocus.customers.extensions import (
 )
 from clientfocus.customers.models import Customer
 from clientfocus.customers.permissions import can_edit_customers
+from clientfocus.customers.privacy import erasers, retention_sweeps
 from clientfocus.orders.events import MilestoneRecorded
 from clientfocus.orders.models import Milestone
 from clientfocus.service.events import RequestResolved
 from clientfocus.service.extensions import request_panels
 from clientfocus.service.models import Request
+from clientfocus.voice import privacy as voice_privacy
 from clientfocus.voice import services
 from clientfocus.voice.models import FeedbackItem, SurveyInvitation
 from clientfocus.voice.permissions import feedback_visible_to
@@ -99,6 +101,8 @@ def feedback_export(customer: Customer) -> Iterable[ExportSection]:
 
 
 def wire() -> None:
+    erasers.contribute("voice.feedback", voice_privacy.erase, order=60)
+    retention_sweeps.contribute("voice.feedback", voice_privacy.retention, order=60)
     export_sections.contribute("voice.feedback", feedback_export, order=60)
     # Inside the transaction: the invitation and its outbox row commit with the fact.
     subscribe(RequestResolved, on_request_resolved)

@@ -9,9 +9,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clientfocus.core.filters import parse_uuid
 from clientfocus.customers.export import export_customer, export_filename
-from clientfocus.customers.models import Customer
+from clientfocus.customers.selectors import customer_by_reference
 
 
 class Command(BaseCommand):
@@ -25,11 +24,7 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args, customer: str, output: str | None, **options) -> None:
-        public_id = parse_uuid(customer)
-        if public_id is not None:
-            found = Customer.objects.filter(public_id=public_id).first()
-        else:
-            found = Customer.objects.filter(external_ref=customer).first() if customer else None
+        found = customer_by_reference(customer)
         if found is None:
             raise CommandError(f"no customer {customer!r} (give its id or external reference)")
         target = Path(output or export_filename(found))
