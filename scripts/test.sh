@@ -33,6 +33,20 @@ if ! $BIN/python scripts/wait_for_postgres.py "$PG_URL" 2>/dev/null; then
     || fail "PostgreSQL is not reachable at $PG_URL (set TEST_DATABASE_URL)"
 fi
 
+echo "== Redis (the RQ task backend's tests)"
+REDIS_CHECK='import os, redis; redis.Redis.from_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/") + "0").ping()'
+if ! $BIN/python -c "$REDIS_CHECK" 2>/dev/null; then
+  if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >/dev/null || true
+  fi
+  if command -v redis-server >/dev/null 2>&1; then
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 >/dev/null || true
+    sleep 1
+  fi
+  $BIN/python -c "$REDIS_CHECK" \
+    || fail "Redis is not reachable at ${TEST_REDIS_URL:-redis://127.0.0.1:6379/} (set TEST_REDIS_URL)"
+fi
+
 echo "== Chromium"
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

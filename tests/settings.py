@@ -15,3 +15,13 @@ from pathlib import Path  # noqa: E402
 
 # Attachments written by tests go to a throw-away directory.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="clientfocus-media-"))
+
+# The RQ task backend's tests use a Redis database of their own per test process.
+_worker = "".join(c for c in os.environ.get("PYTEST_XDIST_WORKER", "gw0") if c.isdigit())
+RQ_QUEUES = {
+    "default": {
+        "URL": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/")
+        + str(10 + int(_worker or 0) % 6),
+        "DEFAULT_TIMEOUT": 600,
+    }
+}

@@ -6,6 +6,9 @@ SECRET_KEY     required unless DEBUG=1 or CLIENTFOCUS_DEMO=1 (then generated and
 DEBUG          "1" for development
 ALLOWED_HOSTS  comma-separated (default: localhost,127.0.0.1,[::1])
 REDIS_URL      optional shared cache (login throttling across processes)
+TASK_BACKEND   "database" (default: tasks in the database, django-tasks-db) or "rq"
+               (Redis at TASK_REDIS_URL, default REDIS_URL or redis://127.0.0.1:6379/0;
+               workers run RQ through django-tasks-rq). docs/deployment.md says when.
 MAIL_*, PORTAL_*, ATTACHMENT_*  conversations with customers (see below)
 """
 
@@ -74,6 +77,7 @@ INSTALLED_APPS = [
     "ninja",  # serves its own copy of Swagger UI (no CDN)
     "django_tasks",
     "django_tasks_db",
+    "django_rq",  # the RQ task backend (TASK_BACKEND=rq) and its admin views
     # From the ground up, in the layers of docs/architecture.md.
     "clientfocus.core",
     "clientfocus.people",
@@ -164,10 +168,26 @@ CACHES = {
     )
 }
 
+TASK_BACKEND = os.environ.get("TASK_BACKEND", "database").strip().lower() or "database"
+if TASK_BACKEND not in {"database", "rq"}:
+    raise ImproperlyConfigured(f"TASK_BACKEND is {TASK_BACKEND!r}: use 'database' or 'rq'")
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "BACKEND": (
+            "django_tasks_rq.RQBackend"
+            if TASK_BACKEND == "rq"
+            else "django_tasks_db.DatabaseBackend"
+        ),
         "QUEUES": ["default"],
+    }
+}
+# Read by django-rq (the RQ backend); harmless when tasks live in the database.
+RQ_QUEUES = {
+    "default": {
+        "URL": os.environ.get("TASK_REDIS_URL", "").strip()
+        or _redis_url
+        or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": 3600,
     }
 }
 

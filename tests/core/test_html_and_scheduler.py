@@ -45,37 +45,6 @@ def test_each_slot_is_enqueued_once(db):
     assert ScheduledSlot.objects.filter(job="test.job").count() == 2
 
 
-def test_worker_batch_runs_the_sweep_through_the_database_backend(
-    transactional_db, company, settings
-):
-    from datetime import timedelta
-
-    from django.core.management import call_command
-    from django.utils import timezone
-    from django_tasks_db.models import DBTaskResult
-
-    from clientfocus.service import services
-    from clientfocus.service.models import Request
-
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
-    request = services.open_request(
-        actor=company.agent,
-        customer=company.gold_customer,
-        subject="Oven",
-        queue=company.care_queue,
-        now=timezone.now() - timedelta(hours=3),
-    )
-    call_command("worker", "--batch", "--interval", "0")
-    # The minute's SLA sweep, the day's value run, the three voice jobs (rollups and
-    # follow-ups, trends, daily training and digest) and the access-log pruning, all
-    # through the database backend.
-    assert DBTaskResult.objects.count() == 6
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 6
-    assert Request.objects.get(pk=request.pk).sla_state == "breached"
-
-
 def test_pruning_drops_old_slots_only(db):
     from datetime import timedelta
 

@@ -3,11 +3,9 @@ for the monitoring network or the token only, and nothing personal."""
 
 from __future__ import annotations
 
-from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
-
 from clientfocus.notify.models import Notification
 from clientfocus.service.services import open_request
+from clientfocus.service.tasks import sweep_sla
 
 
 def scrape(client, **extra) -> tuple[int, str]:
@@ -26,12 +24,11 @@ def test_metrics_show_open_requests_outbox_jobs_and_latency(company, client, web
     assert 'clientfocus_requests_open{queue="Care",sla="ok",tier="gold"} 1.0' in text
     assert 'clientfocus_outbox_depth{channel="email"} 1.0' in text
     assert 'clientfocus_job_last_success_timestamp_seconds{job="service.sweep_sla"} 0.0' in text
-    finished = timezone.now()
-    DBTaskResult.objects.create(
-        status="SUCCESSFUL", task_path="clientfocus.service.tasks.sweep_sla", args_kwargs={},
-        backend_name="default", queue_name="default", run_after=finished, finished_at=finished,
-        exception_class_path="", traceback="",
-    )  # fmt: skip
+    # The sweep runs (here on the immediate backend) and its success is remembered.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    result = sweep_sla.enqueue()
+    assert result.status == "SUCCESSFUL"
+    finished = result.finished_at
     text = scrape(client)[1]
     line = next(x for x in text.splitlines() if x.startswith(
         'clientfocus_job_last_success_timestamp_seconds{job="service.sweep_sla"}'))  # fmt: skip

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Min
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
@@ -37,7 +37,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 
 from clientfocus.core.extensions import ExtensionPoint
-from clientfocus.core.models import WorkerHeartbeat
+from clientfocus.core.models import TaskRun, WorkerHeartbeat
 from clientfocus.core.scheduler import periodic_jobs
 from clientfocus.core.views import client_address
 
@@ -68,13 +68,9 @@ def core_metrics() -> Iterable[Metric]:
     ).count()
     yield gauge("clientfocus_workers_alive", "Worker processes with a fresh heartbeat.", [],
                 [(alive,)])  # fmt: skip
-    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
-        return
-    ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY, run_after__lte=now)
-    waiting = ready.aggregate(n=Count("id"), oldest=Min("run_after"))
-    lag = (now - waiting["oldest"]).total_seconds() if waiting["oldest"] else 0.0
+    ready, lag = _task_queue(now)
     yield gauge("clientfocus_tasks_ready", "Background tasks waiting for a worker.", [],
-                [(waiting["n"],)])  # fmt: skip
+                [(ready,)])  # fmt: skip
     yield gauge("clientfocus_task_queue_lag_seconds", "How long the oldest due task has waited.",
                 [], [(lag,)])  # fmt: skip
     paths = {
@@ -82,12 +78,9 @@ def core_metrics() -> Iterable[Metric]:
         for job in periodic_jobs
     }
     finished = dict(
-        DBTaskResult.objects.filter(
-            status=TaskResultStatus.SUCCESSFUL, task_path__in=[p for p in paths.values() if p]
+        TaskRun.objects.filter(task_path__in=[p for p in paths.values() if p]).values_list(
+            "task_path", "last_success_at"
         )
-        .values("task_path")
-        .annotate(last=Max("finished_at"))
-        .values_list("task_path", "last")
     )
     yield gauge(
         "clientfocus_job_last_success_timestamp_seconds",
@@ -95,6 +88,33 @@ def core_metrics() -> Iterable[Metric]:
         ["job"],
         [(name, finished[p].timestamp() if finished.get(p) else 0) for name, p in paths.items()],
     )
+
+
+def _task_queue(now) -> tuple[int, float]:
+    """(tasks waiting, seconds the oldest has waited) on the configured backend."""
+    if settings.TASK_BACKEND == "rq":
+        # Imported here: django-rq is only needed when the RQ backend is chosen.
+        import django_rq
+
+        queue = django_rq.get_queue("default")
+        oldest = queue.get_jobs(0, 1)
+        enqueued = oldest[0].enqueued_at if oldest else None
+        lag = (now - enqueued).total_seconds() if enqueued else 0.0
+        return queue.count, max(lag, 0.0)
+    waiting = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, run_after__lte=now
+    ).aggregate(n=Count("id"), oldest=Min("run_after"))
+    lag = (now - waiting["oldest"]).total_seconds() if waiting["oldest"] else 0.0
+    return waiting["n"], lag
+
+
+def record_task_run(sender, task_result, **kwargs) -> None:
+    """django-tasks ``task_finished`` receiver: remember the last success of each task."""
+    if task_result.status == TaskResultStatus.SUCCESSFUL:
+        TaskRun.objects.update_or_create(
+            task_path=task_result.task.module_path,
+            defaults={"last_success_at": task_result.finished_at or timezone.now()},
+        )
 
 
 metric_collectors.contribute("core", core_metrics, order=10)

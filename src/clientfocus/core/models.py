@@ -105,3 +105,15 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker
+
+
+class TaskRun(models.Model):
+    """When each background task last finished successfully, whatever the task backend
+    (database or RQ): written by the django-tasks ``task_finished`` signal, read by
+    /metrics."""
+
+    task_path = models.CharField(max_length=300, unique=True)
+    last_success_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.task_path} @ {self.last_success_at:%Y-%m-%d %H:%M}"

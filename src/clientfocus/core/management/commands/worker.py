@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
@@ -19,8 +21,33 @@ from clientfocus.core.scheduler import (
 )
 
 
-def task_worker(*, interval: float, batch: bool, startup_delay: bool) -> Worker:
-    """A django-tasks-db worker on the default queue."""
+class RQTaskWorker:
+    """The RQ backend's worker (TASK_BACKEND=rq): django-rq's SimpleWorker on the default
+    queue, running each job in this process's main thread beside the heartbeat and the
+    background loops (no fork of a threaded process)."""
+
+    def __init__(self, *, burst: bool) -> None:
+        # Imported here: django-rq is only needed when the RQ backend is chosen.
+        import django_rq
+        from django_tasks_rq import Job
+
+        self.burst = burst
+        self.worker = django_rq.get_worker(
+            "default", job_class=Job, worker_class="rq.worker.SimpleWorker"
+        )
+
+    def configure_signals(self) -> None:
+        """RQ installs its own SIGINT/SIGTERM handlers (finish the job, then stop)."""
+
+    def run(self) -> None:
+        self.worker.work(burst=self.burst, with_scheduler=False, logging_level="WARNING")
+
+
+def task_worker(*, interval: float, batch: bool, startup_delay: bool) -> Worker | RQTaskWorker:
+    """The worker of the configured task backend: django-tasks-db's on the default queue,
+    or RQ's (TASK_BACKEND=rq)."""
+    if settings.TASK_BACKEND == "rq":
+        return RQTaskWorker(burst=batch)
     return Worker(
         queue_names=["default"],
         interval=interval,
@@ -42,6 +69,11 @@ def companions() -> list[Stoppable]:
 def start_worker_threads(count: int = 1, interval: float = 1.0) -> list[Any]:
     """Worker threads in this process (the embedded demo mode), plus a scheduler, the
     heartbeat and the background loops the apps registered."""
+    if settings.TASK_BACKEND != "database":
+        raise ImproperlyConfigured(
+            "the embedded worker runs tasks from the database: unset TASK_BACKEND for the "
+            "demo, or run `clientfocus worker` beside it"
+        )
     threads: list[Any] = [Scheduler(), *companions()]
     for _ in range(count):
         worker = task_worker(interval=interval, batch=False, startup_delay=False)
