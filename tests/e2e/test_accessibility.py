@@ -21,6 +21,7 @@ from clientfocus.orders.models import Order
 from clientfocus.orders.services import record_milestone
 from clientfocus.service.models import MessageKind, State
 from clientfocus.service.services import add_message, change_state, open_request
+from clientfocus.staffing.models import AnswerTarget, QueueStaffing
 from clientfocus.voice import selectors, services
 from clientfocus.voice.models import Source, Survey, SurveyInvitation, Theme
 from clientfocus.voice.taxonomy import install
@@ -72,6 +73,11 @@ def lived_in(company):
     order = Order.objects.create(order_id="NH-1", customer=company.customer,
                                  placed_at=week_ago, amount=120, currency="EUR")  # fmt: skip
     record_milestone(order=order, kind="shipped")
+    # The staffing plan, with its day charts.
+    staffing = QueueStaffing.objects.create(queue=company.care_queue, interval_minutes=60,
+                                            aht_seconds=300)  # fmt: skip
+    AnswerTarget.objects.create(staffing=staffing, tier=company.standard, service_level=0.8,
+                                target_seconds=120)  # fmt: skip
     return {"waiting": waiting, "done": done, "order": order}
 
 
@@ -82,7 +88,7 @@ STAFF_PAGES = [
     "/staffing/", "/notices/",
 ]  # fmt: skip
 ADMIN_PAGES = ["/value/tiers/", "/notifications/rules/", "/voice/themes/", "/mail/inbound/",
-               "/customers/access/",
+               "/customers/access/", "/customers/privacy/",
                "/staffing/roster/"]  # fmt: skip
 
 
@@ -104,7 +110,7 @@ def test_staff_pages_pass_axe(page, company, lived_in):
         found += violations(page)
     page.context.clear_cookies()
     sign_in(page, "admin")
-    for url in ADMIN_PAGES:
+    for url in [*ADMIN_PAGES, f"/customers/{company.customer.public_id}/"]:
         assert page.goto(url).status == 200, url
         found += violations(page)
     assert not found, "\n".join(found)

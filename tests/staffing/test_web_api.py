@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -103,3 +105,18 @@ def test_wait_plan_and_callback_api(company, desk, api_as):
         "/api/staffing/callback", {"customer": str(company.customer.public_id), "queue": "Care"}
     )
     assert no_phone.status_code == 422
+
+
+def test_the_plan_draws_a_chart_per_day_with_its_table(company, desk, web_as):
+    html = web_as(company.manager).get(f"/staffing/?queue={company.care_queue.pk}").content
+    html = html.decode()
+    assert html.count('<canvas role="img"') == 7
+    assert "vendor/chart.umd.min.js" in html
+    configs = re.findall(r'<script id="chart-plan-\d-data" type="application/json">(.*?)</script>',
+                         html)  # fmt: skip
+    assert len(configs) == 7
+    first = json.loads(configs[0])
+    assert first["options"]["scales"]["y"]["title"]["text"] == "Staff (people)"
+    assert [d["label"] for d in first["data"]["datasets"]] == ["Rostered", "Needed"]
+    assert len(first["data"]["labels"]) == 24  # one-hour intervals
+    assert html.count('class="chart-table"') == 7

@@ -134,7 +134,7 @@ def test_dashboard_for_managers_only(company, web_as):
     page = web_as(company.manager).get("/voice/?by=tier")
     html = page.content.decode()
     assert page.status_code == 200
-    assert 'data-testid="chart-nps"' in html and "<polyline" in html
+    assert 'data-testid="chart-nps"' in html and 'id="chart-voice-nps-data"' in html
     assert 'data-testid="breakdown"' in html and "gold" in html
     assert "?theme=delivery&week=" in html  # every number links to its verbatims
 

@@ -52,20 +52,6 @@ class Row:
     def resolution_30(self) -> float | None:
         return self.resolution_share(30)
 
-    @property
-    def chart_values(self) -> list[float | None]:
-        return [
-            self.first_response_7,
-            self.first_response_30,
-            self.resolution_7,
-            self.resolution_30,
-        ]
-
-    @property
-    def chart_offsets(self) -> list[tuple[int, float | None]]:
-        """(y offset, value) for the four bars of the SVG chart."""
-        return [(9 * i, value) for i, value in enumerate(self.chart_values)]
-
 
 def _group(requests: QuerySet[Request], key: str, label: str, now: datetime) -> list[Row]:
     rows: dict[object, Row] = {}

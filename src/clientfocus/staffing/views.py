@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from clientfocus.core.charts import Chart, Series
 from clientfocus.core.errors import ServiceError
 from clientfocus.customers.services import decode_csv
 from clientfocus.people.access import employee_required
@@ -17,6 +19,11 @@ from clientfocus.service.models import Queue
 from clientfocus.service.permissions import can_see_overview
 from clientfocus.staffing import services
 from clientfocus.staffing.models import QueueStaffing, Shift
+
+
+def _local(moment):
+    """As the templates show times: in the current time zone."""
+    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
 
 
 @employee_required
@@ -41,7 +48,6 @@ def plan(request: HttpRequest) -> HttpResponse:
             error = exc.message
     if result is not None:
         per_day = len(result.rows) // 7
-        tallest = max((max(r.staff_needed, r.staff_rostered) for r in result.rows), default=0) or 1
         for d in range(7):
             rows = list(
                 zip(
@@ -50,18 +56,26 @@ def plan(request: HttpRequest) -> HttpResponse:
                     strict=True,
                 )
             )
-            bars = [
-                {
-                    "start": start,
-                    "row": row,
-                    "needed": round(100 * row.staff_needed / tallest),
-                    "rostered": round(100 * row.staff_rostered / tallest),
-                }
-                for start, row in rows
-            ]
+            bars = [{"start": start, "row": row} for start, row in rows]
+            day = _local(rows[0][0])
+            chart = Chart(
+                key=f"plan-{d}",
+                title=_("%(day)s: staff needed and rostered per %(minutes)s-minute interval")
+                % {"day": date_format(day, "l Y-m-d"), "minutes": result.interval_minutes},
+                x_title=_("Interval start"),
+                y_title=_("Staff (people)"),
+                labels=[date_format(_local(start), "H:i") for start, _row in rows],
+                series=[
+                    Series(_("Rostered"), [r.staff_rostered for _s, r in rows]),
+                    Series(_("Needed"), [r.staff_needed for _s, r in rows], kind="line",
+                           dashed=True),
+                ],
+                y_min=0,
+            )  # fmt: skip
             days.append(
                 {
                     "date": rows[0][0],
+                    "chart": chart,
                     "bars": bars,
                     "contacts": round(sum(r.contacts for _, r in rows)),
                     "short": sum(1 for _, r in rows if r.gap < 0),

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from clientfocus.core.charts import Chart, Series
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.people.access import employee_required
 from clientfocus.people.selectors import is_admin
@@ -29,7 +30,15 @@ def value_page(request: HttpRequest) -> HttpResponse:
     if not can_see_overview(request.user):
         raise Http404
     histogram = selectors.value_histogram()
-    tallest = max((n for _, _, n in histogram), default=0) or 1
+    chart = Chart(
+        key="value-histogram",
+        title=_("How many customers are expected to bring how much over 12 months"),
+        x_title=_("Expected value over 12 months (from – to)"),
+        y_title=_("Customers"),
+        labels=[f"{lo:,.0f} – {hi:,.0f}" for lo, hi, _n in histogram],
+        series=[Series(_("Customers"), [n for _lo, _hi, n in histogram])],
+        y_min=0,
+    )
     grid = selectors.rfm_grid()
     biggest = max((n for row in grid for n in row), default=0) or 1
     return render(
@@ -42,7 +51,7 @@ def value_page(request: HttpRequest) -> HttpResponse:
             "tier_counts": selectors.customers_per_tier(),
             "concentration": selectors.revenue_concentration(),
             "grid": [[(n, round(100 * n / biggest)) for n in row] for row in grid],
-            "histogram": [(lo, hi, n, round(100 * n / tallest)) for lo, hi, n in histogram],
+            "chart": chart,
         },
     )
 

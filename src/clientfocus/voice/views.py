@@ -8,11 +8,14 @@ from typing import cast
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from clientfocus.core.charts import Chart, Series
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.filters import int_param, parse_day, uuid_param
 from clientfocus.customers.models import Customer
@@ -48,18 +51,27 @@ def _manager_only(request: HttpRequest) -> None:
 # -- decision makers --------------------------------------------------------------------------
 
 
-def _polyline(values: list, *, low: float, high: float, width: int = 600, height: int = 120):
-    """SVG points for a series (gaps where there is no figure)."""
-    segments: list[list[str]] = [[]]
-    step = width / max(len(values) - 1, 1)
-    for i, v in enumerate(values):
-        if v is None:
-            if segments[-1]:
-                segments.append([])
-            continue
-        y = height - (v - low) / (high - low) * height
-        segments[-1].append(f"{i * step:.1f},{y:.1f}")
-    return [" ".join(s) for s in segments if s]
+def _week_chart(key, label, title, axis, overall, weeks, *, low, high, unit) -> Chart:
+    """One score per week, each point linking to the answers behind it."""
+    feedback_url = reverse("voice:feedback")
+    return Chart(
+        key=f"voice-{key}",
+        title=title,
+        x_title=_("Week starting"),
+        y_title=axis,
+        labels=weeks,
+        series=[
+            Series(
+                label,
+                [p[key] for p in overall],
+                kind="line",
+                links=[f"{feedback_url}?score_kind={key}&week={w}" for w in weeks],
+            )
+        ],
+        y_min=low,
+        y_max=high,
+        unit=unit,
+    )
 
 
 @employee_required
@@ -71,14 +83,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     weeks = int_param(request.GET, "weeks", 12, low=2, high=104)
     data = selectors.dashboard(weeks=weeks, dimension=dimension)
     overall = data["overall"]
+    weeks_shown = [date_format(p["week"], "Y-m-d") for p in overall]
+    feedback_url = reverse("voice:feedback")
     charts = [
-        (label, key, _polyline([p[key] for p in overall], low=low, high=high), str(low), str(high))
-        for label, key, low, high in (
-            ("NPS", "nps", -100, 100),
-            ("CSAT %", "csat", 0, 100),
-            ("CES", "ces", 1, 7),
+        _week_chart(key, label, title, axis, overall, weeks_shown, low=low, high=high, unit=unit)
+        for key, label, title, axis, low, high, unit in (
+            ("nps", "NPS", _("Net Promoter Score per week"), _("NPS (−100 to 100)"),
+             -100, 100, ""),
+            ("csat", "CSAT", _("Customer satisfaction per week"), _("CSAT (% satisfied)"),
+             0, 100, " %"),
+            ("ces", "CES", _("Customer effort per week"), _("CES (1 = easy, 7 = hard)"),
+             1, 7, ""),
         )
-    ]
+    ]  # fmt: skip
+    sentiment = Chart(
+        key="voice-sentiment",
+        title=_("Negative comments per week"),
+        x_title=_("Week starting"),
+        y_title=_("Share of comments that are negative (%)"),
+        labels=weeks_shown,
+        series=[Series(_("Negative"), [
+            round(100 * p["negative"] / p["comments"]) if p["comments"] else None for p in overall
+        ], links=[f"{feedback_url}?sentiment=negative&week={w}" for w in weeks_shown])],
+        y_min=0,
+        y_max=100,
+        unit=" %",
+    )  # fmt: skip
     biggest = max((p["count"] for t in data["themes"] for p in t["points"]), default=0) or 1
     for theme in data["themes"]:
         for p in theme["points"]:
@@ -91,6 +121,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "data": data,
             "charts": charts,
+            "sentiment_chart": sentiment,
             "week_ends": week_ends,
             "dimension": dimension,
             "dimensions": [
