@@ -90,7 +90,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for key, label, title, axis, low, high, unit in (
             ("nps", "NPS", _("Net Promoter Score per week"), _("NPS (−100 to 100)"),
              -100, 100, ""),
-            ("csat", "CSAT", _("Customer satisfaction per week"), _("CSAT (% satisfied)"),
+            ("csat", "CSAT", _("Customer satisfaction per week"), _("CSAT (satisfied, %)"),
              0, 100, " %"),
             ("ces", "CES", _("Customer effort per week"), _("CES (1 = easy, 7 = hard)"),
              1, 7, ""),
