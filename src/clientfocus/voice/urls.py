@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clientfocus.voice import views
+from clientfocus.voice import customer_views, views
 
 app_name = "voice"
 urlpatterns = [
@@ -22,6 +22,6 @@ urlpatterns = [
         views.feedback_link,
         name="feedback_link",
     ),
-    path("s/<str:token>/", views.survey, name="survey"),
-    path("feedback/<str:token>/", views.customer_feedback, name="customer_feedback"),
+    path("s/<str:token>/", customer_views.survey, name="survey"),
+    path("feedback/<str:token>/", customer_views.customer_feedback, name="customer_feedback"),
 ]
