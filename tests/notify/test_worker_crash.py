@@ -7,21 +7,14 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import connection
 
 from clientfocus.notify import services
 from clientfocus.notify.models import DeliveryState, Notification
-
-
-def database_url() -> str:
-    s = connection.settings_dict
-    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+from tests.processes import database_url, webhook_receiver
 
 
 def start_worker(env: dict) -> subprocess.Popen:
@@ -36,48 +29,34 @@ def start_worker(env: dict) -> subprocess.Popen:
 def test_killing_a_worker_loses_nothing(transactional_db, company):
     if connection.vendor != "postgresql":
         pytest.skip("several worker processes need PostgreSQL")
-    received: Counter[str] = Counter()
-
-    class Slow(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            time.sleep(0.05)  # a slow receiver, so the kill lands mid-delivery
-            received[self.headers["Idempotency-Key"]] += 1
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-    notes = [services.enqueue(channel="webhook", recipient=url, body=str(i)) for i in range(60)]
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update(
-        DATABASE_URL=database_url(),
-        SECRET_KEY="crash-test",
-        ALLOW_INTERNAL_URLS="1",
-        NOTIFY_LEASE_SECONDS="2",
-        OUTBOUND_WEBHOOK_SECRET="s",
-    )
-    workers = [start_worker(env), start_worker(env)]
-    try:
-        deadline = time.monotonic() + 60
-        while sum(received.values()) < 10 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        workers[0].send_signal(signal.SIGKILL)  # mid-delivery: it holds claimed rows
-        workers[0].wait(timeout=10)
-        while time.monotonic() < deadline:
-            if not Notification.objects.exclude(state=DeliveryState.SENT).exists():
-                break
-            time.sleep(0.2)
-    finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.terminate()
-                worker.wait(timeout=10)
-        server.shutdown()
+    # A slow receiver, so the kill lands mid-delivery.
+    with webhook_receiver(delay=0.05) as (url, received):
+        notes = [services.enqueue(channel="webhook", recipient=url, body=str(i))
+                 for i in range(60)]  # fmt: skip
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        env.update(
+            DATABASE_URL=database_url(),
+            SECRET_KEY="crash-test",
+            ALLOW_INTERNAL_URLS="1",
+            NOTIFY_LEASE_SECONDS="2",
+            OUTBOUND_WEBHOOK_SECRET="s",
+        )
+        workers = [start_worker(env), start_worker(env)]
+        try:
+            deadline = time.monotonic() + 60
+            while sum(received.values()) < 10 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            workers[0].send_signal(signal.SIGKILL)  # mid-delivery: it holds claimed rows
+            workers[0].wait(timeout=10)
+            while time.monotonic() < deadline:
+                if not Notification.objects.exclude(state=DeliveryState.SENT).exists():
+                    break
+                time.sleep(0.2)
+        finally:
+            for worker in workers:
+                if worker.poll() is None:
+                    worker.terminate()
+                    worker.wait(timeout=10)
     assert not Notification.objects.exclude(state=DeliveryState.SENT).exists()
     keys = {str(n.key) for n in notes}
     # At least once: every notification reached the receiver …

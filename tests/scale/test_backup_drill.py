@@ -18,7 +18,7 @@ from django.db import connection
 from clientfocus.service.attachments import IncomingFile
 from clientfocus.service.models import Attachment
 from clientfocus.service.services import add_message, open_request
-from tests.notify.test_worker_crash import database_url
+from tests.processes import database_url
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 TABLES = ("customers_customer", "service_request", "service_message", "service_attachment",

@@ -10,12 +10,10 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import connection
@@ -24,7 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from clientfocus.core.models import ApiToken, ScheduledSlot, WorkerHeartbeat
 from clientfocus.notify.models import DeliveryState, Notification, NotificationRule
-from tests.notify.test_worker_crash import database_url
+from tests.processes import database_url, webhook_receiver
 
 REQUESTS = 40
 
@@ -65,22 +63,8 @@ def post(url: str, token: str, data: dict) -> tuple[int, dict]:
 
 @pytest.fixture
 def receiver():
-    received: Counter[str] = Counter()
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            received[self.headers["Idempotency-Key"]] += 1
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
-    server.shutdown()
+    with webhook_receiver() as found:
+        yield found
 
 
 def test_two_web_and_two_worker_processes_share_one_database(
