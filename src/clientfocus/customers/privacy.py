@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from clientfocus.core.errors import NotAllowed, ServiceError
@@ -49,13 +50,25 @@ erasers: ExtensionPoint[Callable[[Customer], dict[str, int]]] = ExtensionPoint(
 
 @dataclass(frozen=True)
 class RetentionSweep:
-    """One app's part of retention: ``pending(cutoff)`` = (how many, oldest date) that the
-    next run would anonymise; ``run(cutoff, limit)`` anonymises up to ``limit`` of them and
-    returns how many."""
+    """One app's part of retention: ``expired(cutoff)`` = its rows older than the period
+    and not yet anonymised, dated by the field ``dated_by``; ``anonymise(rows)`` removes
+    their text and returns how many rows it changed."""
 
     label: str
-    pending: Callable[[datetime], tuple[int, datetime | None]]
-    run: Callable[[datetime, int], int]
+    expired: Callable[[datetime], QuerySet]
+    dated_by: str
+    anonymise: Callable[[QuerySet], int]
+
+    def pending(self, cutoff: datetime) -> tuple[int, datetime | None]:
+        """(how many, oldest date) the next run would anonymise."""
+        rows = self.expired(cutoff)
+        return rows.count(), rows.aggregate(oldest=Min(self.dated_by))["oldest"]
+
+    def run(self, cutoff: datetime, limit: int) -> int:
+        """Anonymise the oldest ``limit`` of them; returns how many."""
+        rows = self.expired(cutoff)
+        batch = list(rows.order_by(self.dated_by, "pk").values_list("pk", flat=True)[:limit])
+        return self.anonymise(rows.model._default_manager.filter(pk__in=batch))
 
 
 retention_sweeps: ExtensionPoint[RetentionSweep] = ExtensionPoint(
@@ -101,6 +114,7 @@ def erase_customer(customer: Customer, *, actor, reason: str, via: str) -> Erasu
     if actor is not None and not can_export_customers(actor):
         raise NotAllowed("erasure is done by administrators")
     reason = _reason(reason)
+    person = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
         if locked.legal_hold:
@@ -130,12 +144,12 @@ def erase_customer(customer: Customer, *, actor, reason: str, via: str) -> Erasu
         CustomerEvent.objects.create(
             customer=locked,
             kind="erased",
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=person,
         )
         record_access(actor=actor, customer=locked, action=AccessAction.ERASED, via=via)
         return Erasure.objects.create(
             customer=locked,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=person,
             reason=reason,
             via=via[:40],
             removed={k: v for k, v in removed.items() if v},
@@ -180,9 +194,11 @@ class PendingRemoval:
     oldest: datetime | None
 
 
-def retention_preview(*, now: datetime | None = None) -> list[PendingRemoval]:
+def retention_preview(
+    policy: RetentionPolicy | None = None, *, now: datetime | None = None
+) -> list[PendingRemoval]:
     """What the next run will anonymise, per kind (nothing when retention is off)."""
-    cutoff = retention_cutoff(retention_policy(), now)
+    cutoff = retention_cutoff(policy or retention_policy(), now)
     if cutoff is None:
         return []
     return [PendingRemoval(s.label, *s.pending(cutoff)) for s in retention_sweeps]

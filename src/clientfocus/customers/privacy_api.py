@@ -105,7 +105,8 @@ def _retention() -> RetentionOut:
         days=policy.days,
         cutoff=retention_cutoff(policy),
         next_run_removes=[
-            PendingOut(what=p.label, count=p.count, oldest=p.oldest) for p in retention_preview()
+            PendingOut(what=p.label, count=p.count, oldest=p.oldest)
+            for p in retention_preview(policy)
         ],
         last_run_at=policy.last_run_at,
         last_run_removed=policy.last_run_removed or {},

@@ -122,7 +122,6 @@ def privacy(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Retention saved."))
             return redirect(reverse("customers:privacy"))
-    policy = retention_policy()
     erasures = Erasure.objects.select_related("customer", "actor")[:RECENT_ERASURES]
     return render(
         request,
@@ -131,7 +130,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "form": form,
             "policy": policy,
             "cutoff": retention_cutoff(policy),
-            "pending": retention_preview(),
+            "pending": retention_preview(policy),
             "erasures": erasures,
             "holds": Customer.objects.filter(legal_hold=True).order_by("name")[:200],
         },

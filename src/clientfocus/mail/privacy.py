@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from clientfocus.customers.models import ContactKind, Customer
 from clientfocus.customers.privacy import REDACTED, RetentionSweep
@@ -33,14 +33,4 @@ def _expired(cutoff: datetime) -> QuerySet[InboundMail]:
     )
 
 
-def _pending(cutoff: datetime) -> tuple[int, datetime | None]:
-    rows = _expired(cutoff)
-    return rows.count(), rows.aggregate(oldest=Min("received_at"))["oldest"]
-
-
-def _run(cutoff: datetime, limit: int) -> int:
-    batch = _expired(cutoff).order_by("received_at", "pk").values_list("pk", flat=True)[:limit]
-    return _anonymise(InboundMail.objects.filter(pk__in=list(batch)))
-
-
-retention = RetentionSweep("incoming e-mails", _pending, _run)
+retention = RetentionSweep("incoming e-mails", _expired, "received_at", _anonymise)

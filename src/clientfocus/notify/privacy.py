@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Min, QuerySet
+from django.db.models import QuerySet
 
 from clientfocus.customers.models import Customer
 from clientfocus.customers.privacy import REDACTED, RetentionSweep
@@ -36,14 +36,4 @@ def _expired(cutoff: datetime) -> QuerySet[Notification]:
     )
 
 
-def _pending(cutoff: datetime) -> tuple[int, datetime | None]:
-    rows = _expired(cutoff)
-    return rows.count(), rows.aggregate(oldest=Min("created_at"))["oldest"]
-
-
-def _run(cutoff: datetime, limit: int) -> int:
-    batch = _expired(cutoff).order_by("created_at", "pk").values_list("pk", flat=True)[:limit]
-    return _anonymise(Notification.objects.filter(pk__in=list(batch)))
-
-
-retention = RetentionSweep("notifications sent", _pending, _run)
+retention = RetentionSweep("notifications sent", _expired, "created_at", _anonymise)

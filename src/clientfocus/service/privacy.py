@@ -8,7 +8,7 @@ import contextlib
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Min, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from clientfocus.customers.models import Customer
@@ -67,14 +67,9 @@ def _expired(cutoff: datetime) -> QuerySet[Request]:
     )
 
 
-def _pending(cutoff: datetime) -> tuple[int, datetime | None]:
-    rows = _expired(cutoff)
-    return rows.count(), rows.aggregate(oldest=Min("closed_at"))["oldest"]
-
-
-def _run(cutoff: datetime, limit: int) -> int:
-    batch = _expired(cutoff).order_by("closed_at", "pk").values_list("pk", flat=True)[:limit]
-    return anonymise_requests(Request.objects.filter(pk__in=list(batch))).get("requests", 0)
-
-
-retention = RetentionSweep("closed requests and their messages", _pending, _run)
+retention = RetentionSweep(
+    "closed requests and their messages",
+    _expired,
+    "closed_at",
+    lambda rows: anonymise_requests(rows).get("requests", 0),
+)

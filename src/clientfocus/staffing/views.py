@@ -21,11 +21,6 @@ from clientfocus.staffing import services
 from clientfocus.staffing.models import QueueStaffing, Shift
 
 
-def _local(moment):
-    """As the templates show times: in the current time zone."""
-    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
-
-
 @employee_required
 def plan(request: HttpRequest) -> HttpResponse:
     """Per queue and interval: forecast, agents needed for each tier's target, rostered
@@ -57,14 +52,14 @@ def plan(request: HttpRequest) -> HttpResponse:
                 )
             )
             bars = [{"start": start, "row": row} for start, row in rows]
-            day = _local(rows[0][0])
+            day = timezone.localtime(rows[0][0])
             chart = Chart(
                 key=f"plan-{d}",
                 title=_("%(day)s: staff needed and rostered per %(minutes)s-minute interval")
                 % {"day": date_format(day, "l Y-m-d"), "minutes": result.interval_minutes},
                 x_title=_("Interval start"),
                 y_title=_("Staff (people)"),
-                labels=[date_format(_local(start), "H:i") for start, _row in rows],
+                labels=[date_format(timezone.localtime(start), "H:i") for start, _row in rows],
                 series=[
                     Series(_("Rostered"), [r.staff_rostered for _s, r in rows]),
                     Series(_("Needed"), [r.staff_needed for _s, r in rows], kind="line",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Min, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from clientfocus.customers.models import Customer
@@ -35,14 +35,9 @@ def _expired(cutoff: datetime) -> QuerySet[FeedbackItem]:
     return FeedbackItem.objects.filter(created_at__lt=cutoff, anonymised_at__isnull=True)
 
 
-def _pending(cutoff: datetime) -> tuple[int, datetime | None]:
-    rows = _expired(cutoff)
-    return rows.count(), rows.aggregate(oldest=Min("created_at"))["oldest"]
-
-
-def _run(cutoff: datetime, limit: int) -> int:
-    batch = _expired(cutoff).order_by("created_at", "pk").values_list("pk", flat=True)[:limit]
-    return anonymise_feedback(FeedbackItem.objects.filter(pk__in=list(batch))).get("feedback", 0)
-
-
-retention = RetentionSweep("feedback comments", _pending, _run)
+retention = RetentionSweep(
+    "feedback comments",
+    _expired,
+    "created_at",
+    lambda rows: anonymise_feedback(rows).get("feedback", 0),
+)

@@ -82,7 +82,7 @@ class Command(BaseCommand):
             self.stdout.write("retention: off (text is kept until erased on request)")
         else:
             self.stdout.write(f"retention: {policy.days} days (older than {cutoff:%Y-%m-%d %H:%M})")
-            for p in retention_preview():
+            for p in retention_preview(policy):
                 oldest = f", oldest {p.oldest:%Y-%m-%d}" if p.oldest else ""
                 self.stdout.write(f"  next run removes {p.count} {p.label}{oldest}")
         if run:
