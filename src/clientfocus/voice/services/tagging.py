@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.service.permissions import can_see_overview
-from clientfocus.voice import analysis
+from clientfocus.voice import analysis, evaluation, learning
 from clientfocus.voice.models import (
     ClassifierModel,
     FeedbackItem,
@@ -70,9 +70,11 @@ def analyser() -> analysis.Analyzer:
     if model_id is not None:
         blob = ClassifierModel.objects.values_list("blob", flat=True).get(pk=model_id)
         try:
-            model = analysis.loads(bytes(blob), _model_key())
-        except Exception:  # a model signed with another key, or unreadable: rules only
+            model = learning.loads(bytes(blob), _model_key())
+        except Exception:  # another key, an older version, unreadable: the shipped model
             model = None
+    if model is None:
+        model = learning.base_model()
     built = analysis.Analyzer(rules, detector=detector(), model=model)
     _analyser = (time.monotonic(), state, built)
     return built
@@ -129,8 +131,9 @@ def confirm(*, item: FeedbackItem, actor) -> FeedbackItem:
     return item
 
 
-def training_examples() -> list[analysis.Example]:
-    """Reviewed items: their active tags (any source: a reviewer saw them) and sentiment."""
+def training_examples() -> list[learning.Example]:
+    """Reviewed items: their active tags (any source: a reviewer saw them) and sentiment
+    (only where staff set or confirmed it)."""
     items = FeedbackItem.objects.filter(reviewed_at__isnull=False).exclude(text="")
     active: dict[int, set[str]] = {}
     for item_id, code in ThemeTag.objects.filter(
@@ -138,24 +141,39 @@ def training_examples() -> list[analysis.Example]:
     ).values_list("item_id", "theme__code"):
         active.setdefault(item_id, set()).add(code)
     return [
-        analysis.Example(
+        learning.Example(
             text=text,
             themes=frozenset(active.get(pk, ())),
             sentiment=sentiment if by_staff else None,
+            language=language or None,
         )
-        for pk, text, sentiment, by_staff in items.values_list(
-            "pk", "text", "sentiment", "sentiment_by_staff"
+        for pk, text, sentiment, by_staff, language in items.values_list(
+            "pk", "text", "sentiment", "sentiment_by_staff", "language"
         )
     ]
 
 
 def train_classifier() -> ClassifierModel:
-    """Fit the classifiers on every reviewed comment and make them the ones in use."""
-    examples = training_examples()
-    model = analysis.train(examples, theme_codes=list(active_themes()))
+    """Fit the classifiers on the shipped corpus and every reviewed comment (which count
+    more) and make them the ones in use; the held-out figures are kept with it."""
+    reviewed = training_examples()
+    model = learning.train(
+        learning.shipped_examples() + reviewed, theme_codes=list(active_themes())
+    )
+    model.examples = len(reviewed)
+    rules = [
+        analysis.ThemeRule(code, code, analysis.parse_keywords(keywords))
+        for code, keywords in Theme.objects.filter(active=True).values_list("code", "keywords")
+    ]
+    held_out = evaluation.evaluate(
+        analysis.Analyzer(rules, detector=detector(), model=model),
+        evaluation.load("held-out"),
+        name="held-out",
+    )
+    model.metrics["held_out"] = held_out.summary()
     stored = ClassifierModel.objects.create(
-        examples=len(examples),
-        blob=analysis.dumps(model, _model_key()),
+        examples=len(reviewed),
+        blob=learning.dumps(model, _model_key()),
         metrics={**model.metrics, "themes_with_classifier": sorted(model.theme_models)},
     )
     ClassifierModel.objects.exclude(pk=stored.pk).filter(
@@ -289,4 +307,23 @@ def default_analyser() -> tuple[analysis.Analyzer, dict[str, str]]:
         for code, _name, keywords in DEFAULT_THEMES
     ]
     names = {code: name for code, name, _keywords in DEFAULT_THEMES}
-    return analysis.Analyzer(rules, detector=detector(), model=None), names
+    return analysis.Analyzer(rules, detector=detector(), model=learning.base_model()), names
+
+
+_reports: dict[tuple, evaluation.Report] = {}
+
+
+def evaluation_report(name: str = "held-out", *, installed: bool = True) -> evaluation.Report:
+    """How the analyser reads a labelled set: this installation's (its taxonomy and
+    classifier) or, with ``installed=False``, a new installation's. Kept per state."""
+    rows = evaluation.load(name)
+    if installed:
+        key = (name, _state())
+        built = analyser()
+    else:
+        key = (name, None)
+        built = default_analyser()[0]
+    if key not in _reports:
+        _reports.clear()
+        _reports[key] = evaluation.evaluate(built, rows, name=name)
+    return _reports[key]

@@ -1,5 +1,5 @@
-"""`clientfocus voice tag FILE.csv [--json]`, `voice digest [--send]`, `voice train`,
-`voice retag`, `voice rollup`, `voice trends`."""
+"""`clientfocus voice tag FILE.csv [--json]`, `voice evaluate [--set held-out|dev|FILE]`,
+`voice digest [--send]`, `voice train`, `voice retag`, `voice rollup`, `voice trends`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from clientfocus.core.errors import ServiceError
 from clientfocus.core.spreadsheets import dict_reader
 from clientfocus.customers.services import decode_csv
 from clientfocus.voice.analysis import MAX_CHARS
+from clientfocus.voice.evaluation import format_report
 from clientfocus.voice.models import Theme
 from clientfocus.voice.selectors import rebuild_all_rollups, rebuild_rollups
 from clientfocus.voice.services import (
@@ -24,6 +25,7 @@ from clientfocus.voice.services import (
     default_analyser,
     detect_trends,
     digest_text,
+    evaluation_report,
     make_digest,
     retag,
     train_classifier,
@@ -40,6 +42,22 @@ class Command(BaseCommand):
         tag = sub.add_parser("tag", help="tag the `text` column of a CSV file ('-' = stdin)")
         tag.add_argument("file")
         tag.add_argument("--json", action="store_true", help="one JSON object per row, in order")
+        evaluate = sub.add_parser(
+            "evaluate", help="accuracy per language on a labelled set (default: held-out)"
+        )
+        evaluate.add_argument(
+            "--set",
+            dest="labelled",
+            default="held-out",
+            help="held-out, dev, or a TSV file with `sentiment` and `text` columns",
+        )
+        evaluate.add_argument("--json", action="store_true", help="the figures as JSON")
+        evaluate.add_argument("--errors", type=int, default=0, help="list the first N misreadings")
+        evaluate.add_argument(
+            "--shipped",
+            action="store_true",
+            help="the analyser of a new installation (default taxonomy, shipped classifier)",
+        )
         digest = sub.add_parser("digest", help="build the weekly digest (default: last week)")
         digest.add_argument("--week", help="any day of the week, YYYY-MM-DD")
         digest.add_argument("--send", action="store_true", help="e-mail it to all staff (once)")
@@ -107,6 +125,27 @@ class Command(BaseCommand):
             flush()
         if not json:
             self.stderr.write(f"{rows} row(s) tagged")
+
+    # -- evaluate ------------------------------------------------------------------------------
+
+    def do_evaluate(
+        self, *, labelled: str, json: bool, errors: int, shipped: bool, **_: object
+    ) -> None:
+        if errors < 0:
+            raise CommandError("--errors: a number of 0 or more")
+        try:
+            try:
+                report = evaluation_report(labelled, installed=not shipped)
+            except (OperationalError, ProgrammingError):
+                # No database set up: what a new installation would do.
+                self.stderr.write("no database set up: evaluating the shipped analyser")
+                report = evaluation_report(labelled, installed=False)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if json:
+            self.stdout.write(_dumps(report.as_dict()))
+        else:
+            self.stdout.write(format_report(report, errors=errors))
 
     def _read(self, file: str) -> bytes:
         if file == "-":
