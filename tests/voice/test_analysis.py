@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from clientfocus.voice import analysis
-from clientfocus.voice.analysis import Analyzer, Example, LanguageDetector, ThemeRule
+from clientfocus.voice import analysis, learning, sentiment
+from clientfocus.voice.analysis import Analyzer, LanguageDetector, ThemeRule
+from clientfocus.voice.learning import Example
 
 RULES = [
     ThemeRule("delivery", "Delivery", ("deliver*", "courier*", "достав*", "pristat*", "डिलीवरी")),
@@ -71,13 +72,51 @@ def test_unknown_language_code_is_refused():
         ("😡😡", "negative"),
     ],
 )
-def test_lexicon_sentiment(text, label):
-    assert analysis.lexicon_sentiment(text).label == label
+def test_rule_reading(text, label):
+    assert sentiment.rule_reading(text).label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # Complaints without a negative word, praise of speed: the service phrases.
+        ("They charged a fee without any warning.", "negative"),
+        ("Списали деньги без предупреждения", "negative"),
+        ("Nobody called me back.", "negative"),
+        ("Still waiting since Monday.", "negative"),
+        ("Arrived on time.", "positive"),
+        ("Solved in five minutes.", "positive"),
+        ("Atvežė laiku.", "positive"),
+        # The deciding clause of a mixed comment.
+        ("The staff were nice, but the table was broken.", "negative"),
+        ("Delivery was late, but the bed is lovely.", "positive"),
+        # Sarcasm: praise words meant as a complaint.
+        ("Great, another week of waiting.", "negative"),
+        ("Thanks for nothing.", "negative"),
+        ("Perfect, my order vanished 🙄", "negative"),
+        # Negated complaints are praise; nothing to say is neutral.
+        ("Never disappoints.", "positive"),
+        ("Без проблем доставили", "positive"),
+        ("Nothing to add.", "neutral"),
+        ("😡😡", "negative"),
+        ("👍", "positive"),
+    ],
+)
+def test_rule_reading_of_service_comments(text, label):
+    assert sentiment.rule_reading(text).label == label
+
+
+def test_folding_and_stemming():
+    assert sentiment.fold("Zaračunali ĖŠ इंतज़ार") == "zaracunali es इंतजार"
+    assert sentiment.stem("курьера", None) == sentiment.stem("курьер", None) == "курьер"
+    assert sentiment.stem("pristatymas", "lt") == sentiment.stem("pristatymo", "lt")
+    assert sentiment.stem("waiting", "en") == "wait"
+    assert sentiment.stem("waiting", None) == "waiting"  # no Latin stemmer without a language
 
 
 def test_angry_needs_negative_and_intensity():
-    assert analysis.lexicon_sentiment("WORST SERVICE EVER, NEVER AGAIN!!").intense
-    assert not analysis.lexicon_sentiment("The delivery was a bit late").intense
+    assert sentiment.rule_reading("WORST SERVICE EVER, NEVER AGAIN!!").intense
+    assert not sentiment.rule_reading("The delivery was a bit late").intense
 
 
 def test_keyword_rules_stems_phrases_and_word_boundaries():
@@ -100,7 +139,7 @@ def test_classifier_learns_to_drop_and_add_themes():
         )
         examples.append(Example(f"I had to wait {i} hours on hold", frozenset({"waiting"})))
         examples.append(Example(f"courier {i} delivered it fine", frozenset({"delivery"})))
-    model = analysis.train(examples, theme_codes=["delivery", "price", "waiting"])
+    model = learning.train(examples, theme_codes=["delivery", "price", "waiting"])
     assert set(model.theme_models) == {"delivery", "price", "waiting"}
     rules_only = Analyzer(RULES, detector=None)
     learnt = Analyzer(RULES, detector=None, model=model)
@@ -112,30 +151,58 @@ def test_classifier_learns_to_drop_and_add_themes():
 
 
 def test_few_examples_leave_rules_in_charge():
-    model = analysis.train(
+    model = learning.train(
         [Example("courier late", frozenset({"delivery"}))], theme_codes=["delivery"]
     )
     assert model.theme_models == {}
     assert Analyzer(RULES, detector=None, model=model).analyse("courier").themes == ("delivery",)
 
 
-def test_sentiment_classifier_overrides_lexicon_when_confident():
+def test_sentiment_classifier_learns_what_the_rules_do_not_know():
     examples = [Example(f"the sofa is sick number {i}", frozenset(), "positive") for i in range(8)]
     examples += [Example(f"meh whatever {i}", frozenset(), "neutral") for i in range(8)]
     examples += [Example(f"it is a joke {i}", frozenset(), "negative") for i in range(8)]
-    model = analysis.train(examples, theme_codes=[])
+    model = learning.train(examples, theme_codes=[])
+    assert sentiment.rule_reading("the sofa is sick number 77").label == "neutral"
     result = Analyzer([], detector=None, model=model).analyse("the sofa is sick number 77")
     assert result.sentiment == "positive"
 
 
-def test_model_blob_is_signed():
-    model = analysis.train([], theme_codes=[])
-    blob = analysis.dumps(model, b"key")
-    assert analysis.loads(blob, b"key").examples == 0
+def test_staff_corrections_are_never_overridden():
+    # The shipped corpus says this is praise; staff said it is a complaint.
+    shipped = [
+        Example(f"great sofa number {i}", frozenset(), "positive", staff=False) for i in range(8)
+    ]
+    shipped += [Example(f"awful table {i}", frozenset(), "negative", staff=False) for i in range(8)]
+    staff = [Example("Great sofa number 3!", frozenset(), "negative")]
+    model = learning.train(shipped + staff, theme_codes=[])
+    analyser = Analyzer([], detector=None, model=model)
+    assert analyser.analyse("great sofa number 3").sentiment == "negative"
+    assert analyser.analyse("great sofa number 5").sentiment == "positive"
+
+
+def test_the_shipped_model_reads_the_issue_examples():
+    analyser = Analyzer([], detector=None, model=learning.base_model())
+    for text, label in [
+        ("The agent fixed everything in ten minutes, brilliant help.", "positive"),
+        ("Pristojbo za vodenje računa so mi zaračunali brez obvestila.", "negative"),
+        ("Kurjeris paskambino iš anksto ir atvežė laiku.", "positive"),
+        ("डिलीवरी वाले ने पहले फ़ोन किया और सामान समय पर दे गया।", "positive"),
+    ]:
+        assert analyser.analyse(text).sentiment == label, text
+
+
+def test_model_blob_is_signed_and_versioned():
+    model = learning.train([], theme_codes=[])
+    blob = learning.dumps(model, b"key")
+    assert learning.loads(blob, b"key").examples == 0
     with pytest.raises(ValueError, match="signature"):
-        analysis.loads(blob, b"other key")
+        learning.loads(blob, b"other key")
     with pytest.raises(ValueError, match="signature"):
-        analysis.loads(blob[:-1] + bytes([blob[-1] ^ 1]), b"key")
+        learning.loads(blob[:-1] + bytes([blob[-1] ^ 1]), b"key")
+    model.version = 1
+    with pytest.raises(ValueError, match="older version"):
+        learning.loads(learning.dumps(model, b"key"), b"key")
 
 
 def test_batch_equals_single(detector):

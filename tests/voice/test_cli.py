@@ -35,7 +35,8 @@ def test_voice_tag_json_in_a_real_process(tmp_path):
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(out) == len(ROWS)
     assert [o["language"] for o in out] == ["lt", "ru", None, "en", "hi", "sl"]
-    assert out[0] == {"language": "lt", "sentiment": "negative", "themes": ["delivery"]}
+    assert out[0]["language"] == "lt" and out[0]["sentiment"] == "negative"
+    assert "delivery" in out[0]["themes"]
     assert out[1]["sentiment"] == "positive"
     assert {"price", "competitor mentioned"} <= set(out[3]["themes"])
     assert "delivery" in out[4]["themes"] and "delivery" in out[5]["themes"]

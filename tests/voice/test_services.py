@@ -82,12 +82,12 @@ def test_staff_correction_is_kept_and_retag_leaves_it(company):
 
 
 def test_classifier_learns_from_corrections(company):
-    """Staff keep removing 'price' from comments about a free gift; after training,
-    new comments like them are no longer tagged with price."""
+    """Staff keep removing 'price' from comments about a fallen price tag; after
+    training, new comments like them are no longer tagged with price."""
     price = Theme.objects.get(code="price")
     for i in range(8):
         item = services.record_feedback(
-            text=f"Thanks for the free discount voucher number {i}", source="api"
+            text=f"The price tag of shelf {i} fell off", source="api"
         )
         assert "price" in {t.theme.code for t in item.tags.all()}
         services.set_theme(item=item, theme=price, present=False, actor=company.agent)
@@ -95,9 +95,7 @@ def test_classifier_learns_from_corrections(company):
         services.confirm(item=other, actor=company.agent)
     model = services.train_classifier()
     assert "price" in model.metrics["themes_with_classifier"]
-    fresh = services.record_feedback(
-        text="Thanks for the free discount voucher number 99", source="api"
-    )
+    fresh = services.record_feedback(text="The price tag of shelf 99 fell off", source="api")
     assert "price" not in {t.theme.code for t in fresh.tags.all()}
     still = services.record_feedback(text="The price of sofa 77 is too high", source="api")
     assert "price" in {t.theme.code for t in still.tags.all()}

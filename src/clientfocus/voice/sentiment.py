@@ -474,6 +474,8 @@ def _clause_score(words: list[str]) -> tuple[float, float, list[int]]:
     signs = []
     for i, word in enumerate(words):
         sign = polarity(word)
+        if sign and word in NEGATORS and any(polarity(w) for w in words[i + 1 : i + 4]):
+            sign = 0  # "never disappoints": the negator only turns the word after it
         if sign:
             before = words[max(0, i - 3) : i]
             after = words[i + 1 : i + 3]
@@ -504,7 +506,7 @@ def rule_reading(text: str) -> Reading:
     if _NOTHING_TO_SAY.match(folded.strip()):
         return Reading(NEUTRAL, 0.0, (), False, False, False)
     parts = clauses(folded)
-    weights = [0.35] * (len(parts) - 1) + [1.0]
+    weights = [0.25] * (len(parts) - 1) + [1.0]
     score = 0.0
     found: list[str] = []
     complaint_seen = False
@@ -513,11 +515,9 @@ def rule_reading(text: str) -> Reading:
         words = _TOKEN.findall(part)
         praise, complaint, _signs = _clause_score(words)
         joined = " " + " ".join(words) + " "
-        phrase_score = 0.0
-        for name, sign, pattern in _PHRASES:
-            if pattern.search(joined):
-                found.append(name)
-                phrase_score += sign
+        here = {name for name, _sign, pattern in _PHRASES if pattern.search(joined)}
+        found += sorted(here)
+        phrase_score = float(sum(PHRASE_SIGN[name] for name in here))  # each phrase once
         complaint_seen = complaint_seen or complaint > 0 or phrase_score < 0
         last_score = praise - complaint + 1.5 * phrase_score
         score += weight * last_score
