@@ -86,9 +86,7 @@ def test_classifier_learns_from_corrections(company):
     training, new comments like them are no longer tagged with price."""
     price = Theme.objects.get(code="price")
     for i in range(8):
-        item = services.record_feedback(
-            text=f"The price tag of shelf {i} fell off", source="api"
-        )
+        item = services.record_feedback(text=f"The price tag of shelf {i} fell off", source="api")
         assert "price" in {t.theme.code for t in item.tags.all()}
         services.set_theme(item=item, theme=price, present=False, actor=company.agent)
         other = services.record_feedback(text=f"The price of sofa {i} is too high", source="api")
@@ -353,3 +351,36 @@ def test_delivered_order_sends_the_delivery_survey(company):
     assert invitation.order == order and invitation.language == "ru"
     assert "Насколько вероятно" in invitation.notification.body
     assert invitation.notification.body.count("?score=") == 11
+
+
+def test_a_rise_among_gold_customers_is_raised_although_the_total_is_steady(company):
+    now = timezone.now()
+    standard, gold = company.customer, company.gold_customer
+    for week in range(1, 9):
+        when = now - timedelta(days=7 * week + 2)
+        for _ in range(10):
+            services.record_feedback(
+                text="The courier was late again", source="api", created_at=when, customer=standard
+            )
+        services.record_feedback(
+            text="The courier was late again", source="api", created_at=when, customer=gold
+        )
+    for _ in range(3):
+        services.record_feedback(
+            text="The courier was late again",
+            source="api",
+            created_at=now - timedelta(days=1),
+            customer=standard,
+        )
+    for _ in range(9):
+        services.record_feedback(
+            text="The courier was late again",
+            source="api",
+            created_at=now - timedelta(days=1),
+            customer=gold,
+        )
+    alerts = [a for a in services.detect_trends(now=now) if a.theme.code == "delivery"]
+    assert [a.group for a in alerts if a.kind == "volume"] == [f"tier:{gold.tier.code}"]
+    alert = alerts[0]
+    assert alert.group == f"tier:{gold.tier.code}" and "among" in alert.statistic
+    assert {i.customer_id for i in alert.items.all()} == {gold.pk}

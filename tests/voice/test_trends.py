@@ -79,3 +79,31 @@ def test_settings_are_checked():
         Settings(alpha=0)
     with pytest.raises(ValueError):
         Settings(baseline_windows=0)
+
+
+def test_a_rise_within_the_most_valuable_tier_is_found_and_comes_first():
+    # Gold customers complain about delivery 4 times as often as before; in the total
+    # (dominated by standard customers) the rise is lost.
+    counts = [
+        ThemeCounts("delivery", 110, 20, 8 * 100, 8 * 20),
+        ThemeCounts("delivery", 100, 15, 8 * 97, 8 * 19, group="tier:standard", priority=2),
+        ThemeCounts(
+            "delivery", 12, 8, 8 * 3, 8 * 1, group="tier:gold", group_name="Gold", priority=4
+        ),
+        ThemeCounts("price", 60, 30, 8 * 10, 8 * 2, group="segment:smb", priority=1),
+    ]
+    rises = detect(counts)
+    assert (rises[0].code, rises[0].group) == ("delivery", "tier:gold")
+    assert {(r.code, r.group) for r in rises} >= {("price", "segment:smb")}
+    assert not any(r.group == "" for r in rises)
+    assert "among Gold" in rises[0].statistic
+    # The correction counts every group tested: 4 counts, 2 tests each.
+    assert all(r.tests == 8 and r.threshold == 0.01 / 8 for r in rises)
+
+
+def test_groups_are_part_of_the_multiple_testing_correction():
+    # A rise that passes alone fails once 30 quiet tier/segment groups are tested too.
+    rise = ThemeCounts("a", 22, 0, 80, 0, group="tier:gold", priority=3)
+    quiet = [ThemeCounts("a", 0, 0, 0, 0, group=f"segment:s{i}", priority=1) for i in range(30)]
+    assert detect([rise])
+    assert not detect([rise, *quiet])

@@ -487,6 +487,7 @@ class AlertOut(Schema):
     theme: str
     theme_name: str
     kind: str
+    group: str = Field(description='"" for all customers, "tier:<code>" or "segment:<code>"')
     window_start: AwareDateTime
     window_end: AwareDateTime
     observed: float
@@ -505,6 +506,7 @@ def alert_out(alert: Alert, *, verbatims: bool = True) -> dict:
         "theme": alert.theme.code,
         "theme_name": alert.theme.name,
         "kind": alert.kind,
+        "group": alert.group,
         "window_start": alert.window_start,
         "window_end": alert.window_end,
         "observed": alert.observed,

@@ -138,9 +138,7 @@ class Report:
         return {
             "polar_accuracy": round(self.overall.polar_accuracy, 4),
             "neutral_called_polar": round(self.overall.neutral_called_polar, 4),
-            "languages": {
-                k: round(v.polar_accuracy, 4) for k, v in sorted(self.languages.items())
-            },
+            "languages": {k: round(v.polar_accuracy, 4) for k, v in sorted(self.languages.items())},
             "theme_precision": round(self.theme_precision, 4),
             "theme_recall": round(self.theme_recall, 4),
         }
@@ -195,16 +193,14 @@ def format_report(report: Report, *, errors: int = 0) -> str:
     """The report as text: per language accuracy, precision/recall, confusion."""
     out = [f"== {report.name}: {report.overall.total} comments"]
     out.append(
-        "language  n    accuracy  polar   neu→polar  P(neg)  R(neg)  P(neu)  R(neu)"
-        "  P(pos)  R(pos)"
+        "language  n    accuracy  polar   neu→polar  P(neg)  R(neg)  P(neu)  R(neu)  P(pos)  R(pos)"
     )
     for language, scores in [*sorted(report.languages.items()), ("all", report.overall)]:
         out.append(
             f"{language:<8} {scores.total:>4}  {_pct(scores.accuracy)}  "
             f"{_pct(scores.polar_accuracy)}  {_pct(scores.neutral_called_polar)}   "
             + "  ".join(
-                f"{_pct(scores.precision(label))}  {_pct(scores.recall(label))}"
-                for label in LABELS
+                f"{_pct(scores.precision(label))}  {_pct(scores.recall(label))}" for label in LABELS
             )
         )
     out.append("")
@@ -229,7 +225,11 @@ def format_report(report: Report, *, errors: int = 0) -> str:
         tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
-        out.append(f"  {code:<20} P {_pct(precision)}  R {_pct(recall)}  (tp {tp}, fp {fp}, fn {fn})")
+        out.append(
+            f"  {code:<20} P {_pct(precision)}  R {_pct(recall)}  (tp {tp}, fp {fp}, fn {fn})"
+        )
     for row, predicted in report.errors[:errors]:
-        out.append(f"  ✗ {row.language} {row.kind:<8} {row.sentiment[:3]}→{predicted[:3]}  {row.text}")
+        out.append(
+            f"  ✗ {row.language} {row.kind:<8} {row.sentiment[:3]}→{predicted[:3]}  {row.text}"
+        )
     return "\n".join(out)

@@ -328,6 +328,8 @@ class Alert(models.Model):
     expected = models.FloatField()
     p_value = models.FloatField()
     statistic = models.TextField()
+    # "" = all customers; "tier:<code>" or "segment:<code>": the rise within that group.
+    group = models.CharField(max_length=70, blank=True, default="", db_default="")
     items = models.ManyToManyField(FeedbackItem, related_name="alerts", blank=True)
     state = models.CharField(max_length=12, choices=AlertState.choices, default=AlertState.OPEN)
     action = models.TextField(_("what was done"), blank=True)

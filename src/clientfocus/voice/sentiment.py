@@ -248,149 +248,349 @@ _MINUTES = (
 
 SERVICE_PHRASES: tuple[tuple[str, int, str], ...] = (
     # Charged or changed without warning.
-    ("no-warning", -1, r" (?:without|no) (?:any |prior |a )?(?:warning|notice|notification|"
-     r"telling|asking|consent|explanation)"),
-    ("no-warning", -1, r" без (?:всяк\w+ |как\w+ |моего |моег\w+ )?(?:предупрежд|уведомл|"
-     r"соглас|объяснен|спрос)"),
-    ("no-warning", -1, r" be (?:jokio |jokiu |mano )?(?:ispej|persp?ej|perspej|sutikim|"
-     r"paaiskin|pranes)"),
-    ("no-warning", -1, r" brez (?:kakrsnega koli |vsakega |mojega |kakrsnegakoli )?"
-     r"(?:opozor|obvestil|obvescanj|soglasj|pojasnil|vprasanj)"),
-    ("no-warning", -1, r" (?:बिना (?:कोई |किसी )?(?:सूचना|बताए|बताये|पूछे|जानकारी)|"
-     r"bina (?:bataye|bataaye|puche))"),
-    ("not-told", -1, r" (?:nobody|no one|no-one|never) (?:told|mentioned|said|warned|"
-     r"explained|informed)"),
+    (
+        "no-warning",
+        -1,
+        r" (?:without|no) (?:any |prior |a )?(?:warning|notice|notification|"
+        r"telling|asking|consent|explanation)",
+    ),
+    (
+        "no-warning",
+        -1,
+        r" без (?:всяк\w+ |как\w+ |моего |моег\w+ )?(?:предупрежд|уведомл|"
+        r"соглас|объяснен|спрос)",
+    ),
+    (
+        "no-warning",
+        -1,
+        r" be (?:jokio |jokiu |mano )?(?:ispej|persp?ej|perspej|sutikim|"
+        r"paaiskin|pranes)",
+    ),
+    (
+        "no-warning",
+        -1,
+        r" brez (?:kakrsnega koli |vsakega |mojega |kakrsnegakoli )?"
+        r"(?:opozor|obvestil|obvescanj|soglasj|pojasnil|vprasanj)",
+    ),
+    (
+        "no-warning",
+        -1,
+        r" (?:बिना (?:कोई |किसी )?(?:सूचना|बताए|बताये|पूछे|जानकारी)|"
+        r"bina (?:bataye|bataaye|puche))",
+    ),
+    (
+        "not-told",
+        -1,
+        r" (?:nobody|no one|no-one|never) (?:told|mentioned|said|warned|"
+        r"explained|informed)",
+    ),
     ("not-told", -1, r" (?:никто|ничего) не (?:сказал|предупред|говорил|объясн|сообщ)"),
-    ("not-told", -1, r" (?:niekas|nieko) (?:nesake|neperspejo|neispejo|nepaaiskino|"
-     r"nepranese)"),
-    ("not-told", -1, r" (?:nihce|nic) (?:ni|niso|mi ni) (?:rekel|povedal|opozoril|pojasnil|"
-     r"govoril|omenil)"),
+    (
+        "not-told",
+        -1,
+        r" (?:niekas|nieko) (?:nesake|neperspejo|neispejo|nepaaiskino|"
+        r"nepranese)",
+    ),
+    (
+        "not-told",
+        -1,
+        r" (?:nihce|nic) (?:ni|niso|mi ni) (?:rekel|povedal|opozoril|pojasnil|"
+        r"govoril|omenil)",
+    ),
     ("not-told", -1, r" किसी ने (?:नहीं |नही )?(?:बताया|समझाया)"),
     # Nobody called / answered.
-    ("not-called", -1, r" (?:nobody|no one|no-one|never|didn't|didnt|did not|not) "
-     r"(?:\w+ )?(?:call|called|rang|phoned|answer|answers|answered|replied|reply|"
-     r"picks up|show|showed|came|turned up)"),
-    ("not-called", -1, r" (?:никто|так и) (?:не |так и не |мне не )?"
-     r"(?:позвон|перезвон|ответ|приехал|пришел|пришёл|берет|берёт|атвечает)"),
-    ("not-called", -1, r" не (?:позвонил|перезвонил|ответил|приехал|пришел|пришёл|"
-     r"предупредил|берет|берёт)"),
-    ("not-called", -1, r" (?:niekas |taip ir )?(?:nepaskambino|neperskambino|neatsake|"
-     r"neatvaziavo|neatvyko|neatsiliepe|nekelia|neatsako|neatskambino)"),
-    ("not-called", -1, r" (?:nihce|nobeden|ni|niso|me ni|mi ni) (?:me |mi |se |nazaj )?"
-     r"(?:poklical|poklicali|odgovoril|odgovorili|oglasil|oglasi|prisel|prisli|"
-     r"prišel|sporocil)"),
-    ("not-called", -1, r" (?:किसी ने|कोई) (?:भी )?(?:फ़ोन|फोन|कॉल|जवाब)? ?"
-     r"(?:नहीं|नही)"),
+    (
+        "not-called",
+        -1,
+        r" (?:nobody|no one|no-one|never|didn't|didnt|did not|not) "
+        r"(?:\w+ )?(?:call|called|rang|phoned|answer|answers|answered|replied|reply|"
+        r"picks up|show|showed|came|turned up)",
+    ),
+    (
+        "not-called",
+        -1,
+        r" (?:никто|так и) (?:не |так и не |мне не )?"
+        r"(?:позвон|перезвон|ответ|приехал|пришел|пришёл|берет|берёт|атвечает)",
+    ),
+    (
+        "not-called",
+        -1,
+        r" не (?:позвонил|перезвонил|ответил|приехал|пришел|пришёл|"
+        r"предупредил|берет|берёт)",
+    ),
+    (
+        "not-called",
+        -1,
+        r" (?:niekas |taip ir )?(?:nepaskambino|neperskambino|neatsake|"
+        r"neatvaziavo|neatvyko|neatsiliepe|nekelia|neatsako|neatskambino)",
+    ),
+    (
+        "not-called",
+        -1,
+        r" (?:nihce|nobeden|ni|niso|me ni|mi ni) (?:me |mi |se |nazaj )?"
+        r"(?:poklical|poklicali|odgovoril|odgovorili|oglasil|oglasi|prisel|prisli|"
+        r"prišel|sporocil)",
+    ),
+    (
+        "not-called",
+        -1,
+        r" (?:किसी ने|कोई) (?:भी )?(?:फ़ोन|फोन|कॉल|जवाब)? ?"
+        r"(?:नहीं|नही)",
+    ),
     ("not-called", -1, r" (?:aaya|aayi|kiya|call) (?:hi |bhi )?nahi"),
-    ("no-reply", -1, r" (?:no|not a single|without|any) (?:\w+ )?(?:reply|answer|response|"
-     r"callback|word)"),
-    ("no-reply", -1, r" (?:нет|ни одного|никакого|без|так и нет) (?:\w+ )?"
-     r"(?:ответ|звонк|реакц)"),
+    (
+        "no-reply",
+        -1,
+        r" (?:no|not a single|without|any) (?:\w+ )?(?:reply|answer|response|"
+        r"callback|word)",
+    ),
+    (
+        "no-reply",
+        -1,
+        r" (?:нет|ни одного|никакого|без|так и нет) (?:\w+ )?"
+        r"(?:ответ|звонк|реакц)",
+    ),
     ("no-reply", -1, r" (?:ne|nė|jokio|nera|nėra) (?:vieno )?(?:atsakym|skambuc)"),
     ("no-reply", -1, r" (?:niti enega|ni|brez|se ni) (?:\w+ )?(?:odgovor|klic)"),
     ("no-reply", -1, r" (?:जवाब|उत्तर) (?:नहीं|नही)"),
     ("no-reply", -1, r" (?:कोई|एक का भी) (?:जवाब|उत्तर)"),
     # Still waiting; since Monday; for weeks.
-    ("still-waiting", -1, r" (?:still|yet to|keep) (?:no |nothing|waiting|wating|"
-     r"no reply|no answer|not|open|haven't|hasn't|have not|has not)"),
-    ("still-waiting", -1, r" (?:до сих пор|все еще|всё ещё|по-прежнему|так и не|уже|"
-     r"опять) (?:\w+ )?(?:жд|нет|не |тишин|ничего|открыт)"),
+    (
+        "still-waiting",
+        -1,
+        r" (?:still|yet to|keep) (?:no |nothing|waiting|wating|"
+        r"no reply|no answer|not|open|haven't|hasn't|have not|has not)",
+    ),
+    (
+        "still-waiting",
+        -1,
+        r" (?:до сих пор|все еще|всё ещё|по-прежнему|так и не|уже|"
+        r"опять) (?:\w+ )?(?:жд|нет|не |тишин|ничего|открыт)",
+    ),
     ("still-waiting", -1, r" (?:до сих пор|так и не|тишина)"),
-    ("still-waiting", -1, r" (?:vis dar|iki siol|tebe|vis dar ne|jau) (?:\w+ )?(?:laukiu|"
-     r"nera|ne|neisspr|tyla|nieko|atidar)"),
+    (
+        "still-waiting",
+        -1,
+        r" (?:vis dar|iki siol|tebe|vis dar ne|jau) (?:\w+ )?(?:laukiu|"
+        r"nera|ne|neisspr|tyla|nieko|atidar)",
+    ),
     ("still-waiting", -1, r" (?:iki siol|vis dar|tyla|taip ir ne)"),
-    ("still-waiting", -1, r" (?:se vedno|še vedno|vedno se|ze) (?:\w+ )?(?:cakam|ni|nic|"
-     r"tisina|odprt|ne)"),
+    (
+        "still-waiting",
+        -1,
+        r" (?:se vedno|še vedno|vedno se|ze) (?:\w+ )?(?:cakam|ni|nic|"
+        r"tisina|odprt|ne)",
+    ),
     ("still-waiting", -1, r" (?:se vedno|še vedno|tisina)"),
     ("still-waiting", -1, r" (?:अब तक|अभी तक|अभी भी|अब भी|abhi tak|ab tak)"),
-    ("since-when", -1, r" (?:since|for) (?:monday|tuesday|wednesday|thursday|friday|"
-     r"saturday|sunday|last|\d+|weeks|days|months|august|ages|forever|\w+ weeks|"
-     r"\w+ days|\w+ hours)"),
-    ("since-when", -1, r" (?:с|уже) (?:понедельник|вторник|сред|четверг|пятниц|суббот|"
-     r"воскресен|прошл|август|\d+|недел|месяц|вечност|целую|восьми)"),
-    ("since-when", -1, r" nuo (?:pirmadien|antradien|treciadien|ketvirtadien|penktadien|"
-     r"sestadien|sekmadien|praej|rugpj|\d+|astunt)"),
-    ("since-when", -1, r" od (?:ponedeljk|torka|srede|cetrtk|petka|sobote|nedelje|"
-     r"prejsnj|avgust|\d+|osmih)"),
+    (
+        "since-when",
+        -1,
+        r" (?:since|for) (?:monday|tuesday|wednesday|thursday|friday|"
+        r"saturday|sunday|last|\d+|weeks|days|months|august|ages|forever|\w+ weeks|"
+        r"\w+ days|\w+ hours)",
+    ),
+    (
+        "since-when",
+        -1,
+        r" (?:с|уже) (?:понедельник|вторник|сред|четверг|пятниц|суббот|"
+        r"воскресен|прошл|август|\d+|недел|месяц|вечност|целую|восьми)",
+    ),
+    (
+        "since-when",
+        -1,
+        r" nuo (?:pirmadien|antradien|treciadien|ketvirtadien|penktadien|"
+        r"sestadien|sekmadien|praej|rugpj|\d+|astunt)",
+    ),
+    (
+        "since-when",
+        -1,
+        r" od (?:ponedeljk|torka|srede|cetrtk|petka|sobote|nedelje|"
+        r"prejsnj|avgust|\d+|osmih)",
+    ),
     ("since-when", -1, r" (?:सोमवार|मंगलवार|बुधवार|पिछले|अगस्त|\d+|सुबह) (?:\w+ )?से"),
     ("since-when", -1, r" (?:हफ़्ते|हफ्ते|हफते|दिन|महीने|घंटे) (?:से|हो गए|हो गया)"),
     ("since-when", -1, r" kab se"),
-    ("on-hold", -1, r" (?:on hold|in the queue|in a queue|на линии|в очереди|висел|"
-     r"linijoje|eileje|na liniji|cakalni vrsti|होल्ड|लाइन पर)"),
-    ("dropped", -1, r" (?:line (?:went dead|dropped)|call dropped|hung up|звонок (?:сбросил|"
-     r"оборвал)|бросил\w* трубк|rysys nutruk|numete rageli|zveza prekinil|prekinilo|"
-     r"(?:कॉल|फ़ोन|फोन) कट)"),
+    (
+        "on-hold",
+        -1,
+        r" (?:on hold|in the queue|in a queue|на линии|в очереди|висел|"
+        r"linijoje|eileje|na liniji|cakalni vrsti|होल्ड|लाइन पर)",
+    ),
+    (
+        "dropped",
+        -1,
+        r" (?:line (?:went dead|dropped)|call dropped|hung up|звонок (?:сбросил|"
+        r"оборвал)|бросил\w* трубк|rysys nutruk|numete rageli|zveza prekinil|prekinilo|"
+        r"(?:कॉल|फ़ोन|फोन) कट)",
+    ),
     # Late / early / on time.
     ("late", -1, r" (?:late|later than|delayed|overdue|hours late|came at|arrived at) "),
     ("late", -1, r" (?:опозд|опаздал|задерж|позже|пришло через)"),
     ("late", -1, r" (?:velav|veluo|velu|veluoja|veliau)"),
     ("late", -1, r" (?:zamud|zamuj|prepozn|kasn)"),
     ("late", -1, r" (?:देर|लेट|late)"),
-    ("on-time", 1, r" (?:on time|on schedule|in time|right on|spot on|punctual|"
-     r"exactly (?:when|at|on)|as promised|as agreed|agreed time|earlier than|a day early|"
-     r"arrived early|came early)"),
-    ("on-time", 1, r" (?:вовремя|по графику|в срок|точно (?:в|к|по)|минута в минуту|"
-     r"как и обещали|раньше срока|раньше обещанного|на день раньше)"),
-    ("on-time", 1, r" (?:laiku|pagal grafika|tiksliai|minute i minute|kaip ir zadejo|"
-     r"kaip ir zadeta|anksciau|sutartu laiku)"),
-    ("on-time", 1, r" (?:pravocasno|tocno|na minuto|kot so obljubili|kot obljubljeno|"
-     r"po urniku|dan prej|prej kot)"),
-    ("on-time", 1, r" (?:समय पर|समय से|ठीक (?:समय|बताए)|वादे के मुताबिक|समय की पाबंद|"
-     r"तय समय|time pe|time par|एक दिन पहले)"),
+    (
+        "on-time",
+        1,
+        r" (?:on time|on schedule|in time|right on|spot on|punctual|"
+        r"exactly (?:when|at|on)|as promised|as agreed|agreed time|earlier than|a day early|"
+        r"arrived early|came early)",
+    ),
+    (
+        "on-time",
+        1,
+        r" (?:вовремя|по графику|в срок|точно (?:в|к|по)|минута в минуту|"
+        r"как и обещали|раньше срока|раньше обещанного|на день раньше)",
+    ),
+    (
+        "on-time",
+        1,
+        r" (?:laiku|pagal grafika|tiksliai|minute i minute|kaip ir zadejo|"
+        r"kaip ir zadeta|anksciau|sutartu laiku)",
+    ),
+    (
+        "on-time",
+        1,
+        r" (?:pravocasno|tocno|na minuto|kot so obljubili|kot obljubljeno|"
+        r"po urniku|dan prej|prej kot)",
+    ),
+    (
+        "on-time",
+        1,
+        r" (?:समय पर|समय से|ठीक (?:समय|बताए)|वादे के मुताबिक|समय की पाबंद|"
+        r"तय समय|time pe|time par|एक दिन पहले)",
+    ),
     # Solved quickly.
-    ("fast", 1, rf" (?:in|within|under|after) (?:just |only |about |no |a )?{_NUMBER}? ?"
-     rf"{_MINUTES}"),
-    ("fast", 1, r" (?:same day|next day|same afternoon|no time|straight away|right away|"
-     r"immediately|instantly|instant|first call|one call|in minutes|quickly|quick|"
-     r"in and out|no queue)"),
-    ("fast", 1, rf" (?:за|через|в течение) (?:всего |пару |пять |десять |\d+ )?"
-     rf"{_NUMBER}? ?{_MINUTES}"),
-    ("fast", 1, r" (?:в тот же день|на следующий день|с первого звонка|один звонок|"
-     r"сразу|мигом|моментально|в течение часа|никакой очереди)"),
+    (
+        "fast",
+        1,
+        rf" (?:in|within|under|after) (?:just |only |about |no |a )?{_NUMBER}? ?"
+        rf"{_MINUTES}",
+    ),
+    (
+        "fast",
+        1,
+        r" (?:same day|next day|same afternoon|no time|straight away|right away|"
+        r"immediately|instantly|instant|first call|one call|in minutes|quickly|quick|"
+        r"in and out|no queue)",
+    ),
+    (
+        "fast",
+        1,
+        rf" (?:за|через|в течение) (?:всего |пару |пять |десять |\d+ )?"
+        rf"{_NUMBER}? ?{_MINUTES}",
+    ),
+    (
+        "fast",
+        1,
+        r" (?:в тот же день|на следующий день|с первого звонка|один звонок|"
+        r"сразу|мигом|моментально|в течение часа|никакой очереди)",
+    ),
     ("fast", 1, rf" (?:per|po) (?:\w+ )?{_MINUTES}"),
-    ("fast", 1, r" (?:ta pacia diena|kita diena|per para|pirma skambuti|vienas skambutis|"
-     r"iskart|akimirksniu|jokios eiles)"),
+    (
+        "fast",
+        1,
+        r" (?:ta pacia diena|kita diena|per para|pirma skambuti|vienas skambutis|"
+        r"iskart|akimirksniu|jokios eiles)",
+    ),
     ("fast", 1, rf" (?:v|čez|cez|po) (?:\w+ )?{_MINUTES}"),
-    ("fast", 1, r" (?:isti dan|naslednji dan|isto popoldne|prvem klicu|en klic|takoj|"
-     r"v hipu|nobene vrste)"),
+    (
+        "fast",
+        1,
+        r" (?:isti dan|naslednji dan|isto popoldne|prvem klicu|en klic|takoj|"
+        r"v hipu|nobene vrste)",
+    ),
     ("fast", 1, rf" {_NUMBER} {_MINUTES} (?:में|मे|के अंदर)"),
-    ("fast", 1, r" (?:उसी दिन|अगले (?:ही )?दिन|पहली (?:ही )?कॉल|एक फ़ोन|तुरंत|झट|"
-     r"फटाफट|कोई लाइन नहीं|jaldi)"),
-    ("solved", 1, r" (?:solved|fixed|sorted|resolved|replaced|refunded|got my refund|"
-     r"sorted it|took care)"),
+    (
+        "fast",
+        1,
+        r" (?:उसी दिन|अगले (?:ही )?दिन|पहली (?:ही )?कॉल|एक फ़ोन|तुरंत|झट|"
+        r"फटाफट|कोई लाइन नहीं|jaldi)",
+    ),
+    (
+        "solved",
+        1,
+        r" (?:solved|fixed|sorted|resolved|replaced|refunded|got my refund|"
+        r"sorted it|took care)",
+    ),
     ("solved", 1, r" (?:решил|исправил|уладил|починил|вернули|заменил|разобрал|управил)"),
     ("solved", 1, r" (?:isspren|sutvark|sutais|grazino|pakeite|istaise)"),
     ("solved", 1, r" (?:resen|resil|uredil|popravil|vrnili|zamenjal|urejen)"),
     ("solved", 1, r" (?:सुलझ|ठीक कर|हल हो|बदल दिया|वापस आ गए|रिफ़ंड मिल)"),
     # Charged twice / more than shown.
-    ("worth-it", 1, r" (?:worth it|worth every|worth the|того стоит|стоит каждого|verta|vertas|"
-     r"vredn|splaca|वसूल|लायक)"),
-    ("broken-promise", -1, r" (?<!as )(?<!и )(?<!ir )(?<!so )(?<!je )(?:promised|said|told me|"
-     r"обещал|сказали|zadej|sake|obljubil|rekli|वादा(?! के)|कहा था)\w*"),
-    ("bill-surprise", -1, r" (?:surprise|сюрприз|siurpriz|presenecenj|सरप्राइज़) (?:\w+ )?"
-     r"(?:on|in|в|на|v|\w+) ?(?:\w+ )?(?:bill|invoice|счет|счете|saskait|racun|बिल)"),
-    ("twice", -1, r" (?:twice|two times|double charged|charged double|дважды|два раза|"
-     r"du kartus|dvakrat|दो बार)"),
-    ("overcharged", -1, r" (?:charged|paid|took|cost|billed|higher|пробили|взяли|сняли|"
-     r"списали|насчитали|ismuse|paeme|nuskaic|zaracunal|vzeli|लिए|काट)\w* (?:\w+ )?(?:\w+ )?"
-     r"(?:more|больше|daugiau|vec|ज़्यादा|ज्यादा)"),
+    (
+        "worth-it",
+        1,
+        r" (?:worth it|worth every|worth the|того стоит|стоит каждого|verta|vertas|"
+        r"vredn|splaca|वसूल|लायक)",
+    ),
+    (
+        "broken-promise",
+        -1,
+        r" (?<!as )(?<!и )(?<!ir )(?<!so )(?<!je )(?:promised|said|told me|"
+        r"обещал|сказали|zadej|sake|obljubil|rekli|वादा(?! के)|कहा था)\w*",
+    ),
+    (
+        "bill-surprise",
+        -1,
+        r" (?:surprise|сюрприз|siurpriz|presenecenj|सरप्राइज़) (?:\w+ )?"
+        r"(?:on|in|в|на|v|\w+) ?(?:\w+ )?(?:bill|invoice|счет|счете|saskait|racun|बिल)",
+    ),
+    (
+        "twice",
+        -1,
+        r" (?:twice|two times|double charged|charged double|дважды|два раза|"
+        r"du kartus|dvakrat|दो बार)",
+    ),
+    (
+        "overcharged",
+        -1,
+        r" (?:charged|paid|took|cost|billed|higher|пробили|взяли|сняли|"
+        r"списали|насчитали|ismuse|paeme|nuskaic|zaracunal|vzeli|लिए|काट)\w* (?:\w+ )?(?:\w+ )?"
+        r"(?:more|больше|daugiau|vec|ज़्यादा|ज्यादा)",
+    ),
     # Wrong or missing.
-    ("wrong-missing", -1, r" (?:wrong|missing|instead of|another model|different model|"
-     r"another city|другой город|kita miesta|drugo mesto|दूसरे शहर|"
-     r"half of|half the)"),
-    ("wrong-missing", -1, r" (?:не (?:тот|ту|то|тем)|не хватает|нет в|другой модели|"
-     r"половин|чужому|чужой)"),
-    ("wrong-missing", -1, r" (?:ne tos|ne tuo|ne ta|trūksta|truksta|kito modelio|pusės|"
-     r"puses)"),
+    (
+        "wrong-missing",
+        -1,
+        r" (?:wrong|missing|instead of|another model|different model|"
+        r"another city|другой город|kita miesta|drugo mesto|दूसरे शहर|"
+        r"half of|half the)",
+    ),
+    (
+        "wrong-missing",
+        -1,
+        r" (?:не (?:тот|ту|то|тем)|не хватает|нет в|другой модели|"
+        r"половин|чужому|чужой)",
+    ),
+    (
+        "wrong-missing",
+        -1,
+        r" (?:ne tos|ne tuo|ne ta|trūksta|truksta|kito modelio|pusės|"
+        r"puses)",
+    ),
     ("wrong-missing", -1, r" (?:napacn|manjka|drug model|polovica)"),
     ("wrong-missing", -1, r" (?:गलत|कम (?:हैं|है|था)|और मॉडल|आधी|आधा)"),
     # Had to do our work.
-    ("had-to", -1, r" (?:had to|have to|i had|пришлось|teko|moral sem|morala sem|"
-     r"करना पड़ा|समझानी पड़ी|माँगने पड़े)"),
-    ("again", -1, r" (?:again|once more|the third|every time|опять|снова|вновь|третий|"
-     r"каждый раз|vel|velgi|trecia|kiekviena karta|spet|tretji|vsakic|फिर से|हर बार|तीसरा)"),
-    ("myself", -1, r" (?:myself|by myself|самому|самой|сам |pats |paciam|paciai|sam |sama |"
-     r"खुद)"),
+    (
+        "had-to",
+        -1,
+        r" (?:had to|have to|i had|пришлось|teko|moral sem|morala sem|"
+        r"करना पड़ा|समझानी पड़ी|माँगने पड़े)",
+    ),
+    (
+        "again",
+        -1,
+        r" (?:again|once more|the third|every time|опять|снова|вновь|третий|"
+        r"каждый раз|vel|velgi|trecia|kiekviena karta|spet|tretji|vsakic|फिर से|हर बार|तीसरा)",
+    ),
+    (
+        "myself",
+        -1,
+        r" (?:myself|by myself|самому|самой|сам |pats |paciam|paciai|sam |sama |"
+        r"खुद)",
+    ),
 )
 # Answers that say there is nothing to say: no sentiment, whatever their words.
 _NOTHING_TO_SAY = re.compile(
@@ -422,22 +622,22 @@ _CONTRAST = re.compile(
 )
 _SARCASM = re.compile(
     fold(
-    r"🙄|yeah,? right|said no one|thanks for nothing|sure you will|as if|\.\.\. ?not\b|"
-    r"спасибо за ничего|ага,? щас|ну да|ну конечно|конечно,|ačiū už nieką|aciu uz nieka|"
-    r"\baha\b|na taip|žinoma,|zinoma,|hvala za nič|hvala za nic|ja ja|pa ja|seveda,|"
-    r"^sure,|how fast|как быстро|kaip greita|kako hitro|कितनी तेज़ी|"
-    r"कुछ न करने के लिए|हाँ हाँ|हाँ जी|ज़रूर।|ज़रूर\.|\bhaan haan\b"
+        r"🙄|yeah,? right|said no one|thanks for nothing|sure you will|as if|\.\.\. ?not\b|"
+        r"спасибо за ничего|ага,? щас|ну да|ну конечно|конечно,|ačiū už nieką|aciu uz nieka|"
+        r"\baha\b|na taip|žinoma,|zinoma,|hvala za nič|hvala za nic|ja ja|pa ja|seveda,|"
+        r"^sure,|how fast|как быстро|kaip greita|kako hitro|कितनी तेज़ी|"
+        r"कुछ न करने के लिए|हाँ हाँ|हाँ जी|ज़रूर।|ज़रूर\.|\bhaan haan\b"
     )
 )
 _OPENING_PRAISE = re.compile(
     fold(
-    r"^(?:oh,? )?(?:great|wonderful|brilliant|perfect|fantastic|amazing|lovely|well done|"
-    r"wow|nice|super|love|thanks for|thank you for|so nice|"
-    r"ну супер|прелестно|вау|гениально|отлично|замечательно|прекрасно|обожаю|браво|мило|"
-    r"спасибо, что|как мило|о, прекрасно|"
-    r"na super|puiku|oho|genialu|nuostabu|dievinu|bravo|miela|aciu, kad|kaip miela|"
-    r"no super|krasno|vau|genialno|odlicno|cudovito|obozujem|lepo|hvala, ker|kako lepo|"
-    r"वाह|बहुत खूब|शानदार|कमाल|बढ़िया|शाबाश)\b"
+        r"^(?:oh,? )?(?:great|wonderful|brilliant|perfect|fantastic|amazing|lovely|well done|"
+        r"wow|nice|super|love|thanks for|thank you for|so nice|"
+        r"ну супер|прелестно|вау|гениально|отлично|замечательно|прекрасно|обожаю|браво|мило|"
+        r"спасибо, что|как мило|о, прекрасно|"
+        r"na super|puiku|oho|genialu|nuostabu|dievinu|bravo|miela|aciu, kad|kaip miela|"
+        r"no super|krasno|vau|genialno|odlicno|cudovito|obozujem|lepo|hvala, ker|kako lepo|"
+        r"वाह|बहुत खूब|शानदार|कमाल|बढ़िया|शाबाश)\b"
     )
 )
 _ANOTHER = re.compile(fold(r"\b(?:another|опять|снова|ещё|еще|vel|dar|spet|se en|फिर|एक और)\b"))

@@ -11,8 +11,10 @@ theme's own baseline: the preceding ``k`` windows of equal length (e.g. 8 weeks)
 - **Negativity**: Fisher's exact test, one-sided, on the 2 × 2 table (negative / other
   mentions × recent / baseline).
 
-A rise is reported when p is below α divided by the number of tests run (Bonferroni:
-two tests per theme), the recent window holds at least ``min_count`` mentions, and
+Each theme is tested for all customers and again within each tier and each segment
+(a complaint rising among the most valuable customers may drown in the total). A rise
+is reported when p is below α divided by the number of tests run (Bonferroni: two
+tests per theme and group, so the correction covers the tiers and segments too), the recent window holds at least ``min_count`` mentions, and
 the effect is material (volume at least ``min_ratio`` × expected; negative share at
 least ``min_share_rise`` above the baseline share). With α = 0.01 a quiet taxonomy
 raises a false alarm in fewer than 1 % of runs.
@@ -30,11 +32,18 @@ VOLUME, NEGATIVITY = "volume", "negativity"
 
 @dataclass(frozen=True)
 class ThemeCounts:
+    """Mentions of a theme, for all customers (``group`` empty) or within one group
+    (``tier:gold``, ``segment:smb``); ``priority`` orders the rises (higher first:
+    the most valuable tier)."""
+
     code: str
     recent: int  # mentions in the recent window
     recent_negative: int
     baseline: int  # mentions in all baseline windows together
     baseline_negative: int
+    group: str = ""
+    group_name: str = ""
+    priority: int = 0
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,8 @@ class Rise:
     threshold: float
     tests: int
     statistic: str  # the sentence stated in the alert
+    group: str = ""
+    priority: int = 0
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,7 @@ def detect(
     span = f"{settings.baseline_windows} × {window_days} days"
     rises: list[Rise] = []
     for c in counts:
+        among = f" among {c.group_name or c.group}" if c.group else ""
         if c.recent < 0 or c.recent_negative < 0 or c.baseline < 0 or c.baseline_negative < 0:
             raise ValueError(f"negative count for theme {c.code!r}")
         if c.recent_negative > c.recent or c.baseline_negative > c.baseline:
@@ -106,9 +118,12 @@ def detect(
                     p,
                     threshold,
                     tests,
-                    f"Rate test (exact binomial): {c.recent} mentions in the last {window_days} "
+                    f"Rate test (exact binomial): {c.recent} mentions{among} in the last "
+                    f"{window_days} "
                     f"days against {expected:.1f} per window in the previous {span}; one-sided "
                     f"p = {p:.2g} < {threshold:.2g} (α = {settings.alpha} / {tests} tests).",
+                    c.group,
+                    c.priority,
                 )
             )
         base_share, p = negativity_p_value(
@@ -125,10 +140,14 @@ def detect(
                     p,
                     threshold,
                     tests,
-                    f"Fisher's exact test: {c.recent_negative} of {c.recent} mentions negative "
+                    f"Fisher's exact test: {c.recent_negative} of {c.recent} mentions{among} "
+                    "negative "
                     f"({share:.0%}) in the last {window_days} days against {base_share:.0%} "
                     f"in the previous {span}; one-sided p = {p:.2g} < {threshold:.2g} "
                     f"(α = {settings.alpha} / {tests} tests).",
+                    c.group,
+                    c.priority,
                 )
             )
-    return rises
+    # The most valuable groups first, then the strongest evidence.
+    return sorted(rises, key=lambda r: (-r.priority, r.p_value))

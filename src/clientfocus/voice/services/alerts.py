@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.customers.models import Tier
 from clientfocus.notify.services import enqueue
 from clientfocus.service.permissions import can_see_overview
 from clientfocus.voice import analysis
@@ -31,33 +32,50 @@ BASELINE_WINDOWS = 8
 
 
 def theme_counts(*, now: datetime) -> list:
-
+    """Mentions per theme in the recent window and the baseline: for all customers, and
+    within each tier and each segment (those the item was recorded with). A tier's
+    priority is its rank, so rises among the most valuable customers come first."""
     recent_start = now - timedelta(days=RECENT_DAYS)
     base_start = recent_start - timedelta(days=RECENT_DAYS * BASELINE_WINDOWS)
     tags = ThemeTag.objects.filter(active=True, theme__active=True)
     negative = Q(item__sentiment=Sentiment.NEGATIVE)
-    recent = {
-        r["theme__code"]: r
-        for r in tags.filter(created_at__gte=recent_start, created_at__lt=now)
-        .values("theme__code")
-        .annotate(n=Count("id"), neg=Count("id", filter=negative))
-    }
-    base = {
-        r["theme__code"]: r
-        for r in tags.filter(created_at__gte=base_start, created_at__lt=recent_start)
-        .values("theme__code")
-        .annotate(n=Count("id"), neg=Count("id", filter=negative))
-    }
-    return [
-        ThemeCounts(
-            code=code,
-            recent=recent.get(code, {}).get("n", 0),
-            recent_negative=recent.get(code, {}).get("neg", 0),
-            baseline=base.get(code, {}).get("n", 0),
-            baseline_negative=base.get(code, {}).get("neg", 0),
+    tiers = {t.code: t for t in Tier.objects.all()}
+    themes = active_themes()
+
+    def tally(start: datetime, end: datetime, keys: list[str]) -> dict[tuple, dict]:
+        rows = (
+            tags.filter(created_at__gte=start, created_at__lt=end)
+            .values(*keys)
+            .annotate(n=Count("id"), neg=Count("id", filter=negative))
         )
-        for code in active_themes()
-    ]
+        return {tuple(r[k] for k in keys): r for r in rows}
+
+    counts = []
+    for field, prefix in ((None, ""), ("item__tier_code", "tier"), ("item__segment", "segment")):
+        keys = ["theme__code"] + ([field] if field else [])
+        recent = tally(recent_start, now, keys)
+        base = tally(base_start, recent_start, keys)
+        if field is None:
+            groups = {(code,) for code in themes}
+        else:
+            groups = {key for key in recent.keys() | base.keys() if key[1] and key[0] in themes}
+        for key in sorted(groups):
+            value = key[1] if field else ""
+            tier = tiers.get(value) if prefix == "tier" else None
+            counts.append(
+                ThemeCounts(
+                    code=key[0],
+                    recent=recent.get(key, {}).get("n", 0),
+                    recent_negative=recent.get(key, {}).get("neg", 0),
+                    baseline=base.get(key, {}).get("n", 0),
+                    baseline_negative=base.get(key, {}).get("neg", 0),
+                    group=f"{prefix}:{value}" if field else "",
+                    group_name=(tier.name if tier else value),
+                    # Tiers by rank (the most valuable first), then segments, then all.
+                    priority=(tier.rank + 2) if tier else (1 if field else 0),
+                )
+            )
+    return counts
 
 
 def detect_trends(*, now: datetime | None = None) -> list[Alert]:
@@ -75,7 +93,9 @@ def detect_trends(*, now: datetime | None = None) -> list[Alert]:
     created = []
     for rise in rises:
         theme = themes[rise.code]
-        if Alert.objects.filter(theme=theme, kind=rise.kind, created_at__gte=window_start).exists():
+        if Alert.objects.filter(
+            theme=theme, kind=rise.kind, group=rise.group, created_at__gte=window_start
+        ).exists():
             continue
         with transaction.atomic():
             alert = Alert.objects.create(
@@ -87,6 +107,7 @@ def detect_trends(*, now: datetime | None = None) -> list[Alert]:
                 expected=rise.expected,
                 p_value=rise.p_value,
                 statistic=rise.statistic,
+                group=rise.group,
                 created_at=now,
             )
             verbatims = (
@@ -95,6 +116,7 @@ def detect_trends(*, now: datetime | None = None) -> list[Alert]:
                     tags__active=True,
                     created_at__gte=window_start,
                     created_at__lt=now,
+                    **_group_filter(rise.group),
                 )
                 .exclude(text="")
                 .order_by("sentiment_score", "-created_at")[:20]
@@ -103,6 +125,13 @@ def detect_trends(*, now: datetime | None = None) -> list[Alert]:
             _announce(alert)
         created.append(alert)
     return created
+
+
+def _group_filter(group: str) -> dict[str, str]:
+    kind, _sep, value = group.partition(":")
+    if kind == "tier":
+        return {"tier_code": value}
+    return {"segment": value} if kind == "segment" else {}
 
 
 def _announce(alert: Alert) -> None:
@@ -116,6 +145,8 @@ def _announce(alert: Alert) -> None:
             continue
         seen.add(sub.user_id)
         text = _("Rising: %(theme)s (%(kind)s)") % {"theme": alert.theme.name, "kind": alert.kind}
+        if alert.group:
+            text += f" · {alert.group}"
         _notice(sub.user, text, f"/voice/alerts/{alert.pk}/", "voice_alert")
         if sub.email and sub.user.email:
             quotes = "\n".join(
