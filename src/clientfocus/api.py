@@ -134,6 +134,7 @@ from clientfocus.staffing.api import router as staffing_router  # noqa: E402
 from clientfocus.value.api import customer_router as customer_value_router  # noqa: E402
 from clientfocus.value.api import router as value_router  # noqa: E402
 from clientfocus.voice.api import router as voice_router  # noqa: E402
+from clientfocus.voice.evaluation_api import router as voice_evaluation_router  # noqa: E402
 
 api.add_router("/customers", customers_router)
 api.add_router("/customers", customer_orders_router)
@@ -147,6 +148,7 @@ api.add_router("/webhooks", webhook_router)
 api.add_router("/notifications", notify_router)
 api.add_router("/value", value_router)
 api.add_router("/voice", voice_router)
+api.add_router("/voice", voice_evaluation_router)
 api.add_router("/staffing", staffing_router)
 api.add_router("/mail", mail_router)
 api.add_router("/portal", portal_router)

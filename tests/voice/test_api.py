@@ -232,3 +232,20 @@ def test_openapi_lists_voice(company):
     schema = client.get("/api/openapi.json").json()
     assert "/api/voice/feedback" in schema["paths"]
     assert "/api/voice/surveys/answer" in schema["paths"]
+
+
+def test_evaluation_figures_for_managers(company, api_as):
+    assert api_as(company.agent).get("/api/voice/evaluation").status_code == 403
+    reply = api_as(company.manager).get("/api/voice/evaluation?labelled=held-out")
+    assert reply.status_code == 200
+    report = reply.json()
+    assert report["set"] == "held-out" and report["overall"]["comments"] == 1000
+    assert set(report["languages"]) == {"en", "ru", "lt", "sl", "hi"}
+    for figures in report["languages"].values():
+        assert figures["comments"] == 200
+        assert sum(sum(row.values()) for row in figures["confusion"].values()) == 200
+        assert 0 <= figures["polar_accuracy"] <= 1
+    assert 0 < report["themes"]["precision"] <= 1
+    # Only the shipped sets: a path is not a set.
+    bad = api_as(company.manager).get("/api/voice/evaluation?labelled=/etc/passwd")
+    assert bad.status_code in (400, 422)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from io import StringIO
 
@@ -97,3 +98,28 @@ def test_train_retag_rollup_trends(company, db):
     assert "no theme is rising" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("voice", "retag", "--days", "-1")
+
+
+def test_voice_evaluate_prints_figures_per_language(tmp_path, db):
+    out = io.StringIO()
+    call_command("voice", "evaluate", "--set", "dev", "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["set"] == "dev" and set(report["languages"]) == {"en", "ru", "lt", "sl", "hi"}
+    out = io.StringIO()
+    call_command("voice", "evaluate", "--errors", "3", stdout=out)
+    text = out.getvalue()
+    assert "== held-out: 1000 comments" in text and "confusion" in text and "themes:" in text
+    # A labelled file of one's own; bad ones get a clear line.
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("sentiment\ttext\nneg\tNobody called back.\npos\tOn time!\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("voice", "evaluate", "--set", str(mine), "--json", stdout=out)
+    assert json.loads(out.getvalue())["overall"]["comments"] == 2
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("voice", "evaluate", "--set", str(tmp_path / "missing.tsv"))
+    broken = tmp_path / "broken.tsv"
+    broken.write_text("sentiment\ttext\nmaybe\tHm\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="line 2"):
+        call_command("voice", "evaluate", "--set", str(broken))
+    with pytest.raises(CommandError, match="--errors"):
+        call_command("voice", "evaluate", "--errors", "-1")

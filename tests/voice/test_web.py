@@ -229,3 +229,18 @@ def test_feedback_on_the_customer_timeline(company, web_as):
     page = web_as(company.agent2).get(f"/customers/{company.customer.public_id}/").content.decode()
     timeline = page[page.index('data-testid="timeline"') :]
     assert "NPS 4" in timeline and "Per brangu" in timeline
+
+
+def test_evaluation_page_for_managers(company, web_as):
+    assert web_as(company.agent).get("/voice/evaluation/").status_code == 404
+    page = web_as(company.manager).get("/voice/evaluation/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-testid="evaluation"' in html
+    for language in ("en", "ru", "lt", "sl", "hi"):
+        assert f"<td>{language}</td>" in html
+    assert 'data-testid="themes-figures"' in html
+    assert (
+        "voice:evaluation" not in html
+        and "/voice/evaluation/" in web_as(company.manager).get("/voice/themes/").content.decode()
+    )

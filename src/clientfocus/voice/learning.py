@@ -119,6 +119,7 @@ class TrainedModel:
 def rule_columns(texts: Sequence[str], weight: float):
     """The rules' reading as a few dense columns: their score, their verdict, the
     service phrases for and against, sarcasm, a contrast."""
+    # numpy and scipy come with scikit-learn: loaded by the processes that classify.
     import numpy as np
     from scipy.sparse import csr_matrix
 
@@ -160,7 +161,7 @@ def _vectorizers():
     )
     symbols = TfidfVectorizer(
         analyzer="word",
-        token_pattern=r"\S+",
+        token_pattern=r"\S+",  # noqa: S106 - a regular expression, not a secret
         lowercase=False,
         ngram_range=(1, 2),
         sublinear_tf=True,

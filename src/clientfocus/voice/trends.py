@@ -14,8 +14,9 @@ theme's own baseline: the preceding ``k`` windows of equal length (e.g. 8 weeks)
 Each theme is tested for all customers and again within each tier and each segment
 (a complaint rising among the most valuable customers may drown in the total). A rise
 is reported when p is below α divided by the number of tests run (Bonferroni: two
-tests per theme and group, so the correction covers the tiers and segments too), the recent window holds at least ``min_count`` mentions, and
-the effect is material (volume at least ``min_ratio`` × expected; negative share at
+tests per theme and group, so the correction covers the tiers and segments too), the
+recent window holds at least ``min_count`` mentions, and the effect is material (volume
+at least ``min_ratio`` × expected; negative share at
 least ``min_share_rise`` above the baseline share). With α = 0.01 a quiet taxonomy
 raises a false alarm in fewer than 1 % of runs.
 """

@@ -10,6 +10,7 @@ urlpatterns = [
     path("voice/feedback/<int:item_id>/correct/", views.correct, name="correct"),
     path("voice/themes/", views.themes, name="themes"),
     path("voice/themes/train/", views.train, name="train"),
+    path("voice/evaluation/", views.evaluation, name="evaluation"),
     path("voice/alerts/", views.alerts, name="alerts"),
     path("voice/alerts/<int:alert_id>/", views.alert, name="alert"),
     path("voice/follow-ups/", views.follow_ups, name="follow_ups"),

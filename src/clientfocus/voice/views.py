@@ -343,6 +343,36 @@ def train(request: HttpRequest) -> HttpResponse:
     return redirect("voice:themes")
 
 
+@employee_required
+def evaluation(request: HttpRequest) -> HttpResponse:
+    """The analyser measured on the held-out set (or the dev set it was tuned on)."""
+    _manager_only(request)
+    labelled = "dev" if request.GET.get("set") == "dev" else "held-out"
+    report = services.evaluation_report(labelled).as_dict()
+    languages = [("all", report["overall"]), *report["languages"].items()]
+    confusion = [
+        (name, label, [figures["confusion"][label][x] for x in ("negative", "neutral", "positive")])
+        for name, figures in languages
+        for label in ("negative", "neutral", "positive")
+    ]
+    themes = [
+        (code, c.get("tp", 0), c.get("fp", 0), c.get("fn", 0))
+        for code, c in report["themes"]["per_theme"].items()
+    ]
+    return render(
+        request,
+        "voice/evaluation.html",
+        {
+            "report": report,
+            "language_rows": languages,
+            "confusion": confusion,
+            "theme_rows": themes,
+            "kind_rows": list(report["kinds"].items()),
+            "labelled": labelled,
+        },
+    )
+
+
 # -- alerts -----------------------------------------------------------------------------------
 
 

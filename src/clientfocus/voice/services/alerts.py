@@ -55,10 +55,11 @@ def theme_counts(*, now: datetime) -> list:
         keys = ["theme__code"] + ([field] if field else [])
         recent = tally(recent_start, now, keys)
         base = tally(base_start, recent_start, keys)
-        if field is None:
-            groups = {(code,) for code in themes}
-        else:
-            groups = {key for key in recent.keys() | base.keys() if key[1] and key[0] in themes}
+        groups: set[tuple] = (
+            {(code,) for code in themes}
+            if field is None
+            else {key for key in recent.keys() | base.keys() if key[1] and key[0] in themes}
+        )
         for key in sorted(groups):
             value = key[1] if field else ""
             tier = tiers.get(value) if prefix == "tier" else None

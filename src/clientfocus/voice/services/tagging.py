@@ -317,6 +317,7 @@ def evaluation_report(name: str = "held-out", *, installed: bool = True) -> eval
     """How the analyser reads a labelled set: this installation's (its taxonomy and
     classifier) or, with ``installed=False``, a new installation's. Kept per state."""
     rows = evaluation.load(name)
+    key: tuple
     if installed:
         key = (name, _state())
         built = analyser()
