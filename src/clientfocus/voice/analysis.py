@@ -29,18 +29,12 @@ import nh3
 
 from clientfocus.voice import learning, sentiment
 from clientfocus.voice.learning import RULE_KEEP_PROBABILITY, TrainedModel
-from clientfocus.voice.sentiment import NEGATIVE, NEUTRAL, POSITIVE, fold
+from clientfocus.voice.sentiment import NEGATIVE, WORD, fold
 
 MAX_CHARS = 5000  # longer comments are analysed (and stored) up to this length
-SENTIMENTS = (NEGATIVE, NEUTRAL, POSITIVE)
 
 # -- text ---------------------------------------------------------------------------------
 
-# Letters and digits of any script plus combining marks (Python's \w leaves out the
-# Devanagari vowel signs and combining accents, which would split Hindi words apart).
-_MARKS = "\u0300-\u036f\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u200c\u200d"
-WORD_CHAR = rf"(?:[^\W_]|[{_MARKS}])"
-_WORD = re.compile(rf"{WORD_CHAR}+")
 _TAG_LIKE = re.compile(r"<[a-zA-Z!/][^>]*>")
 
 
@@ -64,7 +58,7 @@ def clean_text(text: str, *, limit: int = MAX_CHARS) -> tuple[str, bool]:
 
 def words(text: str) -> list[str]:
     """Casefolded word tokens (letters and digits of any script, combining marks kept)."""
-    return _WORD.findall(text.casefold())
+    return WORD.findall(text.casefold())
 
 
 # -- language -------------------------------------------------------------------------------
@@ -227,18 +221,19 @@ class Analyzer:
                     if matcher is not None and matcher.matches(tokens, joined)
                 }
             )
+        readings = [sentiment.rule_reading(text) for text in plain]
         probabilities: dict[str, Any] = {}
         learnt = None
         model = self.model
         if model is not None and (model.theme_models or model.sentiment_model is not None):
-            matrix = model.matrix(plain, languages)
+            matrix = model.matrix(plain, languages, readings)
             for code, clf in model.theme_models.items():
                 probabilities[code] = clf.predict_proba(matrix)[:, 1]
-            learnt = model.sentiments(plain, languages, matrix)
+            learnt = model.sentiments(plain, matrix)
         known = {code for code, _ in self.patterns}
         results = []
         for i, text in enumerate(plain):
-            reading = sentiment.rule_reading(text)
+            reading = readings[i]
             label, angry = reading.label, reading.intense
             score = max(-1.0, min(1.0, reading.score / 3))
             if learnt is not None and text:

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clientfocus.voice.learning import read_labelled
-from clientfocus.voice.sentiment import NEGATIVE, NEUTRAL, POSITIVE
+from clientfocus.voice.sentiment import NEGATIVE, NEUTRAL, POSITIVE, SHORT_LABELS
+from clientfocus.voice.sentiment import SENTIMENTS as LABELS
 
 SETS = {"held-out": "sentiment_heldout.tsv", "dev": "sentiment_dev.tsv"}
-LABELS = (NEGATIVE, NEUTRAL, POSITIVE)
-_SHORT = {"neg": NEGATIVE, "neu": NEUTRAL, "pos": POSITIVE}
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ def load(name: str) -> list[Labelled]:
         raise ValueError(f"{name!r} is not UTF-8 text") from None
     found = []
     for number, row in enumerate(rows, start=2):
-        label = _SHORT.get((row.get("sentiment") or "").strip(), row.get("sentiment"))
+        label = SHORT_LABELS.get((row.get("sentiment") or "").strip(), row.get("sentiment"))
         text = row.get("text")
         if label not in LABELS or not text:
             raise ValueError(

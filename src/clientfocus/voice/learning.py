@@ -34,8 +34,7 @@ from typing import Any
 from clientfocus.voice import sentiment
 
 MODEL_VERSION = 2  # stored models of another version are ignored (retrain)
-SENTIMENTS = (sentiment.NEGATIVE, sentiment.NEUTRAL, sentiment.POSITIVE)
-_SHORT = {"neg": sentiment.NEGATIVE, "neu": sentiment.NEUTRAL, "pos": sentiment.POSITIVE}
+SENTIMENTS = sentiment.SENTIMENTS
 
 MIN_THEME_EXAMPLES = 6  # positives and negatives each
 MIN_SENTIMENT_EXAMPLES = 5  # per class
@@ -44,7 +43,6 @@ STAFF_WEIGHT = 3.0
 RULE_KEEP_PROBABILITY = 0.1  # a keyword hit is dropped below this learnt probability
 MODEL_ADD_PROBABILITY = 0.6  # a theme is added without a keyword above it
 NEUTRAL_FACTOR = 0.8
-RULES_DECIDE_CLAUSES = False
 SENTIMENT_C = 10.0
 SENTIMENT_CLASS_WEIGHT: str | None = None
 RULE_WEIGHT = 4.0  # scale of the rules' columns beside the TF-IDF features
@@ -75,26 +73,31 @@ class TrainedModel:
     version: int = MODEL_VERSION
     rule_weight: float = 1.0
 
-    def matrix(self, texts: Sequence[str], languages: Sequence[str | None]):
-        # scipy comes with scikit-learn: only processes that classify load it.
-        from scipy.sparse import hstack
+    def matrix(
+        self,
+        texts: Sequence[str],
+        languages: Sequence[str | None],
+        readings: Sequence[sentiment.Reading] | None = None,
+    ):
+        """The features of ``texts``; ``readings`` (``rule_reading`` of each) when the
+        caller has them already."""
+        if readings is None:
+            readings = [sentiment.rule_reading(t) for t in texts]
+        return _features(
+            self.vectorizer,
+            self.feature_vectorizer,
+            texts,
+            languages,
+            readings,
+            self.rule_weight,
+            fit=False,
+        )
 
-        folded = [sentiment.fold(t) for t in texts]
-        symbolic = [sentiment.features(t, lang) for t, lang in zip(texts, languages, strict=True)]
-        return hstack(
-            [
-                self.vectorizer.transform(folded),
-                self.feature_vectorizer.transform(symbolic),
-                rule_columns(texts, self.rule_weight),
-            ]
-        ).tocsr()
-
-    def sentiments(self, texts: Sequence[str], languages: Sequence[str | None], matrix=None):
-        """(label, score) per text, or None where no sentiment model is trained."""
+    def sentiments(self, texts: Sequence[str], matrix):
+        """(label, score) per text (``matrix``: their features), or None where no
+        sentiment model is trained."""
         if self.sentiment_model is None:
             return None
-        if matrix is None:
-            matrix = self.matrix(texts, languages)
         proba = self.sentiment_model.predict_proba(matrix)
         classes = list(self.sentiment_model.classes_)
         result = []
@@ -107,16 +110,29 @@ class TrainedModel:
                 continue
             # Neutral is the cautious answer: it wins only by NEUTRAL_FACTOR.
             weighted = dict(p, **{sentiment.NEUTRAL: p[sentiment.NEUTRAL] * NEUTRAL_FACTOR})
-            best = max(SENTIMENTS, key=weighted.__getitem__)
-            if RULES_DECIDE_CLAUSES:
-                reading = sentiment.rule_reading(text)
-                if reading.decided_by_clause:
-                    best = reading.label  # the last clause of a mixed comment decides
-            result.append((best, score))
+            result.append((max(SENTIMENTS, key=weighted.__getitem__), score))
         return result
 
 
-def rule_columns(texts: Sequence[str], weight: float):
+def _features(chars, symbols, texts, languages, readings, rule_weight: float, *, fit: bool):
+    """Character n-grams of the folded text, the symbolic features and the rules'
+    columns side by side (``fit``: learn the vocabularies from these texts)."""
+    # scipy comes with scikit-learn: only processes that classify load it.
+    from scipy.sparse import hstack
+
+    folded = [sentiment.fold(t) for t in texts]
+    symbolic = [
+        sentiment.features(t, lang, reading)
+        for t, lang, reading in zip(texts, languages, readings, strict=True)
+    ]
+    if fit:
+        blocks = [chars.fit_transform(folded), symbols.fit_transform(symbolic)]
+    else:
+        blocks = [chars.transform(folded), symbols.transform(symbolic)]
+    return hstack([*blocks, rule_columns(readings, rule_weight)]).tocsr()
+
+
+def rule_columns(readings: Sequence[sentiment.Reading], weight: float):
     """The rules' reading as a few dense columns: their score, their verdict, the
     service phrases for and against, sarcasm, a contrast."""
     # numpy and scipy come with scikit-learn: loaded by the processes that classify.
@@ -124,8 +140,7 @@ def rule_columns(texts: Sequence[str], weight: float):
     from scipy.sparse import csr_matrix
 
     rows = []
-    for text in texts:
-        reading = sentiment.rule_reading(text)
+    for reading in readings:
         against = sum(1 for name in reading.phrases if sentiment.PHRASE_SIGN[name] < 0)
         rows.append(
             [
@@ -178,7 +193,6 @@ def train(
     of at least MIN_CV_F1); sentiment once two classes have MIN_SENTIMENT_EXAMPLES."""
     # Heavy, and only needed to train: loaded here (see _vectorizers).
     import numpy as np
-    from scipy.sparse import hstack
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_score
 
@@ -192,13 +206,15 @@ def train(
     if not examples:
         return model
     texts = [e.text for e in examples]
-    matrix = hstack(
-        [
-            chars.fit_transform([sentiment.fold(t) for t in texts]),
-            symbols.fit_transform([sentiment.features(e.text, e.language) for e in examples]),
-            rule_columns(texts, model.rule_weight),
-        ]
-    ).tocsr()
+    matrix = _features(
+        chars,
+        symbols,
+        texts,
+        [e.language for e in examples],
+        [sentiment.rule_reading(t) for t in texts],
+        model.rule_weight,
+        fit=True,
+    )
     weights = np.array([STAFF_WEIGHT if e.staff else 1.0 for e in examples])
     for code in theme_codes:
         labels = np.array([code in e.themes for e in examples], dtype=np.int8)
@@ -291,7 +307,7 @@ def shipped_examples() -> list[Example]:
                 Example(
                     text=row["text"],
                     themes=frozenset(filter(None, (themes or "").split(","))),
-                    sentiment=_SHORT.get(row["sentiment"], row["sentiment"]),
+                    sentiment=sentiment.SHORT_LABELS.get(row["sentiment"], row["sentiment"]),
                     language=row.get("language") or None,
                     staff=False,
                     themes_labelled=themes is not None,

@@ -43,10 +43,14 @@ from clientfocus.voice.lexicon import (
 )
 
 NEGATIVE, NEUTRAL, POSITIVE = "negative", "neutral", "positive"
+SENTIMENTS = (NEGATIVE, NEUTRAL, POSITIVE)
+SHORT_LABELS = {"neg": NEGATIVE, "neu": NEUTRAL, "pos": POSITIVE}  # in the labelled files
 
 _FOLDED_MARKS = re.compile("[\u0300-\u036f\u093c]")
-_DEVANAGARI_MARKS = "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u200c\u200d"
-_TOKEN = re.compile(rf"(?:[^\W_]|[{_DEVANAGARI_MARKS}])+")
+# Letters and digits of any script plus combining marks (Python's \w leaves out the
+# Devanagari vowel signs and combining accents, which would split Hindi words apart).
+_MARKS = "\u0300-\u036f\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u200c\u200d"
+WORD = re.compile(rf"(?:[^\W_]|[{_MARKS}])+")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _DEVANAGARI = re.compile("[\u0900-\u097f]")
 
@@ -59,7 +63,7 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Folded word tokens (letters and digits of any script, vowel signs kept)."""
-    return _TOKEN.findall(fold(text))
+    return WORD.findall(fold(text))
 
 
 # -- stemming ---------------------------------------------------------------------------------
@@ -206,7 +210,6 @@ class Reading:
     sarcasm: bool
     intense: bool
     contrast: bool
-    decided_by_clause: bool = False  # a contrast, and the last clause is clearly polar
 
 
 def clauses(folded: str) -> list[str]:
@@ -262,17 +265,15 @@ def rule_reading(text: str) -> Reading:
     score = 0.0
     found: list[str] = []
     complaint_seen = False
-    last_score = 0.0
     for part, weight in zip(parts, weights, strict=True):
-        words = _TOKEN.findall(part)
+        words = WORD.findall(part)
         praise, complaint, _signs = _clause_score(words)
         joined = " " + " ".join(words) + " "
         here = {name for name, _sign, pattern in _PHRASES if pattern.search(joined)}
         found += sorted(here)
         phrase_score = float(sum(PHRASE_SIGN[name] for name in here))  # each phrase once
         complaint_seen = complaint_seen or complaint > 0 or phrase_score < 0
-        last_score = praise - complaint + 1.5 * phrase_score
-        score += weight * last_score
+        score += weight * (praise - complaint + 1.5 * phrase_score)
     emoji = sum(1.5 for ch in text if ch in EMOJI_POSITIVE) - sum(
         1.5 for ch in text if ch in EMOJI_NEGATIVE
     )
@@ -285,7 +286,7 @@ def rule_reading(text: str) -> Reading:
         sarcasm = True
     if sarcasm and score > -1:
         score = -1.0 - abs(score) * 0.5
-    all_words = _TOKEN.findall(folded)
+    all_words = WORD.findall(folded)
     intense = any(w.startswith(INTENSE) for w in all_words)
     shouting = len(re.findall(r"\b[A-ZА-ЯЁ]{4,}\b", text)) >= 2 or "!!" in text
     label = NEGATIVE if score < -0.25 else POSITIVE if score > 0.25 else NEUTRAL
@@ -296,20 +297,20 @@ def rule_reading(text: str) -> Reading:
         sarcasm,
         label == NEGATIVE and (intense or shouting),
         len(parts) > 1,
-        len(parts) > 1 and not sarcasm and abs(last_score) >= 1 and (last_score > 0) == (score > 0),
     )
 
 
-def features(text: str, language: str | None) -> str:
+def features(text: str, language: str | None, reading: Reading) -> str:
     """Symbolic features of a comment, space-separated, for the classifier: stems,
     ``n:`` negated stems, ``l:`` stems of the deciding clause, ``p:`` service phrases,
-    ``r:`` the rules' verdict, ``s:`` polarity words, emoji and sarcasm markers."""
+    ``r:`` the rules' verdict (``reading``, from ``rule_reading(text)``), ``s:``
+    polarity words, emoji and sarcasm markers."""
     folded = fold(text)
     parts = clauses(folded)
     out: list[str] = []
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        words = _TOKEN.findall(part)
+        words = WORD.findall(part)
         _praise, _complaint, signs = _clause_score(words)
         negate_left = 0
         for i, word in enumerate(words):
@@ -330,7 +331,6 @@ def features(text: str, language: str | None) -> str:
                 out.append(tag)
                 if last:
                     out.append("l" + tag)
-    reading = rule_reading(text)
     out += ["p:" + name for name in reading.phrases]
     out.append("r:" + reading.label[:3])
     if reading.sarcasm:
