@@ -235,9 +235,9 @@ def test_overdue_follow_ups_notify_once(company):
     assert FollowUp.objects.get(item=item).overdue_notified
 
 
-def _mentions(code: str, n: int, when, text="The courier was late again"):
+def _mentions(code: str, n: int, when, text="The courier was late again", customer=None):
     for _ in range(n):
-        services.record_feedback(text=text, source="api", created_at=when)
+        services.record_feedback(text=text, source="api", created_at=when, customer=customer)
 
 
 def test_rising_theme_raises_an_alert_with_verbatims(company):
@@ -358,27 +358,10 @@ def test_a_rise_among_gold_customers_is_raised_although_the_total_is_steady(comp
     standard, gold = company.customer, company.gold_customer
     for week in range(1, 9):
         when = now - timedelta(days=7 * week + 2)
-        for _ in range(10):
-            services.record_feedback(
-                text="The courier was late again", source="api", created_at=when, customer=standard
-            )
-        services.record_feedback(
-            text="The courier was late again", source="api", created_at=when, customer=gold
-        )
-    for _ in range(3):
-        services.record_feedback(
-            text="The courier was late again",
-            source="api",
-            created_at=now - timedelta(days=1),
-            customer=standard,
-        )
-    for _ in range(9):
-        services.record_feedback(
-            text="The courier was late again",
-            source="api",
-            created_at=now - timedelta(days=1),
-            customer=gold,
-        )
+        _mentions("delivery", 10, when, customer=standard)
+        _mentions("delivery", 1, when, customer=gold)
+    _mentions("delivery", 3, now - timedelta(days=1), customer=standard)
+    _mentions("delivery", 9, now - timedelta(days=1), customer=gold)
     alerts = [a for a in services.detect_trends(now=now) if a.theme.code == "delivery"]
     assert [a.group for a in alerts if a.kind == "volume"] == [f"tier:{gold.tier.code}"]
     alert = alerts[0]
