@@ -46,10 +46,10 @@ def rows() -> list[dict[str, str]]:
 
 def _rules():
     sys.path.insert(0, str(ROOT / "src"))
-    from clientfocus.voice.analysis import ThemeRule, parse_keywords
+    from clientfocus.voice.analysis import rules_from
     from clientfocus.voice.taxonomy import DEFAULT_THEMES
 
-    return [ThemeRule(code, name, parse_keywords(kw)) for code, name, kw in DEFAULT_THEMES]
+    return rules_from((code, keywords) for code, _name, keywords in DEFAULT_THEMES)
 
 
 def evaluate(quick: bool) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,6 +153,11 @@ class KeywordMatcher:
         if self.stems and any(t.startswith(self.stems) for t in tokens):
             return True
         return self.phrase is not None and self.phrase.search(joined) is not None
+
+
+def rules_from(themes: Iterable[tuple[str, str]]) -> list[ThemeRule]:
+    """Theme rules from (code, keywords text) pairs, as the taxonomy stores them."""
+    return [ThemeRule(code, code, parse_keywords(keywords)) for code, keywords in themes]
 
 
 def parse_keywords(text: str) -> tuple[str, ...]:

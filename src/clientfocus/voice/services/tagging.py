@@ -62,10 +62,7 @@ def analyser() -> analysis.Analyzer:
         _analyser = (time.monotonic(), state, cached[2])
         return cached[2]
     themes, model_id = state
-    rules = [
-        analysis.ThemeRule(code, code, analysis.parse_keywords(keywords))
-        for code, keywords in themes
-    ]
+    rules = analysis.rules_from(themes)
     model = None
     if model_id is not None:
         blob = ClassifierModel.objects.values_list("blob", flat=True).get(pk=model_id)
@@ -161,10 +158,7 @@ def train_classifier() -> ClassifierModel:
         learning.shipped_examples() + reviewed, theme_codes=list(active_themes())
     )
     model.examples = len(reviewed)
-    rules = [
-        analysis.ThemeRule(code, code, analysis.parse_keywords(keywords))
-        for code, keywords in Theme.objects.filter(active=True).values_list("code", "keywords")
-    ]
+    rules = analysis.rules_from(_state()[0])
     held_out = evaluation.evaluate(
         analysis.Analyzer(rules, detector=detector(), model=model),
         evaluation.load("held-out"),
@@ -302,10 +296,7 @@ def analyse_texts(texts: list[str]) -> list[analysis.Analysis]:
 def default_analyser() -> tuple[analysis.Analyzer, dict[str, str]]:
     """The analyser of a new installation (the default taxonomy, no trained classifier)
     and its theme names, for tagging where no database is set up."""
-    rules = [
-        analysis.ThemeRule(code, code, analysis.parse_keywords(keywords))
-        for code, _name, keywords in DEFAULT_THEMES
-    ]
+    rules = analysis.rules_from((code, keywords) for code, _name, keywords in DEFAULT_THEMES)
     names = {code: name for code, name, _keywords in DEFAULT_THEMES}
     return analysis.Analyzer(rules, detector=detector(), model=learning.base_model()), names
 
@@ -316,15 +307,10 @@ _reports: dict[tuple, evaluation.Report] = {}
 def evaluation_report(name: str = "held-out", *, installed: bool = True) -> evaluation.Report:
     """How the analyser reads a labelled set: this installation's (its taxonomy and
     classifier) or, with ``installed=False``, a new installation's. Kept per state."""
-    rows = evaluation.load(name)
-    key: tuple
-    if installed:
-        key = (name, _state())
-        built = analyser()
-    else:
-        key = (name, None)
-        built = default_analyser()[0]
+    key = (name, _state() if installed else None)
     if key not in _reports:
+        rows = evaluation.load(name)
+        built = analyser() if installed else default_analyser()[0]
         _reports.clear()
         _reports[key] = evaluation.evaluate(built, rows, name=name)
     return _reports[key]
