@@ -1,8 +1,10 @@
-"""For tests that start real `clientfocus` processes on the test database: its URL, and a
-loopback webhook receiver that counts what arrives by idempotency key."""
+"""For tests that start real `clientfocus` processes: their environment, the test
+database's URL, and a loopback webhook receiver that counts what arrives by idempotency
+key."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import Counter
@@ -11,6 +13,13 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.db import connection
+
+
+def child_env(**settings: str) -> dict[str, str]:
+    """This process's environment for a `clientfocus` child, without the test settings
+    module (the child reads its own configuration), plus ``settings``."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    return env | settings
 
 
 def database_url() -> str:

@@ -12,6 +12,7 @@ import pytest
 
 from clientfocus.core.models import ApiToken
 from clientfocus.customers.models import Customer
+from tests.processes import child_env
 
 CAL = {
     "timezone": "Europe/Vilnius",
@@ -29,8 +30,7 @@ CAL = {
 
 
 def run_cli(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update({"SECRET_KEY": "cli-test", **(env_extra or {})})
+    env = child_env(SECRET_KEY="cli-test", **(env_extra or {}))
     return subprocess.run(
         [sys.executable, "-m", "clientfocus.cli", *args],
         capture_output=True,

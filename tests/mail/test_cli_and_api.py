@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from io import StringIO
@@ -15,11 +14,11 @@ from clientfocus.mail.models import InboundMail, InboundState
 from clientfocus.service.models import Request
 from tests.factories import ContactFactory
 from tests.mail.helpers import compose
+from tests.processes import child_env
 
 
 def mail_cli(*args: str, stdin: bytes, env_extra: dict) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update({"SECRET_KEY": "cli-test", **env_extra})
+    env = child_env(SECRET_KEY="cli-test", **env_extra)
     return subprocess.run(
         [sys.executable, "-m", "clientfocus.cli", "mail", *args],
         input=stdin,
@@ -37,11 +36,7 @@ def test_mail_receive_in_a_real_process_on_a_fresh_installation(tmp_path):
     assert b"migrate" in not_migrated.stderr
     migrate = subprocess.run(
         [sys.executable, "-m", "clientfocus.cli", "migrate", "-v0"],
-        env={
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
-            "SECRET_KEY": "cli-test",
-            **env,
-        },
+        env=child_env(SECRET_KEY="cli-test", **env),
         capture_output=True,
         timeout=300,
     )

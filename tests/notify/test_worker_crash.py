@@ -3,7 +3,6 @@ Nothing is lost, and a receiver that honours the idempotency key sees each messa
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from django.db import connection
 
 from clientfocus.notify import services
 from clientfocus.notify.models import DeliveryState, Notification
-from tests.processes import database_url, webhook_receiver
+from tests.processes import child_env, database_url, webhook_receiver
 
 
 def start_worker(env: dict) -> subprocess.Popen:
@@ -33,8 +32,7 @@ def test_killing_a_worker_loses_nothing(transactional_db, company):
     with webhook_receiver(delay=0.05) as (url, received):
         notes = [services.enqueue(channel="webhook", recipient=url, body=str(i))
                  for i in range(60)]  # fmt: skip
-        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-        env.update(
+        env = child_env(
             DATABASE_URL=database_url(),
             SECRET_KEY="crash-test",
             ALLOW_INTERNAL_URLS="1",

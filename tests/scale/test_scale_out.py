@@ -6,7 +6,6 @@ once), and the periodic jobs both schedulers race for run once per slot (no job 
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from django_tasks_db.models import DBTaskResult
 
 from clientfocus.core.models import ApiToken, ScheduledSlot, WorkerHeartbeat
 from clientfocus.notify.models import DeliveryState, Notification, NotificationRule
-from tests.processes import database_url, webhook_receiver
+from tests.processes import child_env, database_url, webhook_receiver
 
 REQUESTS = 40
 
@@ -80,8 +79,7 @@ def test_two_web_and_two_worker_processes_share_one_database(
         rule.templates.create(language=language, subject="{{ request_reference }}",
                               body="{{ request_reference }} resolved")  # fmt: skip
     _, token = ApiToken.issue(user=company.agent)
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update(
+    env = child_env(
         DATABASE_URL=database_url(),
         SECRET_KEY="scale-out-test",
         ALLOW_INTERNAL_URLS="1",

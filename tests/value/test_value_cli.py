@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.processes import child_env
 
 CDNOW = Path(__file__).resolve().parents[1] / "data" / "cdnow"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env["SECRET_KEY"] = "cli-test"
+    env = child_env(SECRET_KEY="cli-test")
     return subprocess.run(
         [sys.executable, "-m", "clientfocus.cli", "value", "fit", *args],
         capture_output=True,
