@@ -31,6 +31,11 @@ RECENT_DAYS = 7
 BASELINE_WINDOWS = 8
 
 
+# Groups a theme is also tested within: "tier:<code>" and "segment:<code>", by the
+# feedback item's field recorded with it.
+GROUP_FIELDS = {"tier": "tier_code", "segment": "segment"}
+
+
 def theme_counts(*, now: datetime) -> list:
     """Mentions per theme in the recent window and the baseline: for all customers, and
     within each tier and each segment (those the item was recorded with). A tier's
@@ -51,8 +56,8 @@ def theme_counts(*, now: datetime) -> list:
         return {tuple(r[k] for k in keys): r for r in rows}
 
     counts = []
-    for field, prefix in ((None, ""), ("item__tier_code", "tier"), ("item__segment", "segment")):
-        keys = ["theme__code"] + ([field] if field else [])
+    for prefix, field in ((None, None), *GROUP_FIELDS.items()):
+        keys = ["theme__code"] + ([f"item__{field}"] if field else [])
         recent = tally(recent_start, now, keys)
         base = tally(base_start, recent_start, keys)
         groups: set[tuple] = (
@@ -130,9 +135,7 @@ def detect_trends(*, now: datetime | None = None) -> list[Alert]:
 
 def _group_filter(group: str) -> dict[str, str]:
     kind, _sep, value = group.partition(":")
-    if kind == "tier":
-        return {"tier_code": value}
-    return {"segment": value} if kind == "segment" else {}
+    return {GROUP_FIELDS[kind]: value} if kind in GROUP_FIELDS else {}
 
 
 def _announce(alert: Alert) -> None:
