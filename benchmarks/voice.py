@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/voice.py evaluate      # no database needed
     .venv/bin/python benchmarks/voice.py accuracy      # no database needed
     .venv/bin/python benchmarks/voice.py throughput    # no database needed
+    .venv/bin/python benchmarks/voice.py curve         # no database needed
     .venv/bin/python benchmarks/voice.py page [--database-url URL] [--items 1000000]
 
 evaluate: the analyser of a new installation (default taxonomy, the classifier trained
@@ -18,6 +19,11 @@ only the five.
 throughput: comments tagged per second (language + sentiment + themes of the default
 taxonomy) in one process, in batches as `voice tag` does: rules only, and with the
 shipped classifier.
+
+curve: the learning curve. 5-fold cross-validation on the dev set (the held-out set is
+not touched): each fold's classifier is trained on a quarter, half, three quarters and
+all of the other four folds (plus the short comments), and the figures say how polar
+accuracy and theme precision/recall grow with the number of labelled comments.
 
 page: loads N feedback items (PostgreSQL COPY) over 52 weeks with scores, sentiments,
 tiers, segments and theme tags, builds the rollups, then times GET /voice/ as a manager
@@ -101,6 +107,49 @@ def accuracy() -> None:
         for row, got in zip(data, found, strict=True):
             if got != row["language"]:
                 print(f"   {row['language']} -> {got}: {row['text']}")
+
+
+def curve(fractions: tuple[float, ...], folds: int = 5) -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    import random
+    from collections import Counter
+
+    from clientfocus.voice import evaluation, learning
+    from clientfocus.voice.analysis import DEFAULT_LANGUAGES, Analyzer, LanguageDetector
+
+    dev = evaluation.load("dev")
+    corpus = learning.shipped_examples()
+    labelled = [e for e in corpus if e.themes_labelled]  # the dev set, in file order
+    short = [e for e in corpus if not e.themes_labelled]
+    order = list(range(len(dev)))
+    random.Random(3).shuffle(order)
+    detector = LanguageDetector(DEFAULT_LANGUAGES)
+    print("trained on (dev comments) | polar accuracy | neutral called polar | themes P / R")
+    for fraction in fractions:
+        overall = evaluation.Scores()
+        hits: Counter[str] = Counter()
+        for fold in range(folds):
+            test = set(order[fold::folds])
+            rest = [i for i in order if i not in test]
+            rest = rest[: int(len(rest) * fraction)]
+            model = learning.train(
+                [labelled[i] for i in rest] + short,
+                theme_codes=sorted(learning.shipped_theme_codes()),
+                cross_validate=False,
+            )
+            report = evaluation.evaluate(
+                Analyzer(_rules(), detector=detector, model=model),
+                [dev[i] for i in sorted(test)],
+            )
+            hits.update(report.theme_hits)
+            for gold, row in report.overall.confusion.items():
+                overall.confusion[gold].update(row)
+        precision = hits["tp"] / max(1, hits["tp"] + hits["fp"])
+        recall = hits["tp"] / max(1, hits["tp"] + hits["fn"])
+        print(
+            f"{len(rest):>5} | {overall.polar_accuracy:.1%} | "
+            f"{overall.neutral_called_polar:.1%} | {precision:.1%} / {recall:.1%}"
+        )
 
 
 def throughput(count: int = 20_000) -> None:
@@ -258,7 +307,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("what", choices=["evaluate", "accuracy", "throughput", "page"])
+    parser.add_argument("what", choices=["evaluate", "accuracy", "throughput", "curve", "page"])
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/clientfocus_voice_bench"
     )
@@ -274,6 +323,8 @@ def main() -> None:
         evaluate(args.quick)
     elif args.what == "accuracy":
         accuracy()
+    elif args.what == "curve":
+        curve((0.5, 1.0) if args.quick else (0.25, 0.5, 0.75, 1.0), folds=2 if args.quick else 5)
     elif args.what == "throughput":
         throughput(1_000 if args.quick else 20_000)
     elif args.quick:

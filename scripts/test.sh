@@ -78,7 +78,7 @@ DATABASE_URL="$PG_URL" $BIN/pytest -n 2 -q -m "not e2e"
 echo "== benchmarks, --quick (they must still run; their figures mean nothing here)"
 PG_SERVER="${PG_URL%/*}"
 for bench in "service_desk.py" "orders_and_value.py" "mail.py" "notify_throughput.py" \
-             "staffing.py" "value_fit.py" "voice.py evaluate" "voice.py accuracy" "voice.py throughput" \
+             "staffing.py" "value_fit.py" "voice.py evaluate" "voice.py accuracy" "voice.py throughput" "voice.py curve" \
              "voice.py page" "probes.py" "export.py"; do
   set -- $bench
   case "$1" in

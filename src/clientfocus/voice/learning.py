@@ -288,6 +288,11 @@ _SHIPPED_THEMES = frozenset(
 )
 
 
+def shipped_theme_codes() -> frozenset[str]:
+    """The themes the shipped corpus is labelled with (the default taxonomy's)."""
+    return _SHIPPED_THEMES
+
+
 def read_labelled(name: str) -> list[dict[str, str]]:
     """Rows of a labelled file shipped in ``voice/data`` (or a path to one)."""
     source = resources.files("clientfocus.voice") / "data" / name
