@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "clientfocus.staffing",
     "clientfocus.insights",
     "clientfocus.voice",
+    "clientfocus.ideas",
     "clientfocus.mail",
     "clientfocus.portal",
     "clientfocus.demo",
@@ -344,6 +345,12 @@ PORTAL_EMBED_ORIGINS = os.environ.get("PORTAL_EMBED_ORIGINS", "*")
 # The contact form: a person needs at least this long to fill it in (bots do not).
 CONTACT_FORM_MIN_SECONDS = float(os.environ.get("CONTACT_FORM_MIN_SECONDS", "3"))
 CONTACT_FORM_HOURLY_LIMIT = int(os.environ.get("CONTACT_FORM_HOURLY_LIMIT", "10"))
+# Ideas: customers' new ideas wait for a moderator's approval ("1") or are public at once;
+# a customer may submit this many an hour; a vote weighs the voter's 12-month value, at
+# least IDEAS_VALUE_FLOOR (so a new customer's vote counts).
+IDEAS_HOLD_FOR_APPROVAL = os.environ.get("IDEAS_HOLD_FOR_APPROVAL", "0") == "1"
+IDEAS_HOURLY_LIMIT = int(os.environ.get("IDEAS_HOURLY_LIMIT", "5"))
+IDEAS_VALUE_FLOOR = float(os.environ.get("IDEAS_VALUE_FLOOR", "50"))
 
 # /readyz: a worker counts as alive when its heartbeat (every WORKER_HEARTBEAT_SECONDS)
 # is younger than this; the outbox is stuck when a due message waits longer than

@@ -273,6 +273,21 @@ def notify_for_resolved_request(request, *, now: datetime | None = None) -> list
     return _notify("request_resolved", customer, values, request=request, now=now)
 
 
+def customer_address(customer) -> tuple[str, str, str]:
+    """(channel, recipient, why not) on the customer's own channel: their preferred one
+    when they accept it and we have the address, else e-mail, else SMS; consent wins."""
+    email, phone = customer.primary_email, customer.primary_phone
+    if customer.preferred_channel == Channel.SMS and customer.consent_sms and phone:
+        return Channel.SMS, phone, ""
+    if customer.consent_email and email:
+        return Channel.EMAIL, email, ""
+    if customer.consent_sms and phone:
+        return Channel.SMS, phone, ""
+    if not (customer.consent_email or customer.consent_sms):
+        return "", "", "the customer accepts neither e-mail nor SMS"
+    return "", "", "no address the customer accepts messages on"
+
+
 def _notify(
     event: str,
     customer,

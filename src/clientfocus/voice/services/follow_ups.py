@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clientfocus.core.errors import NotAllowed, ServiceError
-from clientfocus.notify.services import enqueue
+from clientfocus.notify.services import customer_address, enqueue
 from clientfocus.people.models import Employee, Role
 from clientfocus.service.models import AgentNotice
 from clientfocus.service.permissions import can_see_overview
@@ -127,12 +127,5 @@ def sweep_follow_ups(*, now: datetime | None = None) -> int:
 
 def _customer_address(customer) -> tuple[str, str]:
     """(channel, recipient) on the customer's channel, or ("", "") when we may not."""
-    email, phone = customer.primary_email, customer.primary_phone
-    prefers_sms = customer.preferred_channel == "sms"
-    if prefers_sms and customer.consent_sms and phone:
-        return "sms", phone
-    if customer.consent_email and email:
-        return "email", email
-    if customer.consent_sms and phone:
-        return "sms", phone
-    return "", ""
+    channel, recipient, _why = customer_address(customer)
+    return str(channel), recipient

@@ -1,0 +1,240 @@
+"""Reading ideas: the full-text search behind "is yours already here?", the rankings
+(raw, weighted by value, per tier and segment), who asked, and the close-the-loop figures."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import datetime
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import F, QuerySet
+
+from clientfocus.ideas import search
+from clientfocus.ideas.models import (
+    TOLD_STATUSES,
+    Idea,
+    Link,
+    Notice,
+    NoticeState,
+    Status,
+    Tally,
+    Visibility,
+    Vote,
+)
+
+SORTS = ("weighted", "votes", "value", "newest")
+
+
+def search_ids(
+    text: str,
+    language: str | None,
+    *,
+    limit: int = 5,
+    listed_only: bool = True,
+    exclude: int | None = None,
+) -> list[int]:
+    """Ids of the ideas most like ``text`` (stemmed in ``language``), best first; listed
+    ideas that are not declined unless ``listed_only`` is False."""
+    terms = search.query_terms(text, language)
+    if not terms:
+        return []
+    conditions = ["1=1"]
+    params: list = []
+    if listed_only:
+        conditions.append("i.visibility = %s AND i.merged_into_id IS NULL AND i.status <> %s")
+        params += [Visibility.PUBLIC, Status.DECLINED]
+    if exclude is not None:
+        conditions.append("i.id <> %s")
+        params.append(exclude)
+    where = " AND ".join(conditions)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            query = search.postgres_query(terms)
+            cursor.execute(
+                "SELECT i.id FROM ideas_idea i, CAST(%s AS tsquery) q "  # noqa: S608 - fixed conditions
+                f"WHERE i.search_tsv @@ q AND {where} "
+                "ORDER BY ts_rank(i.search_tsv, q) DESC, i.weighted_votes DESC, i.id DESC "
+                "LIMIT %s",
+                [query, *params, limit],
+            )
+        else:
+            cursor.execute(
+                "SELECT i.id FROM ideas_fts f JOIN ideas_idea i ON i.id = f.rowid "  # noqa: S608 - fixed conditions
+                f"WHERE ideas_fts MATCH %s AND {where} "
+                "ORDER BY bm25(ideas_fts, 2.0, 1.0), i.weighted_votes DESC, i.id DESC "
+                "LIMIT %s",
+                [search.sqlite_query(terms), *params, limit],
+            )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def similar(
+    text: str, language: str | None, *, limit: int = 5, exclude: int | None = None
+) -> list[Idea]:
+    ids = search_ids(text, language, limit=limit, exclude=exclude)
+    found = Idea.objects.in_bulk(ids)
+    return [found[i] for i in ids if i in found]
+
+
+@dataclass
+class RankedIdea:
+    idea: Idea
+    votes: int
+    weighted_votes: float
+    value_at_stake: float
+    rank_by_votes: int | None = None
+    rank_by_weight: int | None = None
+
+
+def ranking(
+    ideas: QuerySet[Idea],
+    *,
+    sort: str = "weighted",
+    tier: int | None = None,
+    segment: str = "",
+    product_line: str = "",
+    status: str = "",
+    limit: int = 50,
+    offset: int = 0,
+) -> list[RankedIdea]:
+    """Ideas by weighted votes (or raw votes, value at stake, newest) among all voters or
+    the voters of one tier or one segment, with both ranks side by side."""
+    ideas = ideas.filter(merged_into__isnull=True)
+    if product_line:
+        ideas = ideas.filter(product_line=product_line)
+    if status:
+        ideas = ideas.filter(status=status)
+    order = {
+        "weighted": ["-weighted_votes", "-id"],
+        "votes": ["-votes", "-id"],
+        "value": ["-value_at_stake", "-id"],
+        "newest": ["-created_at", "-id"],
+    }[sort if sort in SORTS else "weighted"]
+    dimension, key = (
+        (Tally.TIER, str(tier))
+        if tier is not None
+        else (Tally.SEGMENT, segment)
+        if segment
+        else ("", "")
+    )
+    if dimension:
+        tallies = Tally.objects.filter(dimension=dimension, key=key, idea__in=ideas)
+        if sort == "newest":
+            tallies = tallies.order_by("-idea__created_at", "-idea_id")
+        else:
+            tallies = tallies.order_by(
+                *[o.replace("id", "idea_id") if o == "-id" else o for o in order]
+            )
+        rows = [
+            RankedIdea(t.idea, t.votes, t.weighted_votes, t.value_at_stake)
+            for t in tallies.select_related("idea")[offset : offset + limit]
+        ]
+    else:
+        rows = [
+            RankedIdea(i, i.votes, i.weighted_votes, i.value_at_stake)
+            for i in ideas.order_by(*order)[offset : offset + limit]
+        ]
+    base = (
+        Tally.objects.filter(dimension=dimension, key=key, idea__in=ideas) if dimension else ideas
+    )
+    pk = "idea_id" if dimension else "id"
+    for place, row in enumerate(rows, start=offset + 1):
+        row.rank_by_votes = place if sort == "votes" else _place(base, "votes", row, pk)
+        row.rank_by_weight = (
+            place if sort == "weighted" else _place(base, "weighted_votes", row, pk)
+        )
+    return rows
+
+
+def _place(base, field: str, row: RankedIdea, pk: str) -> int:
+    """1 + how many rank ahead of ``row`` by ``field`` (ties: the newer id first), as two
+    index range counts."""
+    value = getattr(row, field)
+    return (
+        1
+        + base.filter(**{f"{field}__gt": value}).count()
+        + base.filter(**{field: value, f"{pk}__gt": row.idea.pk}).count()
+    )
+
+
+def breakdown(idea_ids: list[int], dimension: str) -> dict[int, dict[str, tuple[int, float]]]:
+    """Per idea: {tier id or segment: (votes, weighted votes)}."""
+    result: dict[int, dict[str, tuple[int, float]]] = {i: {} for i in idea_ids}
+    for tally in Tally.objects.filter(idea_id__in=idea_ids, dimension=dimension):
+        result[tally.idea_id][tally.key] = (tally.votes, tally.weighted_votes)
+    return result
+
+
+def product_lines() -> list[str]:
+    return list(
+        Idea.objects.exclude(product_line="")
+        .order_by("product_line")
+        .values_list("product_line", flat=True)
+        .distinct()
+    )
+
+
+def segments() -> list[str]:
+    return list(
+        Tally.objects.filter(dimension=Tally.SEGMENT)
+        .order_by("key")
+        .values_list("key", flat=True)
+        .distinct()
+    )
+
+
+def askers(idea: Idea) -> dict[int, datetime]:
+    """Customer id -> when they asked (their vote, or the first link), for everybody who
+    asked for this idea."""
+    asked: dict[int, datetime] = {}
+    for customer_id, at in Vote.objects.filter(idea=idea).values_list("customer_id", "created_at"):
+        asked[customer_id] = at
+    for customer_id, at in Link.objects.filter(idea=idea).values_list("customer_id", "created_at"):
+        if customer_id not in asked or at < asked[customer_id]:
+            asked[customer_id] = at
+    return asked
+
+
+@dataclass
+class LoopFigures:
+    asked: int  # people who asked, on ideas that reached an outcome
+    told: int  # of them, told of the outcome on their channel
+    unreachable: int
+    unsubscribed: int
+    median_days: float | None  # from asking to being told
+
+    @property
+    def rate(self) -> float | None:
+        return self.told / self.asked if self.asked else None
+
+
+def loop_figures(ideas: QuerySet[Idea] | None = None) -> LoopFigures:
+    """Close the loop: of the people who asked for an idea that was planned, shipped or
+    declined, how many were told (a notice queued on their channel), and how long after
+    they asked. One row per person and idea: the first outcome counts."""
+    notices = Notice.objects.filter(change__new_status__in=TOLD_STATUSES)
+    if ideas is not None:
+        notices = notices.filter(idea__in=ideas)
+    first: dict[tuple[int, int], tuple] = {}
+    for idea_id, customer_id, state, asked_at, created_at in notices.order_by(
+        "created_at"
+    ).values_list("idea_id", "customer_id", "state", "asked_at", "created_at"):
+        first.setdefault((idea_id, customer_id), (state, asked_at, created_at))
+    told = [v for v in first.values() if v[0] == NoticeState.QUEUED]
+    days = [(v[2] - v[1]).total_seconds() / 86400 for v in told]
+    return LoopFigures(
+        asked=len(first),
+        told=len(told),
+        unreachable=sum(1 for v in first.values() if v[0] == NoticeState.UNREACHABLE),
+        unsubscribed=sum(1 for v in first.values() if v[0] == NoticeState.UNSUBSCRIBED),
+        median_days=round(statistics.median(days), 1) if days else None,
+    )
+
+
+def voters_of(idea: Idea):
+    return (
+        Vote.objects.filter(idea=idea)
+        .select_related("customer", "customer__tier")
+        .order_by(F("weight").desc(), "-id")
+    )

@@ -1,0 +1,169 @@
+"""Closing the loop: when an idea is planned, shipped or declined, every customer who
+asked for it (voters, and customers linked through a request, a feedback item or a call)
+is told on their channel, in their language, outside their quiet hours, unless they
+unsubscribed from the idea; each gets a one-click unsubscribe link. Every person is
+recorded as told, unreachable or unsubscribed: the close-the-loop figures read that."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from clientfocus.customers.models import Customer
+from clientfocus.ideas import selectors
+from clientfocus.ideas.models import Idea, Mute, Notice, NoticeState, Status, StatusChange
+from clientfocus.notify.models import DeliveryState, Notification
+from clientfocus.notify.services import customer_address, quiet_until
+
+UNSUBSCRIBE_SALT = "clientfocus.ideas.unsubscribe"
+BATCH = 2000
+_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
+_CUSTOMER_FIELDS = (
+    "id",
+    "name",
+    "language",
+    "timezone",
+    "tier_id",
+    "consent_email",
+    "consent_sms",
+    "preferred_channel",
+    "erased_at",
+)
+
+
+def unsubscribe_token(idea: Idea, customer_id: int) -> str:
+    return signing.dumps([idea.pk, customer_id], salt=UNSUBSCRIBE_SALT, compress=False)
+
+
+def unsubscribe_url(idea: Idea, customer_id: int) -> str:
+    token = unsubscribe_token(idea, customer_id)
+    return f"{settings.PUBLIC_BASE_URL}/portal/ideas/unsubscribe/{token}/"
+
+
+def idea_url(idea: Idea) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/portal/ideas/{idea.public_id}/"
+
+
+def from_unsubscribe_token(token: str) -> tuple[Idea, Customer]:
+    """The idea and customer of a link; ``signing.BadSignature`` or ``DoesNotExist``
+    when it is not one of ours."""
+    idea_id, customer_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    return Idea.objects.get(pk=int(idea_id)), Customer.objects.get(pk=int(customer_id))
+
+
+def unsubscribe(*, idea: Idea, customer: Customer) -> bool:
+    """True when this is new (a second click changes nothing)."""
+    _mute, created = Mute.objects.get_or_create(idea=idea, customer=customer)
+    return created
+
+
+def resubscribe(*, idea: Idea, customer: Customer) -> None:
+    Mute.objects.filter(idea=idea, customer=customer).delete()
+
+
+def _message(idea: Idea, change: StatusChange, language: str) -> tuple[str, str, str]:
+    """(subject, body before the personal unsubscribe line, SMS body) in ``language``."""
+    with translation.override(language):
+        status = str(Status(change.new_status).label)
+        subject = _("Your idea \u201c%(title)s\u201d: %(status)s") % {
+            "title": idea.title[:120],
+            "status": status,
+        }
+        head = {
+            Status.PLANNED: _("Good news: an idea you asked for is planned."),
+            Status.SHIPPED: _("An idea you asked for is now available."),
+            Status.DECLINED: _("We have decided about an idea you asked for."),
+        }[Status(change.new_status)]
+        body = "\n".join(
+            [
+                head,
+                "",
+                f"\u201c{idea.title}\u201d \u2014 {status}",
+                "",
+                change.message,
+                "",
+                _("Details: %(url)s") % {"url": idea_url(idea)},
+                "",
+                _("Stop messages about this idea:"),
+            ]
+        )
+        sms = f"{subject}. {change.message[:200]} {idea_url(idea)}"
+    return subject, body, sms
+
+
+def tell_askers(change: StatusChange, *, now: datetime | None = None) -> int:
+    """In the caller's transaction: a notice (and, when they can be reached, an outbox
+    message) for everybody who asked for the idea. Idempotent per change and customer.
+    Returns how many messages were queued."""
+    now = now or timezone.now()
+    idea = change.idea
+    asked = selectors.askers(idea)
+    done = set(Notice.objects.filter(change=change).values_list("customer_id", flat=True))
+    muted = set(Mute.objects.filter(idea=idea).values_list("customer_id", flat=True))
+    pending = [c for c in asked if c not in done]
+    frames: dict[str, tuple[str, str, str]] = {}
+    zones: dict[str, datetime] = {}
+    queued = 0
+    for start in range(0, len(pending), BATCH):
+        ids = pending[start : start + BATCH]
+        customers = (
+            Customer.objects.filter(pk__in=ids).only(*_CUSTOMER_FIELDS).prefetch_related("contacts")
+        )
+        notices, messages = [], []
+        for customer in customers:
+            notice = Notice(
+                change=change,
+                idea=idea,
+                customer=customer,
+                asked_at=asked[customer.pk],
+                created_at=now,
+            )
+            notices.append(notice)
+            if customer.pk in muted:
+                notice.state = NoticeState.UNSUBSCRIBED
+                continue
+            channel, recipient, why = customer_address(customer)
+            if customer.erased_at is not None:
+                channel, recipient, why = "", "", "the customer's data was erased"
+            if not recipient:
+                notice.state, notice.reason = NoticeState.UNREACHABLE, why[:200]
+                continue
+            language = customer.language if customer.language in _LANGUAGES else "en"
+            if language not in frames:
+                frames[language] = _message(idea, change, language)
+            subject, body, sms = frames[language]
+            zone = customer.timezone or "UTC"
+            if zone not in zones:
+                zones[zone] = quiet_until(now, zone)
+            notice.state = NoticeState.QUEUED
+            messages.append(
+                (
+                    notice,
+                    Notification(
+                        channel=channel,
+                        recipient=recipient,
+                        subject=subject[:250],
+                        body=sms
+                        if channel == "sms"
+                        else f"{body}\n{unsubscribe_url(idea, customer.pk)}\n",
+                        customer_id=customer.pk,
+                        state=DeliveryState.PENDING,
+                        next_attempt_at=zones[zone],
+                        created_at=now,
+                        # The unsubscribe link acts as the customer: staff never see it.
+                        sensitive=True,
+                    ),
+                )
+            )
+        with transaction.atomic():
+            created = Notification.objects.bulk_create([m for _n, m in messages], batch_size=BATCH)
+            for (notice, _m), notification in zip(messages, created, strict=True):
+                notice.notification = notification
+            Notice.objects.bulk_create(notices, batch_size=BATCH, ignore_conflicts=False)
+        queued += len(messages)
+    return queued
