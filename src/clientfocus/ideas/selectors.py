@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import statistics
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection
 from django.db.models import F, QuerySet
