@@ -121,6 +121,7 @@ from clientfocus.customers.api import router as customers_router  # noqa: E402
 from clientfocus.customers.api import tiers_router  # noqa: E402
 from clientfocus.customers.privacy_api import customer_router as customer_privacy_router  # noqa: E402
 from clientfocus.customers.privacy_api import router as privacy_router  # noqa: E402
+from clientfocus.ideas.api import router as ideas_router  # noqa: E402
 from clientfocus.mail.api import router as mail_router  # noqa: E402
 from clientfocus.notify.api import router as notify_router  # noqa: E402
 from clientfocus.orders.api import customer_router as customer_orders_router  # noqa: E402
@@ -150,6 +151,7 @@ api.add_router("/value", value_router)
 api.add_router("/voice", voice_router)
 api.add_router("/voice", voice_evaluation_router)
 api.add_router("/staffing", staffing_router)
+api.add_router("/ideas", ideas_router)
 api.add_router("/mail", mail_router)
 api.add_router("/portal", portal_router)
 api.add_router("/", people_router)

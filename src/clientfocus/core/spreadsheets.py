@@ -17,3 +17,25 @@ def dict_reader(text: str) -> csv.DictReader:
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     reader.fieldnames = [h.strip().lower() for h in (reader.fieldnames or [])]
     return reader
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def safe_cell(value: object) -> object:
+    """A value that a spreadsheet shows as written: text that would start a formula
+    (``=``, ``+``, ``-``, ``@``, a tab or line break, or their full-width forms) gets a
+    leading apostrophe (OWASP "CSV injection"); numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_text(header: list[str], rows: list[list[object]]) -> str:
+    """CSV (RFC 4180, CRLF) with every cell made safe to open in a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell("" if v is None else v) for v in row])
+    return buffer.getvalue()

@@ -238,3 +238,34 @@ def voters_of(idea: Idea):
         .select_related("customer", "customer__tier")
         .order_by(F("weight").desc(), "-id")
     )
+
+
+EXPORT_FIELDS = [
+    "id", "title", "description", "product_line", "language", "status", "visibility",
+    "votes", "weighted_votes", "value_at_stake", "critical_votes", "merged_into",
+    "official_response", "created_at", "status_changed_at",
+]  # fmt: skip
+
+
+def export_rows(ideas: QuerySet[Idea]):
+    """One dict per idea, oldest first (no personal data: who voted is not exported)."""
+    for idea in ideas.select_related("merged_into").order_by("id").iterator(chunk_size=2000):
+        yield {
+            "id": str(idea.public_id),
+            "title": idea.title,
+            "description": idea.description,
+            "product_line": idea.product_line,
+            "language": idea.language,
+            "status": idea.status,
+            "visibility": idea.visibility,
+            "votes": idea.votes,
+            "weighted_votes": round(idea.weighted_votes, 2),
+            "value_at_stake": round(idea.value_at_stake, 2),
+            "critical_votes": idea.critical_votes,
+            "merged_into": str(idea.merged_into.public_id) if idea.merged_into else "",
+            "official_response": idea.official_response,
+            "created_at": idea.created_at.isoformat(),
+            "status_changed_at": idea.status_changed_at.isoformat()
+            if idea.status_changed_at
+            else "",
+        }

@@ -206,7 +206,10 @@ def new(request: HttpRequest) -> HttpResponse:
     customer = _customer(source.get("customer", ""))
     req = feedback = None
     if reference := source.get("request", ""):
-        req = requests_visible_to(request.user).filter(reference=reference[:40]).first()
+        try:
+            req = requests_visible_to(request.user).by_reference(reference[:40])
+        except ObjectDoesNotExist:
+            req = None
         customer = customer or (req.customer if req else None)
     if item_id := int_param(source, "feedback", 0, low=0, high=2**63 - 1):
         feedback = (

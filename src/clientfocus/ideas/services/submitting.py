@@ -121,6 +121,7 @@ def submit_idea(
                     created_at=now,
                 )
             vote(idea=idea, customer=customer, actor=actor)
+            idea.refresh_from_db()
         propose_duplicates(idea)
     return idea
 
