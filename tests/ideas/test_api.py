@@ -71,10 +71,9 @@ def test_bad_input_is_a_4xx_and_stores_nothing(company, api_as, path, body):
 def test_bad_status_and_unknown_ideas(company, api_as):
     idea = _idea(company)
     manager = api_as(company.manager)
-    assert manager.post(f"/api/ideas/{idea.public_id}/status",
-                        {"status": "shipped", "message": "skip ahead"}).status_code == 422  # fmt: skip
-    assert manager.post(f"/api/ideas/{idea.public_id}/status",
-                        {"status": "nonsense", "message": "x"}).status_code == 422  # fmt: skip
+    url = f"/api/ideas/{idea.public_id}/status"
+    assert manager.post(url, {"status": "shipped", "message": "skip ahead"}).status_code == 422
+    assert manager.post(url, {"status": "nonsense", "message": "x"}).status_code == 422
     assert manager.get("/api/ideas/00000000-0000-0000-0000-000000000000").status_code == 404
     assert manager.post("/api/ideas/duplicates/99999999", {"decision": "merge"}).status_code == 404
     assert manager.get("/api/ideas", limit=0).status_code == 422
