@@ -129,6 +129,7 @@ from clientfocus.orders.api import router as orders_router  # noqa: E402
 from clientfocus.orders.api import webhook_router  # noqa: E402
 from clientfocus.people.api import router as people_router  # noqa: E402
 from clientfocus.portal.api import router as portal_router  # noqa: E402
+from clientfocus.portal.ideas_api import router as portal_ideas_router  # noqa: E402
 from clientfocus.service.api import queues_router  # noqa: E402
 from clientfocus.service.api import router as service_router  # noqa: E402
 from clientfocus.staffing.api import router as staffing_router  # noqa: E402
@@ -154,5 +155,6 @@ api.add_router("/staffing", staffing_router)
 api.add_router("/ideas", ideas_router)
 api.add_router("/mail", mail_router)
 api.add_router("/portal", portal_router)
+api.add_router("/portal", portal_ideas_router)
 api.add_router("/", people_router)
 api.add_router("/", tiers_router)

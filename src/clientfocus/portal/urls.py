@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clientfocus.portal import views
+from clientfocus.portal import ideas_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -18,6 +18,12 @@ urlpatterns = [
     path("orders/", views.orders, name="orders"),
     path("answers/", views.answers, name="answers"),
     path("profile/", views.profile, name="profile"),
+    path("ideas/", ideas_views.idea_list, name="ideas"),
+    path("ideas/new/", ideas_views.new_idea, name="new_idea"),
+    path("ideas/similar/", ideas_views.similar_ideas, name="similar_ideas"),
+    path("ideas/unsubscribe/<str:token>/", ideas_views.unsubscribe, name="idea_unsubscribe"),
+    path("ideas/<uuid:public_id>/", ideas_views.idea_page, name="idea"),
+    path("ideas/<uuid:public_id>/<str:action>/", ideas_views.idea_action, name="idea_action"),
     path("contact/", views.contact, name="contact"),
     path("embed/contact/", views.embed_contact, name="embed_contact"),
     path("embed.js", views.embed_script, name="embed_script"),
