@@ -55,6 +55,10 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("voice digest | train | retag", "weekly digest; train the classifier; re-analyse"),
         ("voice rollup | trends", "recount the voice figures; look for rising themes"),
     ]),
+    ("ideas", [
+        ("ideas export [--format CSV|JSON]", "every idea with its raw and weighted votes"),
+        ("ideas refresh", "reweigh votes by the voters' current value; recount"),
+    ]),
     ("staffing", [
         ("staffing erlang", "agents needed for a service level, Erlang C / A (no database)"),
         ("staffing plan --queue Q --week W", "a week's staffing plan for a queue"),
