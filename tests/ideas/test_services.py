@@ -216,6 +216,10 @@ def test_planned_is_told_to_every_voter_and_linked_customer_in_their_language(co
     russian = notices[voter.pk].notification
     assert russian.recipient == voter.primary_email
     assert "In the spring." in russian.body and "/portal/ideas/unsubscribe/" in russian.body
+    assert russian.subject.startswith("Ваша идея") and "Запланировано" in russian.subject
+    assert "запланирована" in russian.body
+    slovenian = notices[linked.pk].notification
+    assert slovenian.subject.startswith("Vaša ideja")
     assert russian.sensitive  # staff never see the personal unsubscribe link
     assert "[personal link]" in russian.body_for_staff
     assert Notification.objects.filter(customer=linked).count() == 1

@@ -93,7 +93,7 @@ def merge(*, actor, idea: Idea, into: Idea, reason: str = "") -> Idea:
         ModerationEntry.objects.create(
             idea=idea,
             action=ModerationAction.MERGED,
-            reason=(reason or _("merged into \u201c%(title)s\u201d") % {"title": into.title})[:300],
+            reason=(reason or _("merged into “%(title)s”") % {"title": into.title})[:300],
             actor=actor,
         )
         now = timezone.now()

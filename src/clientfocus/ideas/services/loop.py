@@ -70,7 +70,7 @@ def _message(idea: Idea, change: StatusChange, language: str) -> tuple[str, str,
     """(subject, body before the personal unsubscribe line, SMS body) in ``language``."""
     with translation.override(language):
         status = str(Status(change.new_status).label)
-        subject = _("Your idea \u201c%(title)s\u201d: %(status)s") % {
+        subject = _("Your idea “%(title)s”: %(status)s") % {
             "title": idea.title[:120],
             "status": status,
         }
@@ -83,7 +83,7 @@ def _message(idea: Idea, change: StatusChange, language: str) -> tuple[str, str,
             [
                 head,
                 "",
-                f"\u201c{idea.title}\u201d \u2014 {status}",
+                f"“{idea.title}” — {status}",
                 "",
                 change.message,
                 "",
