@@ -104,8 +104,8 @@ class RankedOut(Schema):
     votes: int
     weighted_votes: float
     value_at_stake: float
-    rank_by_votes: int
-    rank_by_weight: int
+    rank_by_votes: int | None = Field(description="place by raw votes; null below the first 1000")
+    rank_by_weight: int | None = Field(description="place by weighted votes; null below 1000")
 
 
 class RankingQuery(Schema):
@@ -134,7 +134,7 @@ def ranking(request, filters: Query[RankingQuery]):
         RankedOut(
             idea=IdeaOut.from_idea(r.idea), votes=r.votes,
             weighted_votes=round(r.weighted_votes, 2), value_at_stake=round(r.value_at_stake, 2),
-            rank_by_votes=r.rank_by_votes or 0, rank_by_weight=r.rank_by_weight or 0,
+            rank_by_votes=r.rank_by_votes, rank_by_weight=r.rank_by_weight,
         )
         for r in rows
     ]  # fmt: skip

@@ -83,7 +83,7 @@ class RankedIdea:
     votes: int
     weighted_votes: float
     value_at_stake: float
-    rank_by_votes: int | None = None
+    rank_by_votes: int | None = None  # None: below the first RANKED
     rank_by_weight: int | None = None
 
 
@@ -139,23 +139,27 @@ def ranking(
         Tally.objects.filter(dimension=dimension, key=key, idea__in=ideas) if dimension else ideas
     )
     pk = "idea_id" if dimension else "id"
+    places = {
+        field: _places(base, field, pk, offset + limit)
+        for field, used in (("votes", sort == "votes"), ("weighted_votes", sort == "weighted"))
+        if not used
+    }
     for place, row in enumerate(rows, start=offset + 1):
-        row.rank_by_votes = place if sort == "votes" else _place(base, "votes", row, pk)
+        row.rank_by_votes = place if sort == "votes" else places["votes"].get(row.idea.pk)
         row.rank_by_weight = (
-            place if sort == "weighted" else _place(base, "weighted_votes", row, pk)
+            place if sort == "weighted" else places["weighted_votes"].get(row.idea.pk)
         )
     return rows
 
 
-def _place(base, field: str, row: RankedIdea, pk: str) -> int:
-    """1 + how many rank ahead of ``row`` by ``field`` (ties: the newer id first), as two
-    index range counts."""
-    value = getattr(row, field)
-    return (
-        1
-        + base.filter(**{f"{field}__gt": value}).count()
-        + base.filter(**{field: value, f"{pk}__gt": row.idea.pk}).count()
-    )
+RANKED = 1000  # places counted by the other measure; below them the page says "over 1000"
+
+
+def _places(base, field: str, pk: str, at_least: int) -> dict[int, int]:
+    """Idea id -> place (1 = first) by ``field`` among the first RANKED (or more, to cover
+    the page shown): one index scan, not a count per row."""
+    ids = base.order_by(f"-{field}", f"-{pk}").values_list(pk, flat=True)[: max(RANKED, at_least)]
+    return {idea_id: place for place, idea_id in enumerate(ids, start=1)}
 
 
 def breakdown(idea_ids: list[int], dimension: str) -> dict[int, dict[str, tuple[int, float]]]:

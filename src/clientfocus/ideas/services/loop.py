@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -161,9 +161,51 @@ def tell_askers(change: StatusChange, *, now: datetime | None = None) -> int:
                 )
             )
         with transaction.atomic():
-            created = Notification.objects.bulk_create([m for _n, m in messages], batch_size=BATCH)
-            for (notice, _m), notification in zip(messages, created, strict=True):
-                notice.notification = notification
-            Notice.objects.bulk_create(notices, batch_size=BATCH, ignore_conflicts=False)
+            _write(messages, notices)
         queued += len(messages)
     return queued
+
+
+_NOTIFICATION_COLUMNS = (
+    "id", "key", "customer_id", "channel", "recipient", "subject", "body", "headers",
+    "reply_to", "attachments", "sensitive", "state", "attempts", "next_attempt_at",
+    "last_error", "created_at",
+)  # fmt: skip
+_NOTICE_COLUMNS = (
+    "change_id", "idea_id", "customer_id", "state", "reason", "notification_id", "asked_at",
+    "created_at",
+)  # fmt: skip
+
+
+def _write(messages: list[tuple[Notice, Notification]], notices: list[Notice]) -> None:
+    """Store the batch: on PostgreSQL with COPY (ids taken from the sequence first, so
+    each notice points to its message), elsewhere with bulk inserts."""
+    if connection.vendor != "postgresql":
+        created = Notification.objects.bulk_create([m for _n, m in messages], batch_size=BATCH)
+        for (notice, _m), notification in zip(messages, created, strict=True):
+            notice.notification = notification
+        Notice.objects.bulk_create(notices, batch_size=BATCH)
+        return
+    with connection.cursor() as cursor:
+        if messages:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('notify_notification', 'id')) "
+                "FROM generate_series(1, %s)",
+                [len(messages)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            columns = ", ".join(_NOTIFICATION_COLUMNS)
+            with cursor.copy(f"COPY notify_notification ({columns}) FROM STDIN") as copy:
+                for pk, (notice, m) in zip(ids, messages, strict=True):
+                    notice.notification_id = pk
+                    copy.write_row(
+                        (pk, m.key, m.customer_id, m.channel, m.recipient, m.subject, m.body,
+                         "{}", "", "[]", m.sensitive, m.state, 0, m.next_attempt_at, "",
+                         m.created_at)
+                    )  # fmt: skip
+        with cursor.copy(f"COPY ideas_notice ({', '.join(_NOTICE_COLUMNS)}) FROM STDIN") as copy:
+            for n in notices:
+                copy.write_row(
+                    (n.change_id, n.idea_id, n.customer_id, n.state, n.reason, n.notification_id,
+                     n.asked_at, n.created_at)
+                )  # fmt: skip
