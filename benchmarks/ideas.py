@@ -28,20 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 WORDS = {
-    "en": "delivery saturday evening assembly wardrobe kitchen sofa warranty gift card "
-    "installment payment returns tracking courier colour fabric lamp mattress pillow "
-    "bulk business invoice discount loyalty app notification pickup store parking".split(),
-    "ru": "доставка суббота вечер сборка шкаф кухня диван гарантия подарочная карта "
-    "рассрочка оплата возврат отслеживание курьер цвет ткань лампа матрас подушка "
-    "скидка приложение уведомление самовывоз магазин парковка".split(),
-    "lt": "pristatymas šeštadienis vakaras surinkimas spinta virtuvė sofa garantija "
-    "dovanų kortelė išsimokėtinai mokėjimas grąžinimas sekimas kurjeris spalva audinys "
-    "lempa čiužinys pagalvė nuolaida programėlė pranešimas atsiėmimas parduotuvė".split(),
-    "sl": "dostava sobota večer sestava omara kuhinja kavč garancija darilna kartica "
-    "obroki plačilo vračilo sledenje kurir barva blago svetilka vzmetnica blazina "
-    "popust aplikacija obvestilo prevzem trgovina parkirišče".split(),
-    "hi": "डिलीवरी शनिवार शाम असेंबली अलमारी रसोई सोफ़ा वारंटी गिफ़्ट कार्ड किस्त भुगतान "
-    "वापसी ट्रैकिंग कूरियर रंग कपड़ा लैंप गद्दा तकिया छूट ऐप सूचना पिकअप दुकान".split(),
+    "en": ["delivery", "saturday", "evening", "assembly", "wardrobe", "kitchen", "sofa", "warranty", "gift", "card", "installment", "payment", "returns", "tracking", "courier", "colour", "fabric", "lamp", "mattress", "pillow", "bulk", "business", "invoice", "discount", "loyalty", "app", "notification", "pickup", "store", "parking"],
+    "ru": ["доставка", "суббота", "вечер", "сборка", "шкаф", "кухня", "диван", "гарантия", "подарочная", "карта", "рассрочка", "оплата", "возврат", "отслеживание", "курьер", "цвет", "ткань", "лампа", "матрас", "подушка", "скидка", "приложение", "уведомление", "самовывоз", "магазин", "парковка"],
+    "lt": ["pristatymas", "šeštadienis", "vakaras", "surinkimas", "spinta", "virtuvė", "sofa", "garantija", "dovanų", "kortelė", "išsimokėtinai", "mokėjimas", "grąžinimas", "sekimas", "kurjeris", "spalva", "audinys", "lempa", "čiužinys", "pagalvė", "nuolaida", "programėlė", "pranešimas", "atsiėmimas", "parduotuvė"],
+    "sl": ["dostava", "sobota", "večer", "sestava", "omara", "kuhinja", "kavč", "garancija", "darilna", "kartica", "obroki", "plačilo", "vračilo", "sledenje", "kurir", "barva", "blago", "svetilka", "vzmetnica", "blazina", "popust", "aplikacija", "obvestilo", "prevzem", "trgovina", "parkirišče"],
+    "hi": ["डिलीवरी", "शनिवार", "शाम", "असेंबली", "अलमारी", "रसोई", "सोफ़ा", "वारंटी", "गिफ़्ट", "कार्ड", "किस्त", "भुगतान", "वापसी", "ट्रैकिंग", "कूरियर", "रंग", "कपड़ा", "लैंप", "गद्दा", "तकिया", "छूट", "ऐप", "सूचना", "पिकअप", "दुकान"],
 }
 
 

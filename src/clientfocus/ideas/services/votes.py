@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Greatest
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,66 +83,63 @@ def unvote(*, idea: Idea, customer: Customer) -> bool:
 
 
 def recount(idea_ids: Iterable[int] | None = None) -> int:
-    """Recount the totals and tallies of these ideas (all when None) from their votes."""
-    ideas = Idea.objects.all() if idea_ids is None else Idea.objects.filter(pk__in=list(idea_ids))
-    votes = Vote.objects.filter(idea=OuterRef("pk")).order_by().values("idea")
-    zero = Value(0.0, output_field=FloatField())
-
-    def total(expression):
-        return Subquery(votes.annotate(x=expression).values("x")[:1])
-
-    updated = ideas.update(
-        votes=Coalesce(total(Count("id")), 0),
-        weighted_votes=Coalesce(total(Sum("weight")), zero),
-        value_at_stake=Coalesce(total(Sum("value")), zero),
-        critical_votes=Coalesce(total(Count("id", filter=Q(importance=Importance.CRITICAL))), 0),
-    )
-    scope = Vote.objects.all() if idea_ids is None else Vote.objects.filter(idea__in=ideas)
-    tallies = Tally.objects.all() if idea_ids is None else Tally.objects.filter(idea__in=ideas)
-    tallies.delete()
-    rows = []
-    for dimension, field in ((Tally.TIER, "tier_id"), (Tally.SEGMENT, "segment")):
-        grouped = (
-            scope.exclude(**{f"{field}__isnull": True}).exclude(**{field: ""})
-            if field == "segment"
-            else scope.exclude(**{f"{field}__isnull": True})
+    """Recount the totals and tallies of these ideas (all when None) from their votes, in
+    the database: one grouped UPDATE, one INSERT … SELECT per dimension."""
+    ids = None if idea_ids is None else sorted(set(idea_ids))
+    if ids == []:
+        return 0
+    scope, params = ("", []) if ids is None else (
+        f" AND idea_id IN ({', '.join(['%s'] * len(ids))})", ids
+    )  # fmt: skip
+    idea_scope = scope.replace("idea_id", "id")
+    critical = Importance.CRITICAL
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ideas_idea SET votes = t.n, weighted_votes = t.w, value_at_stake = t.v, "  # noqa: S608 - placeholders only
+            "critical_votes = t.c FROM (SELECT idea_id, COUNT(*) AS n, SUM(weight) AS w, "
+            "SUM(value) AS v, SUM(CASE WHEN importance = %s THEN 1 ELSE 0 END) AS c "
+            f"FROM ideas_vote WHERE 1 = 1{scope} GROUP BY idea_id) AS t "
+            "WHERE ideas_idea.id = t.idea_id",
+            [critical, *params],
         )
-        for row in (
-            grouped.order_by()
-            .values("idea_id", field)
-            .annotate(n=Count("id"), w=Sum("weight"), v=Sum("value"))
+        updated = cursor.rowcount
+        cursor.execute(
+            "UPDATE ideas_idea SET votes = 0, weighted_votes = 0, value_at_stake = 0, "  # noqa: S608 - placeholders only
+            f"critical_votes = 0 WHERE votes <> 0{idea_scope} AND NOT EXISTS "
+            "(SELECT 1 FROM ideas_vote WHERE ideas_vote.idea_id = ideas_idea.id)",
+            params,
+        )
+        updated += cursor.rowcount
+        cursor.execute(f"DELETE FROM ideas_tally WHERE 1 = 1{scope}", params)  # noqa: S608
+        for dimension, column, present in (
+            (Tally.TIER, "tier_id", "tier_id IS NOT NULL"),
+            (Tally.SEGMENT, "segment", "segment <> ''"),
         ):
-            rows.append(
-                Tally(
-                    idea_id=row["idea_id"],
-                    dimension=dimension,
-                    key=str(row[field]),
-                    votes=row["n"],
-                    weighted_votes=row["w"] or 0.0,
-                    value_at_stake=row["v"] or 0.0,
-                )
+            key = "CAST(tier_id AS TEXT)" if column == "tier_id" else "segment"
+            cursor.execute(
+                "INSERT INTO ideas_tally (idea_id, dimension, key, votes, weighted_votes, "  # noqa: S608 - fixed columns
+                f"value_at_stake) SELECT idea_id, %s, {key}, COUNT(*), SUM(weight), SUM(value) "
+                f"FROM ideas_vote WHERE {present}{scope} GROUP BY idea_id, {key}",
+                [dimension, *params],
             )
-    Tally.objects.bulk_create(rows, batch_size=5000)
     return updated
 
 
 def refresh_weights() -> int:
     """Nightly: every vote takes its voter's current value, tier and segment (the value
-    engine refreshes them), then every idea is recounted. Returns the votes updated."""
-    value = Subquery(
-        CustomerValue.objects.filter(customer=OuterRef("customer")).values("lifetime_value_12m")[:1]
-    )
-    segment = Subquery(
-        CustomerValue.objects.filter(customer=OuterRef("customer")).values("segment")[:1]
-    )
-    tier = Subquery(Customer.objects.filter(pk=OuterRef("customer")).values("tier_id")[:1])
-    floor = Value(float(settings.IDEAS_VALUE_FLOOR), output_field=FloatField())
-    with transaction.atomic():
-        updated = Vote.objects.update(
-            value=Greatest(Cast(Coalesce(value, 0.0), FloatField()), Value(0.0)),
-            tier_id=tier,
-            segment=Coalesce(segment, Value("")),
+    engine refreshes them) in one joined UPDATE, then every idea is recounted. Returns
+    the votes updated."""
+    value = "COALESCE(cv.lifetime_value_12m, 0)"
+    positive = f"CASE WHEN {value} > 0 THEN {value} ELSE 0 END"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE ideas_vote SET value = {positive}, "  # noqa: S608 - fixed expressions
+            f"weight = CASE WHEN {positive} > %s THEN {positive} ELSE %s END, "
+            "tier_id = c.tier_id, segment = COALESCE(cv.segment, '') "
+            "FROM customers_customer c LEFT JOIN value_customervalue cv ON cv.customer_id = c.id "
+            "WHERE ideas_vote.customer_id = c.id",
+            [settings.IDEAS_VALUE_FLOOR, settings.IDEAS_VALUE_FLOOR],
         )
-        Vote.objects.update(weight=Greatest(F("value"), floor))
+        updated = cursor.rowcount
         recount(None)
     return updated
