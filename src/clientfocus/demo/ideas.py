@@ -19,7 +19,12 @@ IDEAS = [
     ("ru", "Textiles", "Образцы тканей по почте", "Чтобы выбрать цвет дивана дома."),
     ("lt", "Furniture", "Pristatymas šeštadieniais", "Darbo dienomis negaliu laukti kurjerio."),
     ("lt", "Lighting", "Išmaniosios lemputės programėlėje", "Valdyti šviesas iš programėlės."),
-    ("sl", "Kitchens", "Obročno plačilo brez obresti", "Kuhinja je drag nakup; obroki bi pomagali."),
+    (
+        "sl",
+        "Kitchens",
+        "Obročno plačilo brez obresti",
+        "Kuhinja je drag nakup; obroki bi pomagali.",
+    ),
     ("sl", "Furniture", "Odvoz starega pohištva", "Ob dostavi novega kavča odpeljite starega."),
     ("hi", "Textiles", "गद्दों का ट्रायल 30 दिन", "घर पर सोकर देखना चाहता हूँ कि गद्दा सही है या नहीं।"),
     ("hi", "Furniture", "शनिवार को डिलीवरी", "हफ़्ते में घर पर कोई नहीं होता।"),

@@ -75,21 +75,21 @@ def query_terms(text: str, language: str | None) -> list[str]:
     return seen
 
 
-def postgres_query(terms: list[str]) -> str:
-    """A ``tsquery`` literal (cast, not parsed): any of the terms (ranked by how many
-    match); the last one also as a prefix, for the word still being typed."""
+def postgres_query(terms: list[str], *, every: bool = False) -> str:
+    """A ``tsquery`` literal (cast, not parsed): any of the terms, or with ``every`` all
+    of them; the last one also as a prefix, for the word still being typed."""
     if not terms:
         return ""
     parts = [f"'{t}'" for t in terms[:-1]] + [f"'{terms[-1]}':*"]
-    return " | ".join(parts)
+    return (" & " if every else " | ").join(parts)
 
 
-def sqlite_query(terms: list[str]) -> str:
+def sqlite_query(terms: list[str], *, every: bool = False) -> str:
     """An FTS5 MATCH string with the same meaning as ``postgres_query``."""
     if not terms:
         return ""
     parts = [f'"{t}"' for t in terms[:-1]] + [f'"{terms[-1]}" *']
-    return " OR ".join(parts)
+    return (" AND " if every else " OR ").join(parts)
 
 
 def overlap(a: str, b: str) -> float:
