@@ -100,6 +100,9 @@ class Idea(models.Model):
             models.Index(fields=["-weighted_votes", "-id"], name="idea_weighted"),
             models.Index(fields=["-votes", "-id"], name="idea_votes"),
             models.Index(fields=["-created_at"], name="idea_newest"),
+            models.Index(
+                fields=["created_at"], condition=models.Q(visibility="held"), name="idea_held"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, QuerySet
 
@@ -22,6 +23,7 @@ from clientfocus.ideas.models import (
     Visibility,
     Vote,
 )
+from clientfocus.value.rfm import SEGMENTS
 
 SORTS = ("weighted", "votes", "value", "newest")
 
@@ -183,22 +185,26 @@ def breakdown(idea_ids: list[int], dimension: str) -> dict[int, dict[str, tuple[
     return result
 
 
+CACHE_SECONDS = 300
+
+
 def product_lines() -> list[str]:
-    return list(
-        Idea.objects.exclude(product_line="")
-        .order_by("product_line")
-        .values_list("product_line", flat=True)
-        .distinct()
+    """The product lines ideas were filed under (kept five minutes: a filter's choices)."""
+    return cache.get_or_set(  # type: ignore[return-value]
+        "ideas:product-lines",
+        lambda: list(
+            Idea.objects.exclude(product_line="")
+            .order_by("product_line")
+            .values_list("product_line", flat=True)
+            .distinct()
+        ),
+        CACHE_SECONDS,
     )
 
 
 def segments() -> list[str]:
-    return list(
-        Tally.objects.filter(dimension=Tally.SEGMENT)
-        .order_by("key")
-        .values_list("key", flat=True)
-        .distinct()
-    )
+    """The value engine's segment names (a vote keeps its voter's)."""
+    return [name for name, _rule in SEGMENTS]
 
 
 def askers(idea: Idea) -> dict[int, datetime]:
@@ -224,6 +230,12 @@ class LoopFigures:
     @property
     def rate(self) -> float | None:
         return self.told / self.asked if self.asked else None
+
+
+def company_loop_figures() -> LoopFigures:
+    """``loop_figures`` over every idea, kept until somebody is told again (or five
+    minutes): the ranking page shows it on every visit."""
+    return cache.get_or_set("ideas:loop", loop_figures, CACHE_SECONDS)  # type: ignore[return-value]
 
 
 def loop_figures(ideas: QuerySet[Idea] | None = None) -> LoopFigures:

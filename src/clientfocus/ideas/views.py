@@ -96,7 +96,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
             },
             "page": page,
             "has_next": len(rows) == PAGE,
-            "loop": selectors.loop_figures() if decider else None,
+            "loop": selectors.company_loop_figures() if decider else None,
             "held": Idea.objects.filter(visibility=Visibility.HELD).count() if decider else 0,
             "pending_duplicates": DuplicateCandidate.objects.filter(
                 state=DuplicateState.PENDING

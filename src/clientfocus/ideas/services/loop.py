@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -163,6 +164,7 @@ def tell_askers(change: StatusChange, *, now: datetime | None = None) -> int:
         with transaction.atomic():
             _write(messages, notices)
         queued += len(messages)
+    cache.delete("ideas:loop")
     return queued
 
 
