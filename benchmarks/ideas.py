@@ -28,11 +28,32 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 WORDS = {
-    "en": ["delivery", "saturday", "evening", "assembly", "wardrobe", "kitchen", "sofa", "warranty", "gift", "card", "installment", "payment", "returns", "tracking", "courier", "colour", "fabric", "lamp", "mattress", "pillow", "bulk", "business", "invoice", "discount", "loyalty", "app", "notification", "pickup", "store", "parking"],
-    "ru": ["доставка", "суббота", "вечер", "сборка", "шкаф", "кухня", "диван", "гарантия", "подарочная", "карта", "рассрочка", "оплата", "возврат", "отслеживание", "курьер", "цвет", "ткань", "лампа", "матрас", "подушка", "скидка", "приложение", "уведомление", "самовывоз", "магазин", "парковка"],
-    "lt": ["pristatymas", "šeštadienis", "vakaras", "surinkimas", "spinta", "virtuvė", "sofa", "garantija", "dovanų", "kortelė", "išsimokėtinai", "mokėjimas", "grąžinimas", "sekimas", "kurjeris", "spalva", "audinys", "lempa", "čiužinys", "pagalvė", "nuolaida", "programėlė", "pranešimas", "atsiėmimas", "parduotuvė"],
-    "sl": ["dostava", "sobota", "večer", "sestava", "omara", "kuhinja", "kavč", "garancija", "darilna", "kartica", "obroki", "plačilo", "vračilo", "sledenje", "kurir", "barva", "blago", "svetilka", "vzmetnica", "blazina", "popust", "aplikacija", "obvestilo", "prevzem", "trgovina", "parkirišče"],
-    "hi": ["डिलीवरी", "शनिवार", "शाम", "असेंबली", "अलमारी", "रसोई", "सोफ़ा", "वारंटी", "गिफ़्ट", "कार्ड", "किस्त", "भुगतान", "वापसी", "ट्रैकिंग", "कूरियर", "रंग", "कपड़ा", "लैंप", "गद्दा", "तकिया", "छूट", "ऐप", "सूचना", "पिकअप", "दुकान"],
+    "en": (  # noqa: SIM905 - a word list
+        "delivery saturday evening assembly wardrobe kitchen sofa warranty gift card "
+        "installment payment returns tracking courier colour fabric lamp mattress "
+        "pillow bulk business invoice discount loyalty app notification pickup store "
+        "parking"
+    ).split(),
+    "ru": (  # noqa: SIM905 - a word list
+        "доставка суббота вечер сборка шкаф кухня диван гарантия подарочная карта "
+        "рассрочка оплата возврат отслеживание курьер цвет ткань лампа матрас подушка "
+        "скидка приложение уведомление самовывоз магазин парковка"
+    ).split(),
+    "lt": (  # noqa: SIM905 - a word list
+        "pristatymas šeštadienis vakaras surinkimas spinta virtuvė sofa garantija "
+        "dovanų kortelė išsimokėtinai mokėjimas grąžinimas sekimas kurjeris spalva "
+        "audinys lempa čiužinys pagalvė nuolaida programėlė pranešimas atsiėmimas "
+        "parduotuvė"
+    ).split(),
+    "sl": (  # noqa: SIM905 - a word list
+        "dostava sobota večer sestava omara kuhinja kavč garancija darilna kartica "
+        "obroki plačilo vračilo sledenje kurir barva blago svetilka vzmetnica blazina "
+        "popust aplikacija obvestilo prevzem trgovina parkirišče"
+    ).split(),
+    "hi": (  # noqa: SIM905 - a word list
+        "डिलीवरी शनिवार शाम असेंबली अलमारी रसोई सोफ़ा वारंटी गिफ़्ट कार्ड किस्त भुगतान "
+        "वापसी ट्रैकिंग कूरियर रंग कपड़ा लैंप गद्दा तकिया छूट ऐप सूचना पिकअप दुकान"
+    ).split(),
 }
 
 
@@ -109,7 +130,9 @@ def load(rng: random.Random, *, ideas: int, votes: int, voters: int) -> None:
             for pk in ids
         ),
     )
-    print(f"{customers:,} customers with contacts and values in {time.perf_counter() - started:.1f} s")
+    print(
+        f"{customers:,} customers with contacts and values in {time.perf_counter() - started:.1f} s"
+    )
     started = time.perf_counter()
     rows = []
     for i in range(ideas):
@@ -149,7 +172,9 @@ def load(rng: random.Random, *, ideas: int, votes: int, voters: int) -> None:
     print(f"{votes:,} votes in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     services.refresh_weights()
-    print(f"ideas refresh (reweigh {votes:,} votes, recount): {time.perf_counter() - started:.1f} s")
+    print(
+        f"ideas refresh (reweigh {votes:,} votes, recount): {time.perf_counter() - started:.1f} s"
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

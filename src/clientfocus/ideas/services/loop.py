@@ -6,6 +6,7 @@ recorded as told, unreachable or unsubscribed: the close-the-loop figures read t
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from types import SimpleNamespace
 
@@ -109,24 +110,19 @@ def tell_askers(change: StatusChange, *, now: datetime | None = None) -> int:
     queued = 0
     for start in range(0, len(pending), BATCH):
         ids = pending[start : start + BATCH]
-        notices, messages = [], []
+        notices: list[list] = []  # [customer id, state, reason, asked at, message index]
+        messages: list[tuple] = []  # (customer id, channel, recipient, subject, body, send at)
         for customer in _reachable(ids):
-            notice = Notice(
-                change=change,
-                idea=idea,
-                customer_id=customer.pk,
-                asked_at=asked[customer.pk],
-                created_at=now,
-            )
+            notice = [customer.pk, NoticeState.QUEUED, "", asked[customer.pk], None]
             notices.append(notice)
             if customer.pk in muted:
-                notice.state = NoticeState.UNSUBSCRIBED
+                notice[1] = NoticeState.UNSUBSCRIBED
                 continue
             channel, recipient, why = customer_address(customer)
             if customer.erased_at is not None:
                 channel, recipient, why = "", "", "the customer's data was erased"
             if not recipient:
-                notice.state, notice.reason = NoticeState.UNREACHABLE, why[:200]
+                notice[1], notice[2] = NoticeState.UNREACHABLE, why[:200]
                 continue
             language = customer.language if customer.language in _LANGUAGES else "en"
             if language not in frames:
@@ -135,28 +131,13 @@ def tell_askers(change: StatusChange, *, now: datetime | None = None) -> int:
             zone = customer.timezone or "UTC"
             if zone not in zones:
                 zones[zone] = quiet_until(now, zone)
-            notice.state = NoticeState.QUEUED
+            notice[4] = len(messages)
+            text = sms if channel == "sms" else f"{body}\n{unsubscribe_url(idea, customer.pk)}\n"
             messages.append(
-                (
-                    notice,
-                    Notification(
-                        channel=channel,
-                        recipient=recipient,
-                        subject=subject[:250],
-                        body=sms
-                        if channel == "sms"
-                        else f"{body}\n{unsubscribe_url(idea, customer.pk)}\n",
-                        customer_id=customer.pk,
-                        state=DeliveryState.PENDING,
-                        next_attempt_at=zones[zone],
-                        created_at=now,
-                        # The unsubscribe link acts as the customer: staff never see it.
-                        sensitive=True,
-                    ),
-                )
+                (customer.pk, str(channel), recipient, subject[:250], text, zones[zone])
             )
         with transaction.atomic():
-            _write(messages, notices)
+            _write(change, messages, notices, now)
         queued += len(messages)
     cache.delete("ideas:loop")
     return queued
@@ -191,16 +172,32 @@ _NOTICE_COLUMNS = (
 )  # fmt: skip
 
 
-def _write(messages: list[tuple[Notice, Notification]], notices: list[Notice]) -> None:
+def _write(change: StatusChange, messages: list[tuple], notices: list[list], now) -> None:
     """Store the batch: on PostgreSQL with COPY (ids taken from the sequence first, so
-    each notice points to its message), elsewhere with bulk inserts."""
+    each notice points to its message), elsewhere with bulk inserts. Every message is
+    sensitive: its unsubscribe link acts as the customer, so staff never see it."""
     if connection.vendor != "postgresql":
-        created = Notification.objects.bulk_create([m for _n, m in messages], batch_size=BATCH)
-        for (notice, _m), notification in zip(messages, created, strict=True):
-            notice.notification = notification
-        Notice.objects.bulk_create(notices, batch_size=BATCH)
+        created = Notification.objects.bulk_create(
+            [
+                Notification(customer_id=c, channel=ch, recipient=r, subject=sub, body=text,
+                             state=DeliveryState.PENDING, next_attempt_at=at, created_at=now,
+                             sensitive=True)
+                for c, ch, r, sub, text, at in messages
+            ],
+            batch_size=BATCH,
+        )  # fmt: skip
+        Notice.objects.bulk_create(
+            [
+                Notice(change=change, idea_id=change.idea_id, customer_id=c, state=state,
+                       reason=reason, asked_at=asked_at, created_at=now,
+                       notification=None if index is None else created[index])
+                for c, state, reason, asked_at, index in notices
+            ],
+            batch_size=BATCH,
+        )  # fmt: skip
         return
     with connection.cursor() as cursor:
+        ids: list[int] = []
         if messages:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence('notify_notification', 'id')) "
@@ -210,16 +207,14 @@ def _write(messages: list[tuple[Notice, Notification]], notices: list[Notice]) -
             ids = [row[0] for row in cursor.fetchall()]
             columns = ", ".join(_NOTIFICATION_COLUMNS)
             with cursor.copy(f"COPY notify_notification ({columns}) FROM STDIN") as copy:
-                for pk, (notice, m) in zip(ids, messages, strict=True):
-                    notice.notification_id = pk
+                for pk, (c, ch, r, sub, text, at) in zip(ids, messages, strict=True):
                     copy.write_row(
-                        (pk, m.key, m.customer_id, m.channel, m.recipient, m.subject, m.body,
-                         "{}", "", "[]", m.sensitive, m.state, 0, m.next_attempt_at, "",
-                         m.created_at)
+                        (pk, uuid.uuid4(), c, ch, r, sub, text, "{}", "", "[]", True,
+                         DeliveryState.PENDING.value, 0, at, "", now)
                     )  # fmt: skip
         with cursor.copy(f"COPY ideas_notice ({', '.join(_NOTICE_COLUMNS)}) FROM STDIN") as copy:
-            for n in notices:
+            for c, state, reason, asked_at, index in notices:
                 copy.write_row(
-                    (n.change_id, n.idea_id, n.customer_id, n.state, n.reason, n.notification_id,
-                     n.asked_at, n.created_at)
+                    (change.pk, change.idea_id, c, str(state), reason,
+                     None if index is None else ids[index], asked_at, now)
                 )  # fmt: skip
