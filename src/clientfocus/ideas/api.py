@@ -61,6 +61,26 @@ def _customer(customer_id: UUID) -> Customer:
         raise ServiceError("customer", "no such customer") from exc
 
 
+def _sources(
+    user, reference: str | None, feedback_id: int | None
+) -> tuple[Request | None, FeedbackItem | None]:
+    """The request and feedback item named in a body, when ``user`` may see them (else
+    422 on that field, as for a missing one)."""
+    req = feedback = None
+    if reference:
+        try:
+            req = requests_visible_to(user).by_reference(reference)
+        except ObjectDoesNotExist as exc:
+            raise ServiceError("request", "no such request") from exc
+    if feedback_id:
+        feedback = (
+            feedback_visible_to(user, FeedbackItem.objects.all()).filter(pk=feedback_id).first()
+        )
+        if feedback is None:
+            raise ServiceError("feedback", "no such feedback item")
+    return req, feedback
+
+
 class IdeaOut(Schema):
     id: UUID
     title: str
@@ -186,20 +206,7 @@ class IdeaIn(Schema):
 def create(request, body: IdeaIn):
     _staff(request.auth)
     customer = _customer(body.customer) if body.customer else None
-    req = feedback = None
-    if body.request:
-        try:
-            req = requests_visible_to(request.auth).by_reference(body.request)
-        except ObjectDoesNotExist as exc:
-            raise ServiceError("request", "no such request") from exc
-    if body.feedback:
-        feedback = (
-            feedback_visible_to(request.auth, FeedbackItem.objects.all())
-            .filter(pk=body.feedback)
-            .first()
-        )
-        if feedback is None:
-            raise ServiceError("feedback", "no such feedback item")
+    req, feedback = _sources(request.auth, body.request, body.feedback)
     idea = services.submit_idea(
         title=body.title, description=body.description, product_line=body.product_line,
         language=body.language, customer=customer, actor=request.auth, request=req,
@@ -347,21 +354,7 @@ class LinkOut(Schema):
 @router.post("/{idea_id}/links", response={201: LinkOut}, summary="A customer asked for it")
 def add_link(request, idea_id: UUID, body: LinkIn):
     idea = _idea(request, idea_id)
-    req: Request | None = None
-    feedback = None
-    if body.request:
-        try:
-            req = requests_visible_to(request.auth).by_reference(body.request)
-        except ObjectDoesNotExist as exc:
-            raise ServiceError("request", "no such request") from exc
-    if body.feedback:
-        feedback = (
-            feedback_visible_to(request.auth, FeedbackItem.objects.all())
-            .filter(pk=body.feedback)
-            .first()
-        )
-        if feedback is None:
-            raise ServiceError("feedback", "no such feedback item")
+    req, feedback = _sources(request.auth, body.request, body.feedback)
     link = services.link(
         actor=request.auth, idea=idea, customer=_customer(body.customer), request=req,
         feedback=feedback, note=body.note, with_vote=body.vote,

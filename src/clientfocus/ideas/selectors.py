@@ -23,6 +23,7 @@ from clientfocus.ideas.models import (
     Visibility,
     Vote,
 )
+from clientfocus.ideas.permissions import ideas_for_customer
 from clientfocus.value.rfm import SEGMENTS
 
 SORTS = ("weighted", "votes", "value", "newest")
@@ -120,12 +121,9 @@ def ranking(
         ideas = ideas.filter(product_line=product_line)
     if status:
         ideas = ideas.filter(status=status)
-    order = {
-        "weighted": ["-weighted_votes", "-id"],
-        "votes": ["-votes", "-id"],
-        "value": ["-value_at_stake", "-id"],
-        "newest": ["-created_at", "-id"],
-    }[sort if sort in SORTS else "weighted"]
+    sort = sort if sort in SORTS else "weighted"
+    # The sort key of an idea; a tally sorts by its own totals, newest by its idea's date.
+    field = {"weighted": "weighted_votes", "votes": "votes", "value": "value_at_stake"}.get(sort)
     dimension, key = (
         (Tally.TIER, str(tier))
         if tier is not None
@@ -135,12 +133,7 @@ def ranking(
     )
     if dimension:
         tallies = Tally.objects.filter(dimension=dimension, key=key, idea__in=ideas)
-        if sort == "newest":
-            tallies = tallies.order_by("-idea__created_at", "-idea_id")
-        else:
-            tallies = tallies.order_by(
-                *[o.replace("id", "idea_id") if o == "-id" else o for o in order]
-            )
+        tallies = tallies.order_by(f"-{field or 'idea__created_at'}", "-idea_id")
         rows = [
             RankedIdea(t.idea, t.votes, t.weighted_votes, t.value_at_stake)
             for t in tallies.select_related("idea")[offset : offset + limit]
@@ -148,7 +141,7 @@ def ranking(
     else:
         rows = [
             RankedIdea(i, i.votes, i.weighted_votes, i.value_at_stake)
-            for i in ideas.order_by(*order)[offset : offset + limit]
+            for i in ideas.order_by(f"-{field or 'created_at'}", "-id")[offset : offset + limit]
         ]
     base = (
         Tally.objects.filter(dimension=dimension, key=key, idea__in=ideas) if dimension else ideas
@@ -175,6 +168,27 @@ def _places(base, field: str, pk: str, at_least: int) -> dict[int, int]:
     the page shown): one index scan, not a count per row."""
     ids = base.order_by(f"-{field}", f"-{pk}").values_list(pk, flat=True)[: max(RANKED, at_least)]
     return {idea_id: place for place, idea_id in enumerate(ids, start=1)}
+
+
+def customer_listing(
+    customer, *, query: str = "", product_line: str = "", offset: int = 0, limit: int = 30
+) -> list[Idea]:
+    """What a customer's ideas page and app list: the ideas most like ``query`` (in the
+    customer's language), else the most voted, optionally of one product line."""
+    listed = ideas_for_customer(customer).filter(merged_into__isnull=True)
+    if query.strip():
+        ids = search_ids(query, customer.language, limit=limit)
+        found = listed.in_bulk(ids)
+        return [found[i] for i in ids if i in found]
+    if product_line:
+        listed = listed.filter(product_line=product_line)
+    return list(listed.order_by("-votes", "-id")[offset : offset + limit])
+
+
+def votes_of(customer, ideas: list[Idea]) -> dict[int, Vote]:
+    """The customer's votes on these ideas, by idea id."""
+    votes = Vote.objects.filter(customer=customer, idea__in=[i.pk for i in ideas])
+    return {v.idea_id: v for v in votes}
 
 
 def breakdown(idea_ids: list[int], dimension: str) -> dict[int, dict[str, tuple[int, float]]]:

@@ -54,11 +54,6 @@ def _idea(request: HttpRequest, idea_id: UUID) -> Idea:
     return ideas_for_customer(_customer(request)).get(public_id=idea_id)
 
 
-def _mine(customer: Customer, ideas_: list[Idea]) -> dict[int, Vote]:
-    votes = Vote.objects.filter(customer=customer, idea__in=[i.pk for i in ideas_])
-    return {v.idea_id: v for v in votes}
-
-
 class ListQuery(Schema):
     q: str = Field("", max_length=300)
     product_line: str = Field("", max_length=60)
@@ -69,16 +64,11 @@ class ListQuery(Schema):
 @router.get("/ideas", response=list[PortalIdeaOut], summary="Ideas (most voted first)")
 def idea_list(request, query: Query[ListQuery]):
     customer = _customer(request)
-    listed = ideas_for_customer(customer).filter(merged_into__isnull=True)
-    if query.q.strip():
-        ids = selectors.search_ids(query.q, customer.language, limit=query.limit)
-        found = listed.in_bulk(ids)
-        shown = [found[i] for i in ids if i in found]
-    else:
-        if query.product_line:
-            listed = listed.filter(product_line=query.product_line)
-        shown = list(listed.order_by("-votes", "-id")[query.offset : query.offset + query.limit])
-    mine = _mine(customer, shown)
+    shown = selectors.customer_listing(
+        customer, query=query.q, product_line=query.product_line, offset=query.offset,
+        limit=query.limit,
+    )  # fmt: skip
+    mine = selectors.votes_of(customer, shown)
     return [_out(i, mine.get(i.pk)) for i in shown]
 
 
@@ -90,7 +80,7 @@ class SimilarQuery(Schema):
 def similar(request, query: Query[SimilarQuery]):
     customer = _customer(request)
     found = selectors.similar(query.q, customer.language)
-    mine = _mine(customer, found)
+    mine = selectors.votes_of(customer, found)
     return [_out(i, mine.get(i.pk)) for i in found]
 
 

@@ -40,20 +40,10 @@ def idea_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:300].strip()
     product_line = request.GET.get("product_line", "")[:60]
     page = int_param(request.GET, "page", 1, low=1, high=1000)
-    listed = ideas_for_customer(customer).filter(merged_into__isnull=True)
-    if query:
-        ids = selectors.search_ids(query, customer.language, limit=PAGE)
-        found = listed.in_bulk(ids)
-        shown = [found[i] for i in ids if i in found]
-    else:
-        if product_line:
-            listed = listed.filter(product_line=product_line)
-        shown = list(listed.order_by("-votes", "-id")[(page - 1) * PAGE : page * PAGE])
-    mine = set(
-        Vote.objects.filter(customer=customer, idea__in=[i.pk for i in shown]).values_list(
-            "idea_id", flat=True
-        )
+    shown = selectors.customer_listing(
+        customer, query=query, product_line=product_line, offset=(page - 1) * PAGE, limit=PAGE
     )
+    mine = set(selectors.votes_of(customer, shown))
     return render(
         request,
         "portal/ideas.html",

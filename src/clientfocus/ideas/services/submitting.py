@@ -55,6 +55,12 @@ def _language(language: str | None, customer: Customer | None) -> str:
     return language if language in LANGUAGES else "en"
 
 
+def _check_sources(customer: Customer, *sources: Request | FeedbackItem | None) -> None:
+    """A request or feedback item an idea is linked to must be this customer's."""
+    if any(s is not None and s.customer_id != customer.pk for s in sources):
+        raise ServiceError("customer", _("the request or feedback is another customer's"))
+
+
 def index(idea: Idea) -> None:
     """Fill the stems the full-text index reads (call before saving)."""
     idea.search_title, idea.search_body = search.document(
@@ -92,9 +98,8 @@ def submit_idea(
         if throttle.count(f"ideas:{customer.public_id}", 3600) > settings.IDEAS_HOURLY_LIMIT:
             raise ServiceError("title", _("you have suggested many ideas this hour; try later"))
         visibility = Visibility.HELD if settings.IDEAS_HOLD_FOR_APPROVAL else Visibility.PUBLIC
-    for source in (request, feedback):
-        if source is not None and customer is not None and source.customer_id != customer.pk:
-            raise ServiceError("customer", _("the request or feedback is another customer's"))
+    if customer is not None:
+        _check_sources(customer, request, feedback)
     if customer is None and (request is not None or feedback is not None):
         customer = (request or feedback).customer  # type: ignore[union-attr]
     idea = Idea(
@@ -140,9 +145,7 @@ def link(
     they will be told of its outcome; with their vote unless ``with_vote`` is False."""
     if not can_act_for_customers(actor):
         raise NotAllowed("agents, managers and administrators link customers to ideas")
-    for source in (request, feedback):
-        if source is not None and source.customer_id != customer.pk:
-            raise ServiceError("customer", _("the request or feedback is another customer's"))
+    _check_sources(customer, request, feedback)
     note = _clean(note, field="note", limit=300)
     with transaction.atomic():
         created = Link.objects.create(
