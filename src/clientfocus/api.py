@@ -117,6 +117,8 @@ def http_404(request, exc: Http404):
     return api.create_response(request, {"detail": "Not found"}, status=404)
 
 
+from clientfocus.catalogue.api import customer_router as customer_fees_router  # noqa: E402
+from clientfocus.catalogue.api import router as catalogue_router  # noqa: E402
 from clientfocus.customers.api import router as customers_router  # noqa: E402
 from clientfocus.customers.api import tiers_router  # noqa: E402
 from clientfocus.customers.privacy_api import customer_router as customer_privacy_router  # noqa: E402
@@ -129,6 +131,7 @@ from clientfocus.orders.api import router as orders_router  # noqa: E402
 from clientfocus.orders.api import webhook_router  # noqa: E402
 from clientfocus.people.api import router as people_router  # noqa: E402
 from clientfocus.portal.api import router as portal_router  # noqa: E402
+from clientfocus.portal.catalogue_api import router as portal_catalogue_router  # noqa: E402
 from clientfocus.portal.ideas_api import router as portal_ideas_router  # noqa: E402
 from clientfocus.service.api import queues_router  # noqa: E402
 from clientfocus.service.api import router as service_router  # noqa: E402
@@ -142,6 +145,7 @@ api.add_router("/customers", customers_router)
 api.add_router("/customers", customer_orders_router)
 api.add_router("/customers", customer_value_router)
 api.add_router("/customers", customer_privacy_router)
+api.add_router("/customers", customer_fees_router)
 api.add_router("/privacy", privacy_router)
 api.add_router("/requests", service_router)
 api.add_router("/queues", queues_router)
@@ -153,8 +157,10 @@ api.add_router("/voice", voice_router)
 api.add_router("/voice", voice_evaluation_router)
 api.add_router("/staffing", staffing_router)
 api.add_router("/ideas", ideas_router)
+api.add_router("/catalogue", catalogue_router)
 api.add_router("/mail", mail_router)
 api.add_router("/portal", portal_router)
 api.add_router("/portal", portal_ideas_router)
+api.add_router("/portal", portal_catalogue_router)
 api.add_router("/", people_router)
 api.add_router("/", tiers_router)

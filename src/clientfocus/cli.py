@@ -59,6 +59,13 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("ideas export [--format CSV|JSON]", "every idea with its raw and weighted votes"),
         ("ideas refresh", "reweigh votes by the voters' current value; recount"),
     ]),
+    ("catalogue", [
+        ("catalogue list | export [--format CSV|JSON]", "services, versions and every fee line"),
+        ("catalogue load FILE --as USER", "drafts of services and fees from a JSON file"),
+        ("catalogue publish CODE --as USER [--from DATE]", "publish a draft; tell who pays more"),
+        ("catalogue notices CODE VERSION", "who was told of a version, who was not reached"),
+        ("catalogue relink", "link complaints about charges to the fees they name"),
+    ]),
     ("staffing", [
         ("staffing erlang", "agents needed for a service level, Erlang C / A (no database)"),
         ("staffing plan --queue Q --week W", "a week's staffing plan for a queue"),

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "clientfocus.insights",
     "clientfocus.voice",
     "clientfocus.ideas",
+    "clientfocus.catalogue",
     "clientfocus.mail",
     "clientfocus.portal",
     "clientfocus.demo",
@@ -351,6 +352,11 @@ CONTACT_FORM_HOURLY_LIMIT = int(os.environ.get("CONTACT_FORM_HOURLY_LIMIT", "10"
 IDEAS_HOLD_FOR_APPROVAL = os.environ.get("IDEAS_HOLD_FOR_APPROVAL", "0") == "1"
 IDEAS_HOURLY_LIMIT = int(os.environ.get("IDEAS_HOURLY_LIMIT", "5"))
 IDEAS_VALUE_FLOOR = float(os.environ.get("IDEAS_VALUE_FLOOR", "50"))
+# The service catalogue: a new or raised fee takes effect no sooner than this many days
+# after the customers it affects were told (the legal minimum where the company works);
+# feedback with this theme that names a fee is counted as a complaint about that fee.
+CATALOGUE_NOTICE_DAYS = int(os.environ.get("CATALOGUE_NOTICE_DAYS", "30"))
+CATALOGUE_COMPLAINT_THEME = os.environ.get("CATALOGUE_COMPLAINT_THEME", "unexpected-charges")
 
 # /readyz: a worker counts as alive when its heartbeat (every WORKER_HEARTBEAT_SECONDS)
 # is younger than this; the outbox is stuck when a due message waits longer than

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("clientfocus.notify.urls")),
     path("", include("clientfocus.voice.urls")),
     path("", include("clientfocus.ideas.urls")),
+    path("", include("clientfocus.catalogue.urls")),
     path("", include("clientfocus.staffing.urls")),
     path("", include("clientfocus.mail.urls")),
     path("portal/", include("clientfocus.portal.urls")),

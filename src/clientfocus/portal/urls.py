@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clientfocus.portal import ideas_views, views
+from clientfocus.portal import catalogue_views, ideas_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("orders/", views.orders, name="orders"),
     path("answers/", views.answers, name="answers"),
     path("profile/", views.profile, name="profile"),
+    path("fees/", catalogue_views.fees, name="fees"),
     path("ideas/", ideas_views.idea_list, name="ideas"),
     path("ideas/new/", ideas_views.new_idea, name="new_idea"),
     path("ideas/similar/", ideas_views.similar_ideas, name="similar_ideas"),

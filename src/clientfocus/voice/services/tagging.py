@@ -14,8 +14,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.core.events import publish
 from clientfocus.service.permissions import can_see_overview
 from clientfocus.voice import analysis, evaluation, learning
+from clientfocus.voice.events import FeedbackThemed
 from clientfocus.voice.models import (
     ClassifierModel,
     FeedbackItem,
@@ -105,6 +107,8 @@ def set_theme(*, item: FeedbackItem, theme: Theme, present: bool, actor) -> Them
         },
     )
     _mark_reviewed(item, actor)
+    codes = ThemeTag.objects.filter(item=item, active=True).values_list("theme__code", flat=True)
+    publish(FeedbackThemed(item, frozenset(codes)))
     return tag
 
 
@@ -282,6 +286,11 @@ def _store_tags(item: FeedbackItem, result: analysis.Analysis, *, themes: dict[s
                 )
             )
     ThemeTag.objects.bulk_create(new_tags)
+    codes = {themes[code].pk: code for code in themes}
+    staff = {t.theme_id: t.active for t in existing.values() if t.source == TagSource.STAFF}
+    active = {code for theme_id, code in wanted.items() if staff.get(theme_id, True)}
+    active |= {codes[t] for t, on in staff.items() if on and t in codes}
+    publish(FeedbackThemed(item, frozenset(active)))
 
 
 def active_themes() -> dict[str, Theme]:
