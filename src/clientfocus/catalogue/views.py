@@ -116,7 +116,7 @@ def new_service(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Service created: add its fees, then publish it."))
             return redirect("catalogue:draft", draft.service.code)
     return render(
-        request, "catalogue/new.html", {"values": values, "languages": settings.LANGUAGES}
+        request, "catalogue/new.html", {"values": values, "ui_languages": settings.LANGUAGES}
     )
 
 
@@ -232,7 +232,7 @@ def draft(request: HttpRequest, code: str) -> HttpResponse:
             "service": service,
             "version": version,
             "language": language,
-            "languages": settings.LANGUAGES,
+            "ui_languages": settings.LANGUAGES,
             "rows": shown,
             "tiers": Tier.objects.all(),
             "units": Unit.choices,

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import datetime, time
 
 from django.contrib.auth import get_user_model
@@ -162,7 +161,7 @@ class Command(BaseCommand):
                 raise CommandError(f"cannot write {output}: {exc.strerror}") from exc
             self.stderr.write(f"{len(rows)} fee lines written to {output}")
         else:
-            sys.stdout.write(text)
+            self.stdout.write(text, ending="")
 
     def do_load(self, *, file: str, user: str, **_) -> None:
         actor = self._user(user)
