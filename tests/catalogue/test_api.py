@@ -25,7 +25,8 @@ def test_create_edit_preview_publish_and_who_was_told(company, delivery, api_as)
     assert preview["tiers_told"][0]["tier"] == "standard"
     assert preview["tiers_told"][0]["changes"][0]["kind"] == "raised"
     early = manager.post(
-        "/api/catalogue/services/delivery/draft/publish", {"valid_from": "2026-01-01T00:00:00+00:00"}
+        "/api/catalogue/services/delivery/draft/publish",
+        {"valid_from": "2026-01-01T00:00:00+00:00"},
     )
     assert early.status_code == 422 and "30 days" in str(early.json())
     done = manager.post("/api/catalogue/services/delivery/draft/publish", {})
@@ -68,9 +69,10 @@ def test_bad_input_is_a_4xx_and_changes_nothing(company, delivery, api_as):
     assert draft.fees.count() == 3 and draft.names["en"] == "Delivery"
     assert manager.get("/api/catalogue/services/delivery/versions/99999999999").status_code == 404
     assert manager.get("/api/catalogue/services/delivery/versions/9/notices").status_code == 404
-    assert manager.get(
-        "/api/catalogue/services/delivery/versions/1/notices", limit=0
-    ).status_code == 422
+    assert (
+        manager.get("/api/catalogue/services/delivery/versions/1/notices", limit=0).status_code
+        == 422
+    )
     assert manager.get("/api/catalogue/services/nope").status_code == 404
     assert manager.post("/api/catalogue/services", {"code": "delivery", "names": {"en": "D"}}
                         ).status_code == 422  # fmt: skip

@@ -55,7 +55,8 @@ def test_a_manager_edits_a_draft_per_language_and_publishes_a_raise(company, del
     form["fee-0-amount"] = "12.00"
     new = len(rows)
     form |= {f"fee-{new}-code": "packing", f"fee-{new}-name": "Pakavimas",
-             f"fee-{new}-amount": "3", f"fee-{new}-currency": "eur", f"fee-{new}-unit": "order"}  # fmt: skip
+             f"fee-{new}-amount": "3", f"fee-{new}-currency": "eur",
+             f"fee-{new}-unit": "order"}  # fmt: skip
     saved = client.post("/catalogue/delivery/draft/", form | {"next": "publish"})
     assert saved.status_code == 302 and "/draft/publish/" in saved["Location"]
     draft = Version.objects.get(service=delivery, state=VersionState.DRAFT)
@@ -97,7 +98,9 @@ def test_bad_draft_input_keeps_what_was_typed_and_stores_nothing(company, delive
 
 def test_a_new_service_from_the_page_and_a_discarded_draft(company, web_as):
     client = web_as(company.manager)
-    made = client.post("/catalogue/new/", {"code": "", "name_en": "Assembly", "name_lt": "Surinkimas"})
+    made = client.post(
+        "/catalogue/new/", {"code": "", "name_en": "Assembly", "name_lt": "Surinkimas"}
+    )
     assert made.status_code == 302 and made["Location"].endswith("/catalogue/assembly/draft/")
     twice = client.post("/catalogue/new/", {"code": "assembly", "name_en": "Assembly"})
     assert "exists" in twice.content.decode()

@@ -50,20 +50,20 @@ def test_a_published_version_is_never_edited_and_a_draft_copies_the_last(company
 
 def test_bad_fee_lines_are_refused_and_the_draft_keeps_its_lines(company, delivery):
     draft = services.draft_of(actor=company.manager, service=delivery)
+    line = {"code": "x", "names": {"en": "X"}, "amount": "1", "currency": "EUR", "unit": "order"}
     bad = [
-        [{"code": "x", "names": {"en": "X"}, "amount": "-1", "currency": "EUR", "unit": "order"}],
-        [{"code": "x", "names": {"en": "X"}, "amount": "1.005", "currency": "EUR", "unit": "order"}],
-        [{"code": "x", "names": {"en": "X"}, "amount": "NaN", "currency": "EUR", "unit": "order"}],
-        [{"code": "x", "names": {"en": "X"}, "amount": "1", "currency": "euro", "unit": "order"}],
-        [{"code": "x", "names": {"en": "X"}, "amount": "1", "currency": "EUR", "unit": "week"}],
-        [{"code": "x", "names": {}, "amount": "1", "currency": "EUR", "unit": "order"}],
-        [{"code": "X Y", "names": {"en": "X"}, "amount": "1", "currency": "EUR", "unit": "order"}],
-        [{"code": "x", "names": {"xx": "X"}, "amount": "1", "currency": "EUR", "unit": "order"}],
-        [{"code": "x", "tier": "platinum", "names": {"en": "X"}, "amount": "1", "currency": "EUR",
-          "unit": "order"}],
-        [{"code": "x", "names": {"en": "X"}, "amount": "1", "currency": "EUR", "unit": "order"}] * 2,
+        [{**line, "amount": "-1"}],
+        [{**line, "amount": "1.005"}],
+        [{**line, "amount": "NaN"}],
+        [{**line, "currency": "euro"}],
+        [{**line, "unit": "week"}],
+        [{**line, "names": {}}],
+        [{**line, "code": "X Y"}],
+        [{**line, "names": {"xx": "X"}}],
+        [{**line, "tier": "platinum"}],
+        [line, line],
         "not a list",
-    ]  # fmt: skip
+    ]
     for rows in bad:
         with pytest.raises(ServiceError):
             services.save_draft(actor=company.manager, version=draft, fees=rows)

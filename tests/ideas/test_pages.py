@@ -6,7 +6,10 @@ import pytest
 
 from clientfocus.ideas import services
 from clientfocus.ideas.models import DuplicateCandidate, Idea, Status, Vote
+from clientfocus.service.services import open_request
 from clientfocus.value.models import CustomerValue
+from clientfocus.voice.models import Source
+from clientfocus.voice.services import record_feedback
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +118,44 @@ def test_the_customer_record_lists_their_ideas(company, web_as):
     idea = services.submit_idea(title="Evening delivery slots", customer=company.customer)
     page = web_as(company.agent).get(f"/customers/{company.customer.public_id}/")
     assert idea.title in page.content.decode()
+
+
+def test_a_voice_theme_becomes_an_idea_linking_who_raised_it(company, web_as):
+    for customer, text in (
+        (company.customer, "Laukiau kurjerio visą savaitę, niekas neatsakė"),
+        (company.gold_customer, "Жду ответа уже неделю, никто не перезвонил"),
+        (company.gold_customer, "Still waiting for a call back"),
+    ):
+        record_feedback(text=text, source=Source.EMPLOYEE, actor=company.agent, customer=customer)
+    client = web_as(company.agent)
+    start = client.get("/ideas/new/").content.decode()
+    assert 'data-testid="theme-choice"' in start and "waiting-time" in start
+    page = client.get("/ideas/new/?theme=waiting-time").content.decode()
+    assert 'data-testid="from-theme"' in page and "2 customers" in page
+    made = client.post(
+        "/ideas/new/", {"theme": "waiting-time", "title": "Call customers back within a day"}
+    )
+    assert made.status_code == 302
+    idea = Idea.objects.get(title="Call customers back within a day")
+    assert idea.votes == 2
+    assert set(idea.links.values_list("customer__name", flat=True)) == {
+        company.customer.name,
+        company.gold_customer.name,
+    }
+    assert client.get("/ideas/new/?theme=no-such-theme").status_code == 200
+    short = client.post("/ideas/new/", {"theme": "waiting-time", "title": "x"})
+    assert short.status_code == 422 and Idea.objects.count() == 1
+
+
+def test_the_request_page_starts_an_idea_from_the_request(company, web_as):
+    req = open_request(
+        subject="Could you deliver on Saturdays?", customer=company.customer,
+        queue=company.care_queue, actor=company.agent,
+    )  # fmt: skip
+    client = web_as(company.agent)
+    page = client.get(f"/requests/{req.reference}/").content.decode()
+    assert 'data-testid="start-idea"' in page and f"?request={req.reference}" in page
+    client.post(f"/ideas/new/?request={req.reference}", {"title": "Saturday deliveries",
+                                                          "request": req.reference})  # fmt: skip
+    page = client.get(f"/requests/{req.reference}/").content.decode()
+    assert "Saturday deliveries" in page

@@ -32,7 +32,7 @@ from clientfocus.ideas.permissions import (
 )
 from clientfocus.people.access import employee_required
 from clientfocus.service.permissions import requests_visible_to
-from clientfocus.voice.models import FeedbackItem
+from clientfocus.voice.models import FeedbackItem, Theme
 from clientfocus.voice.permissions import feedback_visible_to
 
 PAGE = 50
@@ -216,8 +216,29 @@ def new(request: HttpRequest) -> HttpResponse:
             feedback_visible_to(request.user, FeedbackItem.objects.all()).filter(pk=item_id).first()
         )
         customer = customer or (feedback.customer if feedback else None)
+    theme = None
+    if (code := source.get("theme", "")) and not (req or feedback or customer):
+        theme = Theme.objects.filter(code=code[:40], active=True).first()
+    askers = services.theme_askers(request.user, theme) if theme else []
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and theme is not None:
+        try:
+            idea, linked = services.idea_from_theme(
+                actor=request.user,
+                theme=theme,
+                title=source.get("title", ""),
+                description=source.get("description", ""),
+                product_line=source.get("product_line", ""),
+            )
+            messages.success(
+                request,
+                _("Idea added; %(n)d customers who raised the theme are linked to it.")
+                % {"n": linked},
+            )
+            return redirect("ideas:detail", public_id=idea.public_id)
+        except (ServiceError, NotAllowed) as exc:
+            error = getattr(exc, "message", str(exc))
+    elif request.method == "POST":
         try:
             idea = services.submit_idea(
                 title=source.get("title", ""),
@@ -240,6 +261,9 @@ def new(request: HttpRequest) -> HttpResponse:
             "customer": customer,
             "source_request": req,
             "feedback": feedback,
+            "theme": theme,
+            "askers": len(askers),
+            "themes": [] if (req or feedback or customer) else Theme.objects.filter(active=True),
             "values": source,
             "error": error,
             "product_lines": selectors.product_lines(),

@@ -15,9 +15,11 @@ from clientfocus.ideas.services.submitting import (
     edit_idea,
     hide_comment,
     idea_from_feedback,
+    idea_from_theme,
     link,
     moderate,
     submit_idea,
+    theme_askers,
 )
 from clientfocus.ideas.services.votes import recount, refresh_weights, unvote, vote, voter_facts
 
@@ -30,6 +32,7 @@ __all__ = [
     "from_unsubscribe_token",
     "hide_comment",
     "idea_from_feedback",
+    "idea_from_theme",
     "link",
     "merge",
     "moderate",
@@ -39,6 +42,7 @@ __all__ = [
     "resubscribe",
     "submit_idea",
     "tell_askers",
+    "theme_askers",
     "unsubscribe",
     "unsubscribe_token",
     "unvote",

@@ -4,6 +4,7 @@ moderating, answering, and the status history with its public messages."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -31,13 +32,16 @@ from clientfocus.ideas.services.duplicates import propose_duplicates
 from clientfocus.ideas.services.loop import tell_askers
 from clientfocus.ideas.services.votes import vote
 from clientfocus.service.models import Request
-from clientfocus.voice.models import FeedbackItem
+from clientfocus.voice.models import FeedbackItem, Theme, ThemeTag
+from clientfocus.voice.permissions import feedback_visible_to
 
 TITLE_MIN, TITLE_MAX = 5, 200
 DESCRIPTION_MAX = 5000
 COMMENT_MAX = 3000
 MESSAGE_MAX = 2000
 LANGUAGES = ("en", "ru", "lt", "sl", "hi")
+# A theme turned into an idea links the customers who raised it lately, at most this many.
+THEME_DAYS, THEME_CUSTOMERS = 90, 500
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -174,6 +178,41 @@ def idea_from_feedback(
         actor=actor,
         feedback=feedback,
     )
+
+
+def theme_askers(actor, theme: Theme, *, days: int = THEME_DAYS) -> list[FeedbackItem]:
+    """Each customer's latest item with ``theme`` in the last ``days`` that ``actor`` may
+    see (newest customers first, at most THEME_CUSTOMERS)."""
+    since = timezone.now() - timedelta(days=days)
+    tagged = ThemeTag.objects.filter(theme=theme, active=True, created_at__gte=since)
+    items = feedback_visible_to(actor, FeedbackItem.objects.all()).filter(
+        pk__in=tagged.values("item_id"), customer__isnull=False, customer__erased_at__isnull=True
+    )
+    latest: dict[int, FeedbackItem] = {}
+    for item in items.select_related("customer").order_by("-created_at", "-pk").iterator(2000):
+        latest.setdefault(item.customer_id, item)  # type: ignore[arg-type]
+        if len(latest) == THEME_CUSTOMERS:
+            break
+    return list(latest.values())
+
+
+def idea_from_theme(
+    *, actor, theme: Theme, title: str, description: str = "", product_line: str = ""
+) -> tuple[Idea, int]:
+    """Turn what customers keep saying (a voice theme) into an idea: every customer who
+    raised it lately is linked through their latest such comment, with their vote (what
+    they complained about is what they ask for), so they are told of its outcome.
+    Returns the idea and how many customers were linked."""
+    if not theme.active:
+        raise ServiceError("theme", _("the theme is not active"))
+    askers = theme_askers(actor, theme)
+    with transaction.atomic():
+        idea = submit_idea(
+            title=title, description=description, product_line=product_line, actor=actor
+        )
+        for item in askers:
+            link(actor=actor, idea=idea, customer=item.customer, feedback=item)  # type: ignore[arg-type]
+    return idea, len(askers)
 
 
 def edit_idea(

@@ -115,9 +115,7 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write("no services yet")
         for row in rows:
-            upcoming = ", ".join(
-                f"v{a['version']} from {a['from'][:10]}" for a in row["announced"]
-            )
+            upcoming = ", ".join(f"v{a['version']} from {a['from'][:10]}" for a in row["announced"])
             self.stdout.write(
                 f"{row['code']:<24} {row['name'][:30]:<30} in effect: "
                 f"{('v' + str(row['in_effect'])) if row['in_effect'] else '-'}"
