@@ -6,7 +6,7 @@ start); the customers told of a version, and the complaints that name a fee."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -289,10 +289,13 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
                 % {"n": version.number, "q": queued, "u": unreachable},
             )
             return redirect("catalogue:service", service.code)
+    # A start picked as a day begins at midnight: the first whole day after the notice.
+    local = timezone.localtime(plan.earliest)
+    first_day = local.date() if local.time() == time.min else local.date() + timedelta(days=1)
     return render(
         request,
         "catalogue/publish.html",
-        {"service": service, "version": version, "plan": plan},
+        {"service": service, "version": version, "plan": plan, "first_day": first_day},
     )
 
 

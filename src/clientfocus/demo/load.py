@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from clientfocus.demo.customers import create_customers
 from clientfocus.demo.catalogue import load_catalogue
+from clientfocus.demo.customers import create_customers
 from clientfocus.demo.ideas import load_ideas
 from clientfocus.demo.orders import load_orders
 from clientfocus.demo.organisation import DEMO_PASSWORD, already_loaded, setup_organisation

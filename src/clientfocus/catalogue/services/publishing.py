@@ -114,7 +114,11 @@ def publish(
             message = _("The version cannot start before %(date)s.")
         raise ServiceError(
             "valid_from",
-            message % {"days": lead, "date": formats.date_format(earliest, "DATE_FORMAT")},
+            message
+            % {
+                "days": lead,
+                "date": formats.date_format(timezone.localtime(earliest), "DATETIME_FORMAT"),
+            },
         )
     if valid_to is not None and valid_to <= valid_from:
         raise ServiceError("valid_to", _("The end must be after the start."))
