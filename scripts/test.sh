@@ -79,13 +79,14 @@ echo "== benchmarks, --quick (they must still run; their figures mean nothing he
 PG_SERVER="${PG_URL%/*}"
 for bench in "service_desk.py" "orders_and_value.py" "mail.py" "notify_throughput.py" \
              "staffing.py" "value_fit.py" "voice.py evaluate" "voice.py accuracy" "voice.py throughput" "voice.py curve" \
-             "voice.py page" "ideas.py" "probes.py" "export.py"; do
+             "voice.py page" "ideas.py" "catalogue.py" "probes.py" "export.py"; do
   set -- $bench
   case "$1" in
     staffing.py|value_fit.py) db=() ;;
     notify_throughput.py) db=(--database-url "$PG_SERVER/clientfocus_notify_bench") ;;
     voice.py) db=(--database-url "$PG_SERVER/clientfocus_voice_bench") ;;
     ideas.py) db=(--database-url "$PG_SERVER/clientfocus_ideas_bench") ;;
+    catalogue.py) db=(--database-url "$PG_SERVER/clientfocus_catalogue_bench") ;;
     *) db=(--database-url "$PG_SERVER/clientfocus_bench") ;;
   esac
   if [ "$1" = voice.py ] && [ "$2" != page ]; then db=(); fi

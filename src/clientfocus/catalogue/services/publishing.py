@@ -32,10 +32,11 @@ from clientfocus.catalogue.models import (
 from clientfocus.catalogue.services.editing import check_editor
 from clientfocus.core.errors import ServiceError
 from clientfocus.customers.models import Customer, Tier
-from clientfocus.notify.models import DeliveryState, Notification
+from clientfocus.notify import bulk
+from clientfocus.notify.models import DeliveryState
 from clientfocus.notify.services import customer_address, quiet_until
 
-BATCH = 1000
+BATCH = 2000
 MAX_LEAD_DAYS = 3650
 _LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 
@@ -188,32 +189,25 @@ def tell(
 ) -> tuple[int, int]:
     """Notices (and outbox messages) for the customers of the tiers in ``to_tell``
     (Tier or tier id → changes); ``only``: just these customers. Returns (queued,
-    unreachable)."""
+    unreachable). Customers are read and the outbox written in batches of plain rows
+    (``notify.bulk``): 100k customers take seconds, not minutes."""
     per_tier = {getattr(t, "pk", t): found for t, found in to_tell.items()}
-    customers = Customer.objects.filter(
-        tier__in=per_tier.keys(), erased_at__isnull=True
-    ).prefetch_related("contacts")
+    customers = Customer.objects.filter(tier__in=per_tier.keys(), erased_at__isnull=True)
     if only is not None:
         customers = customers.filter(pk__in=only)
+    ids = list(customers.order_by("pk").values_list("pk", flat=True))
     frames: dict[tuple[str, int], tuple[str, str, str]] = {}
     zones: dict[str, datetime] = {}
     queued = unreachable = 0
-    last = 0
-    while True:
-        batch = list(customers.filter(pk__gt=last).order_by("pk")[:BATCH])
-        if not batch:
-            return queued, unreachable
-        last = batch[-1].pk
-        Notice.objects.filter(version=version, customer__in=batch).delete()
-        outgoing: list[Notification] = []
-        notices: list[Notice] = []
-        for customer in batch:
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        Notice.objects.filter(version=version, customer_id__in=batch).delete()
+        messages: list[bulk.Message] = []
+        notices: list[tuple[int, str, str, int | None]] = []
+        for customer in bulk.reachable(batch):
             channel, recipient, why = customer_address(customer)
-            notice = Notice(version=version, customer=customer, created_at=now)
-            notices.append(notice)
             if not recipient:
-                notice.state, notice.reason = NoticeState.UNREACHABLE, why[:200]
-                unreachable += 1
+                notices.append((customer.pk, NoticeState.UNREACHABLE, why[:200], None))
                 continue
             language = customer.language if customer.language in _LANGUAGES else "en"
             key = (language, customer.tier_id)
@@ -223,22 +217,21 @@ def tell(
             zone = customer.timezone or "UTC"
             if zone not in zones:
                 zones[zone] = quiet_until(now, zone)
-            notice.state = NoticeState.QUEUED
-            notification = Notification(
-                customer=customer,
-                channel=channel,
-                recipient=recipient,
-                subject=subject[:250],
-                body=sms if channel == "sms" else body,
-                state=DeliveryState.PENDING,
-                next_attempt_at=zones[zone],
-                created_at=now,
-            )
-            outgoing.append(notification)
-            notice.notification = notification
-        Notification.objects.bulk_create(outgoing, batch_size=BATCH)
-        Notice.objects.bulk_create(notices, batch_size=BATCH)
-        queued += len(outgoing)
+            notices.append((customer.pk, NoticeState.QUEUED, "", len(messages)))
+            text = sms if channel == "sms" else body
+            messages.append((customer.pk, str(channel), recipient, subject, text, zones[zone]))
+        written = bulk.write_outbox(messages, now=now)
+        Notice.objects.bulk_create(
+            [
+                Notice(version=version, customer_id=c, state=state, reason=reason,
+                       notification_id=None if index is None else written[index], created_at=now)
+                for c, state, reason, index in notices
+            ],
+            batch_size=BATCH,
+        )  # fmt: skip
+        queued += len(messages)
+        unreachable += len(notices) - len(messages)
+    return queued, unreachable
 
 
 @transaction.atomic

@@ -6,9 +6,7 @@ recorded as told, unreachable or unsubscribed: the close-the-loop figures read t
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core import signing
@@ -17,20 +15,15 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from clientfocus.customers.models import ContactKind, ContactPoint, Customer
+from clientfocus.customers.models import Customer
 from clientfocus.ideas import selectors
 from clientfocus.ideas.models import Idea, Mute, Notice, NoticeState, Status, StatusChange
-from clientfocus.notify.models import DeliveryState, Notification
+from clientfocus.notify import bulk
 from clientfocus.notify.services import customer_address, quiet_until
 
 UNSUBSCRIBE_SALT = "clientfocus.ideas.unsubscribe"
 BATCH = 2000
 _LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
-_CUSTOMER_FIELDS = (
-    "id", "language", "timezone", "consent_email", "consent_sms", "preferred_channel",
-    "erased_at",
-)  # fmt: skip
-
 
 _SIGNER = signing.Signer(salt=UNSUBSCRIBE_SALT)
 
@@ -112,7 +105,7 @@ def tell_askers(change: StatusChange, *, now: datetime | None = None) -> int:
         ids = pending[start : start + BATCH]
         notices: list[list] = []  # [customer id, state, reason, asked at, message index]
         messages: list[tuple] = []  # (customer id, channel, recipient, subject, body, send at)
-        for customer in _reachable(ids):
+        for customer in bulk.reachable(ids):
             notice = [customer.pk, NoticeState.QUEUED, "", asked[customer.pk], None]
             notices.append(notice)
             if customer.pk in muted:
@@ -143,29 +136,6 @@ def tell_askers(change: StatusChange, *, now: datetime | None = None) -> int:
     return queued
 
 
-def _reachable(ids: list[int]) -> list[SimpleNamespace]:
-    """What telling needs of these customers (their channel, consent, first address of
-    each kind, language, zone), read as plain rows: no model per customer."""
-    emails: dict[int, str] = {}
-    phones: dict[int, str] = {}
-    contacts = ContactPoint.objects.filter(customer_id__in=ids).order_by("position", "id")
-    for customer_id, kind, value in contacts.values_list("customer_id", "kind", "value"):
-        (emails if kind == ContactKind.EMAIL else phones).setdefault(customer_id, value)
-    return [
-        SimpleNamespace(
-            pk=row[0], language=row[1], timezone=row[2], consent_email=row[3],
-            consent_sms=row[4], preferred_channel=row[5], erased_at=row[6],
-            primary_email=emails.get(row[0], ""), primary_phone=phones.get(row[0], ""),
-        )
-        for row in Customer.objects.filter(pk__in=ids).values_list(*_CUSTOMER_FIELDS)
-    ]  # fmt: skip
-
-
-_NOTIFICATION_COLUMNS = (
-    "id", "key", "customer_id", "channel", "recipient", "subject", "body", "headers",
-    "reply_to", "attachments", "sensitive", "state", "attempts", "next_attempt_at",
-    "last_error", "created_at",
-)  # fmt: skip
 _NOTICE_COLUMNS = (
     "change_id", "idea_id", "customer_id", "state", "reason", "notification_id", "asked_at",
     "created_at",
@@ -173,48 +143,28 @@ _NOTICE_COLUMNS = (
 
 
 def _write(change: StatusChange, messages: list[tuple], notices: list[list], now) -> None:
-    """Store the batch: on PostgreSQL with COPY (ids taken from the sequence first, so
-    each notice points to its message), elsewhere with bulk inserts. Every message is
+    """Store the batch: the outbox rows (``notify.bulk``: COPY on PostgreSQL), then the
+    notices pointing at them (COPY, or bulk inserts elsewhere). Every message is
     sensitive: its unsubscribe link acts as the customer, so staff never see it."""
+    ids = bulk.write_outbox(messages, now=now, sensitive=True)
     if connection.vendor != "postgresql":
-        created = Notification.objects.bulk_create(
-            [
-                Notification(customer_id=c, channel=ch, recipient=r, subject=sub, body=text,
-                             state=DeliveryState.PENDING, next_attempt_at=at, created_at=now,
-                             sensitive=True)
-                for c, ch, r, sub, text, at in messages
-            ],
-            batch_size=BATCH,
-        )  # fmt: skip
         Notice.objects.bulk_create(
             [
                 Notice(change=change, idea_id=change.idea_id, customer_id=c, state=state,
                        reason=reason, asked_at=asked_at, created_at=now,
-                       notification=None if index is None else created[index])
+                       notification_id=None if index is None else ids[index])
                 for c, state, reason, asked_at, index in notices
             ],
             batch_size=BATCH,
         )  # fmt: skip
         return
-    with connection.cursor() as cursor:
-        ids: list[int] = []
-        if messages:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence('notify_notification', 'id')) "
-                "FROM generate_series(1, %s)",
-                [len(messages)],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-            columns = ", ".join(_NOTIFICATION_COLUMNS)
-            with cursor.copy(f"COPY notify_notification ({columns}) FROM STDIN") as copy:
-                for pk, (c, ch, r, sub, text, at) in zip(ids, messages, strict=True):
-                    copy.write_row(
-                        (pk, uuid.uuid4(), c, ch, r, sub, text, "{}", "", "[]", True,
-                         DeliveryState.PENDING.value, 0, at, "", now)
-                    )  # fmt: skip
-        with cursor.copy(f"COPY ideas_notice ({', '.join(_NOTICE_COLUMNS)}) FROM STDIN") as copy:
-            for c, state, reason, asked_at, index in notices:
-                copy.write_row(
-                    (change.pk, change.idea_id, c, str(state), reason,
-                     None if index is None else ids[index], asked_at, now)
-                )  # fmt: skip
+    columns = ", ".join(_NOTICE_COLUMNS)
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY ideas_notice ({columns}) FROM STDIN") as copy,
+    ):
+        for c, state, reason, asked_at, index in notices:
+            copy.write_row(
+                (change.pk, change.idea_id, c, str(state), reason,
+                 None if index is None else ids[index], asked_at, now)
+            )  # fmt: skip
