@@ -3,10 +3,11 @@ is announced for them), who was told of a change, and the complaints per fee."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from clientfocus.catalogue import changes
@@ -51,6 +52,42 @@ def published(services: QuerySet[Service] | None = None) -> list[Service]:
         .prefetch_related(Prefetch("fees", queryset=Fee.objects.select_related("tier")))
     )
     return list(services.prefetch_related(Prefetch("versions", versions, to_attr="timeline")))
+
+
+_lock = threading.Lock()
+_snapshot: tuple[tuple, list[Service]] | None = None
+
+
+def _stamp() -> tuple:
+    found = Version.objects.filter(state=VersionState.PUBLISHED).aggregate(
+        n=Count("id"), last=Max("published_at"), top=Max("id")
+    )
+    return (found["n"], found["last"], found["top"])
+
+
+def catalogue_now() -> list[Service]:
+    """``published()`` for every service with each version's comparable lines, kept per
+    process until a version is published (one aggregate query checks): the panels on
+    every customer record and request read it."""
+    global _snapshot
+    stamp = _stamp()
+    with _lock:
+        if _snapshot is not None and _snapshot[0] == stamp:
+            return _snapshot[1]
+    services = published()
+    for service in services:
+        for version in service.timeline:  # type: ignore[attr-defined]
+            version.lines = lines(version.fees.all())
+    with _lock:
+        _snapshot = (stamp, services)
+    return services
+
+
+def _lines(version: Version | None) -> list[changes.Line]:
+    if version is None:
+        return []
+    cached = getattr(version, "lines", None)
+    return cached if cached is not None else lines(version.fees.all())
 
 
 def in_effect(service: Service, now: datetime | None = None) -> Version | None:
@@ -101,7 +138,7 @@ class Terms:
 
 
 def _fees_for(version: Version, tier_id: int | None) -> list[Fee]:
-    applying = changes.effective(lines(version.fees.all()), tier_id)
+    applying = changes.effective(_lines(version), tier_id)
     chosen = {(line.code, line.tier) for line in applying.values()}
     return [f for f in version.fees.all() if (f.code, f.tier_id) in chosen]
 
@@ -116,14 +153,14 @@ def terms_for(customer, now: datetime | None = None) -> list[Terms]:
         for n in Notice.objects.filter(customer=customer).select_related("notification")
     }
     result = []
-    for service in published():
+    for service in catalogue_now():
         current: Version | None = None
         entry = Terms(service, None, [])
         for version in service.timeline:  # type: ignore[attr-defined]
             if version.valid_from is None:
                 continue
-            new = lines(version.fees.all())
-            before = lines(current.fees.all()) if current else []
+            new = _lines(version)
+            before = _lines(current)
             if version.valid_from > now:
                 compared = [c for c in changes.compare(before, new, customer.tier_id)]
                 if compared or current is None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -221,17 +221,31 @@ def tell(
             text = sms if channel == "sms" else body
             messages.append((customer.pk, str(channel), recipient, subject, text, zones[zone]))
         written = bulk.write_outbox(messages, now=now)
-        Notice.objects.bulk_create(
-            [
-                Notice(version=version, customer_id=c, state=state, reason=reason,
-                       notification_id=None if index is None else written[index], created_at=now)
-                for c, state, reason, index in notices
-            ],
-            batch_size=BATCH,
-        )  # fmt: skip
+        _store_notices(version, notices, written, now)
         queued += len(messages)
         unreachable += len(notices) - len(messages)
     return queued, unreachable
+
+
+def _store_notices(version: Version, notices: list, written: list[int], now: datetime) -> None:
+    rows = [
+        (version.pk, c, str(state), reason, None if index is None else written[index], now)
+        for c, state, reason, index in notices
+    ]
+    if connection.vendor != "postgresql":
+        Notice.objects.bulk_create(
+            [Notice(version_id=v, customer_id=c, state=st, reason=r, notification_id=n,
+                    created_at=at) for v, c, st, r, n, at in rows],
+            batch_size=BATCH,
+        )  # fmt: skip
+        return
+    columns = "version_id, customer_id, state, reason, notification_id, created_at"
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY catalogue_notice ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
 @transaction.atomic
