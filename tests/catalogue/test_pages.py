@@ -41,6 +41,10 @@ def test_the_request_page_shows_the_fees_of_its_customer(company, delivery, web_
 
 def test_a_manager_edits_a_draft_per_language_and_publishes_a_raise(company, delivery, web_as):
     client = web_as(company.manager)
+    assert client.get("/catalogue/delivery/draft/").status_code == 302  # looking makes none
+    assert not Version.objects.filter(service=delivery, state=VersionState.DRAFT).exists()
+    started = client.post("/catalogue/delivery/draft/", {"start": "1", "lang": "lt"})
+    assert started["Location"].endswith("/catalogue/delivery/draft/?lang=lt")
     page = client.get("/catalogue/delivery/draft/?lang=lt")
     assert page.status_code == 200 and "Skubus pristatymas" in page.content.decode()
     rows = services.fee_rows(Version.objects.get(service=delivery, state=VersionState.DRAFT))
@@ -84,7 +88,7 @@ def test_a_manager_edits_a_draft_per_language_and_publishes_a_raise(company, del
 
 def test_bad_draft_input_keeps_what_was_typed_and_stores_nothing(company, delivery, web_as):
     client = web_as(company.manager)
-    client.get("/catalogue/delivery/draft/")
+    client.post("/catalogue/delivery/draft/", {"start": "1"})
     answer = client.post(
         "/catalogue/delivery/draft/",
         {"lang": "en", "name": "Delivery", "rows": "1", "fee-0-code": "express-delivery",

@@ -20,7 +20,7 @@ def test_a_raise_is_announced_before_it_applies(page, browser, live_server, comp
     staff.goto("/catalogue/")
     staff.get_by_role("link", name="Delivery").click()
     expect(staff.get_by_test_id("fees")).to_contain_text("10.00 EUR")
-    staff.get_by_role("link", name="Change (new version)").click()
+    staff.get_by_role("button", name="Change (new version)").click()
     first = staff.get_by_test_id("fee-row").first
     first.locator("input[name$='-amount']").fill("12.50")
     staff.get_by_role("button", name="Save and review publishing").click()

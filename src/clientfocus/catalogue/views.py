@@ -130,6 +130,7 @@ def service_page(request: HttpRequest, code: str) -> HttpResponse:
     figures = selectors.notice_figures([v for v in versions if v.raises])
     complaints = selectors.complaints_per_fee(request.user, service)
     fee_codes = sorted({f.code for v in versions for f in v.fees.all()})
+    has_draft = any(v.is_draft for v in versions)
     recent = (
         selectors.complaints_visible_to(request.user, service.complaints.all())
         .select_related("item")
@@ -145,6 +146,7 @@ def service_page(request: HttpRequest, code: str) -> HttpResponse:
             "complaints": [(c, complaints.get((service.pk, c), {})) for c in fee_codes],
             "recent": recent,
             "can_edit": can_edit_catalogue(request.user),
+            "has_draft": has_draft,
             "now": now,
         },
     )
@@ -182,8 +184,15 @@ def _rows_from_post(post, existing: list[dict], language: str) -> list[dict]:
 def draft(request: HttpRequest, code: str) -> HttpResponse:
     service = _service(request, code)
     _editor(request)
-    version = services.draft_of(actor=request.user, service=service)
     language = _language(request)
+    version = service.versions.filter(state=VersionState.DRAFT).first()
+    if version is None:
+        # A new draft only on purpose (the "Change" button posts), never by looking.
+        if request.method != "POST":
+            return redirect("catalogue:service", service.code)
+        version = services.draft_of(actor=request.user, service=service)
+    if request.POST.get("start"):
+        return redirect(f"{reverse('catalogue:draft', args=[service.code])}?lang={language}")
     rows = services.fee_rows(version)
     if request.method == "POST":
         if request.POST.get("discard"):
