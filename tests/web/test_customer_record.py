@@ -50,7 +50,8 @@ def test_record_page_queries_stay_flat(company, web_as):
             subject=f"s{i}",
             queue=company.care_queue,
         )
-    assert queries() == few <= 20
+    # 20 before the catalogue; its fees panel adds one (is the cached catalogue current?).
+    assert queries() == few <= 21
 
 
 def test_search_page(company, web_as):

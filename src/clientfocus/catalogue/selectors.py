@@ -148,10 +148,18 @@ def terms_for(customer, now: datetime | None = None) -> list[Terms]:
     that tier applies to a customer who was a customer when it was published only once
     they have been told (``effective_for``); until then their earlier terms stand."""
     now = now or timezone.now()
-    notices = {
-        n.version_id: n
-        for n in Notice.objects.filter(customer=customer).select_related("notification")
-    }
+    found: dict[int, Notice] | None = None
+
+    def notice_of(version: Version) -> Notice | None:
+        # Read once, and only when a version had to be told to this customer.
+        nonlocal found
+        if found is None:
+            found = {
+                n.version_id: n
+                for n in Notice.objects.filter(customer=customer).select_related("notification")
+            }
+        return found.get(version.pk)
+
     result = []
     for service in catalogue_now():
         current: Version | None = None
@@ -174,7 +182,7 @@ def terms_for(customer, now: datetime | None = None) -> list[Terms]:
                 and changes.needs_notice(before, new, customer.tier_id)
             )
             if must_tell:
-                starts = effective_for(version, notices.get(version.pk))
+                starts = effective_for(version, notice_of(version))
                 if starts is None or starts > now:
                     entry.waiting.append((version, starts))
                     continue
