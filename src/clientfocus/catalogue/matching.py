@@ -10,7 +10,7 @@ fees named in one complaint both match.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 from clientfocus.voice.sentiment import stem, tokens
@@ -23,7 +23,7 @@ _FILLER = frozenset(_FILLER_WORDS.split())
 
 @dataclass(frozen=True)
 class Name:
-    key: str  # what a match points to (e.g. "service-code/fee-code")
+    key: Hashable  # what a match points to (e.g. (service id, fee code))
     text: str
     language: str | None
 
@@ -51,11 +51,11 @@ class Matcher:
     def __len__(self) -> int:
         return len(self._names)
 
-    def match(self, text: str, language: str | None) -> dict[str, str]:
+    def match(self, text: str, language: str | None) -> dict[Hashable, str]:
         found = terms(text, language)
         if language not in (None, "en"):
             found = found | terms(text, "en")  # fee names are often English in any text
-        matched: dict[str, tuple[frozenset[str], str]] = {}
+        matched: dict[Hashable, tuple[frozenset[str], str]] = {}
         for name, needed in self._names:
             if needed <= found and len(needed) > len(matched.get(name.key, (frozenset(),))[0]):
                 matched[name.key] = (needed, name.text)

@@ -65,22 +65,27 @@ def _stamp() -> tuple:
     return (found["n"], found["last"], found["top"])
 
 
-def catalogue_now() -> list[Service]:
-    """``published()`` for every service with each version's comparable lines, kept per
-    process until a version is published (one aggregate query checks): the panels on
-    every customer record and request read it."""
+def snapshot() -> tuple[tuple, list[Service]]:
+    """(stamp, ``published()`` for every service with each version's comparable lines),
+    kept per process until a version is published (one aggregate query checks). The
+    panels on every customer record and request and the complaint matcher read it; the
+    stamp tells a cache built from it when to rebuild."""
     global _snapshot
     stamp = _stamp()
     with _lock:
         if _snapshot is not None and _snapshot[0] == stamp:
-            return _snapshot[1]
+            return _snapshot
     services = published()
     for service in services:
         for version in service.timeline:  # type: ignore[attr-defined]
             version.lines = lines(version.fees.all())
     with _lock:
         _snapshot = (stamp, services)
-    return services
+    return _snapshot
+
+
+def catalogue_now() -> list[Service]:
+    return snapshot()[1]
 
 
 def _lines(version: Version | None) -> list[changes.Line]:
@@ -216,15 +221,16 @@ def notice_figures(versions: list[Version]) -> dict[int, NoticeFigures]:
     for row in rows:
         figure = figures[row["version_id"]]
         figure.customers += row["n"]
-        if row["state"] == NoticeState.UNREACHABLE:
-            figure.unreachable += row["n"]
-        elif row["notification__state"] == DeliveryState.SENT:
-            figure.sent += row["n"]
-        elif row["notification__state"] == DeliveryState.DEAD:
-            figure.failed += row["n"]
-        else:
-            figure.queued += row["n"]
+        kind = _kind(row["state"], row["notification__state"])
+        setattr(figure, kind, getattr(figure, kind) + row["n"])
     return figures
+
+
+def _kind(state: str, delivery: str | None) -> str:
+    """Where a notice stands: unreachable, sent (told), failed (for good) or queued."""
+    if state == NoticeState.UNREACHABLE:
+        return "unreachable"
+    return {DeliveryState.SENT: "sent", DeliveryState.DEAD: "failed"}.get(delivery, "queued")  # type: ignore[call-overload]
 
 
 NOTICE_FILTERS = {
@@ -246,10 +252,7 @@ def notices(version: Version, state: str = "") -> QuerySet[Notice]:
 
 
 def notice_state(notice: Notice) -> str:
-    if notice.state == NoticeState.UNREACHABLE:
-        return "unreachable"
-    state = notice.notification.state if notice.notification else ""
-    return {"sent": "sent", "dead": "failed"}.get(str(state), "queued")
+    return _kind(notice.state, notice.notification.state if notice.notification else None)
 
 
 def complaints_visible_to(user, complaints: QuerySet[Complaint] | None = None):

@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,7 +24,7 @@ from clientfocus.catalogue.models import Service, Unit, Version, VersionState
 from clientfocus.catalogue.permissions import can_edit_catalogue, can_see_catalogue
 from clientfocus.catalogue.services.editing import MAX_FEES
 from clientfocus.core.errors import NotAllowed, ServiceError
-from clientfocus.core.filters import int_param
+from clientfocus.core.filters import int_param, parse_day
 from clientfocus.customers.models import Tier
 from clientfocus.people.access import employee_required
 
@@ -126,7 +125,9 @@ def service_page(request: HttpRequest, code: str) -> HttpResponse:
     [service] = selectors.published(Service.objects.filter(pk=service.pk))
     now = timezone.now()
     current = selectors.in_effect(service, now)
-    versions = list(service.versions.order_by("-number").select_related("published_by"))
+    versions = list(
+        service.versions.order_by("-number").select_related("published_by").prefetch_related("fees")
+    )
     figures = selectors.notice_figures([v for v in versions if v.raises])
     complaints = selectors.complaints_per_fee(request.user, service)
     fee_codes = sorted({f.code for v in versions for f in v.fees.all()})
@@ -253,13 +254,10 @@ def draft(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _moment(value: str, field: str) -> datetime | None:
-    value = (value or "").strip()[:20]
+    value = (value or "").strip()
     if not value:
         return None
-    try:
-        day = parse_date(value)
-    except ValueError:
-        day = None
+    day = parse_day(value)
     if day is None:
         raise ServiceError(field, _("A date like 2027-01-31."))
     return timezone.make_aware(datetime.combine(day, time.min))

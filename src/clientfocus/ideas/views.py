@@ -219,7 +219,6 @@ def new(request: HttpRequest) -> HttpResponse:
     theme = None
     if (code := source.get("theme", "")) and not (req or feedback or customer):
         theme = Theme.objects.filter(code=code[:40], active=True).first()
-    askers = services.theme_askers(request.user, theme) if theme else []
     error = ""
     if request.method == "POST" and theme is not None:
         try:
@@ -262,7 +261,8 @@ def new(request: HttpRequest) -> HttpResponse:
             "source_request": req,
             "feedback": feedback,
             "theme": theme,
-            "askers": len(askers),
+            # Counted for the page only (adding the idea finds and links them itself).
+            "askers": len(services.theme_askers(request.user, theme)) if theme else 0,
             "themes": [] if (req or feedback or customer) else Theme.objects.filter(active=True),
             "values": source,
             "error": error,

@@ -10,41 +10,35 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
-from clientfocus.catalogue import matching
-from clientfocus.catalogue.models import Complaint, Fee, Version, VersionState
+from clientfocus.catalogue import matching, selectors
+from clientfocus.catalogue.models import Complaint
 from clientfocus.voice.models import FeedbackItem, ThemeTag
 
 _lock = threading.Lock()
 _matcher: tuple[tuple, matching.Matcher] | None = None
 
 
-def _stamp() -> tuple:
-    published = Version.objects.filter(state=VersionState.PUBLISHED)
-    return (published.count(), published.aggregate(last=Max("published_at"))["last"])
-
-
 def matcher() -> matching.Matcher:
-    """Every name of every published fee (and its code as words), rebuilt when a
-    version is published."""
+    """Every name of every published fee (and its code as words), from the catalogue's
+    snapshot, rebuilt when a version is published."""
     global _matcher
-    stamp = _stamp()
+    stamp, services = selectors.snapshot()
     with _lock:
         if _matcher is not None and _matcher[0] == stamp:
             return _matcher[1]
     names: list[matching.Name] = []
-    fees = Fee.objects.filter(version__state=VersionState.PUBLISHED).values_list(
-        "version__service_id", "code", "names"
-    )
-    seen: set[tuple[str, str]] = set()
-    for service_id, code, texts in fees:
-        key = f"{service_id}:{code}"
-        for language, text in [("en", code.replace("-", " ")), *(texts or {}).items()]:
-            if (key, text) not in seen:
-                seen.add((key, text))
-                names.append(matching.Name(key, text, language))
+    seen: set[tuple[tuple[int, str], str]] = set()
+    for service in services:
+        for version in service.timeline:  # type: ignore[attr-defined]
+            for fee in version.fees.all():
+                key = (service.pk, fee.code)
+                texts = [("en", fee.code.replace("-", " ")), *(fee.names or {}).items()]
+                for language, text in texts:
+                    if (key, text) not in seen:
+                        seen.add((key, text))
+                        names.append(matching.Name(key, text, language))
     built = matching.Matcher(names)
     with _lock:
         _matcher = (stamp, built)
@@ -54,10 +48,9 @@ def matcher() -> matching.Matcher:
 def link(item: FeedbackItem, themes: frozenset[str]) -> int:
     """Keep the item's fee links in step with its themes and text. Returns how many
     fees it is linked to now."""
-    found: dict[str, str] = {}
+    wanted: dict = {}
     if settings.CATALOGUE_COMPLAINT_THEME in themes and item.text:
-        found = matcher().match(item.text, item.language or None)
-    wanted = {(int(k.split(":")[0]), k.split(":")[1]): text for k, text in found.items()}
+        wanted = matcher().match(item.text, item.language or None)
     existing = {(c.service_id, c.fee_code): c for c in Complaint.objects.filter(item=item)}
     stale = [c.pk for key, c in existing.items() if key not in wanted]
     if stale:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from clientfocus.catalogue.models import Fee, Service, Unit, Version, VersionState
+from clientfocus.catalogue.models import Fee, Service, Unit, Version, VersionState, text_in
 from clientfocus.catalogue.permissions import can_edit_catalogue
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.customers.models import Tier
@@ -76,7 +76,7 @@ def create_service(
     """A new service and its first draft."""
     check_editor(actor)
     names = texts(names, "names", limit=NAME_LENGTH, required=True)
-    code = _code(code or slugify(text_in_any(names)), "code")
+    code = _code(code or slugify(text_in(names, "en")), "code")
     if Service.objects.filter(code=code).exists():
         raise ServiceError("code", _("A service with this code exists."))
     product_line = (product_line or "").strip()
@@ -94,10 +94,6 @@ def create_service(
         names=names,
         descriptions=texts(descriptions, "descriptions", limit=TEXT_LENGTH),
     )
-
-
-def text_in_any(values: dict[str, str]) -> str:
-    return values.get("en") or next(iter(values.values()), "")
 
 
 @transaction.atomic

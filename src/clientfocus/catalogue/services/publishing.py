@@ -62,15 +62,20 @@ def previous_of(version: Version) -> Version | None:
     )
 
 
+def _to_tell(previous: Version | None, version: Version, tiers) -> dict[int, list]:
+    """Tier id → the changes from ``previous`` to ``version`` its customers must be told."""
+    if previous is None:
+        return {}
+    return changes.tiers_to_tell(
+        selectors.lines(previous.fees.all()), selectors.lines(version.fees.all()), tiers
+    )
+
+
 def preview(version: Version, *, now: datetime | None = None) -> Preview:
     now = now or timezone.now()
     previous = previous_of(version)
     tiers = {t.pk: t for t in Tier.objects.all()}
-    told: dict[int, list[changes.Change]] = {}
-    if previous is not None:
-        told = changes.tiers_to_tell(
-            selectors.lines(previous.fees.all()), selectors.lines(version.fees.all()), tiers
-        )
+    told = _to_tell(previous, version, tiers)
     minimum = settings.CATALOGUE_NOTICE_DAYS if told else 0
     customers = (
         Customer.objects.filter(tier__in=told.keys(), erased_at__isnull=True).count() if told else 0
@@ -265,12 +270,9 @@ def tell_again(*, actor, version: Version, now: datetime | None = None) -> tuple
         .order_by("-valid_from", "-number")
         .first()
     )
-    if previous is None:
+    to_tell = _to_tell(previous, version, Tier.objects.values_list("pk", flat=True))
+    if not to_tell:
         return 0, 0
-    tiers = list(Tier.objects.values_list("pk", flat=True))
-    to_tell = changes.tiers_to_tell(
-        selectors.lines(previous.fees.all()), selectors.lines(version.fees.all()), tiers
-    )
     told = Notice.objects.filter(version=version, state=NoticeState.QUEUED).exclude(
         notification__state=DeliveryState.DEAD
     )

@@ -19,11 +19,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from clientfocus.catalogue import selectors, services
 from clientfocus.catalogue.models import Fee, Service, VersionState, text_in
 from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.core.filters import parse_day
 from clientfocus.core.spreadsheets import csv_text
 
 EXPORT_FIELDS = [
@@ -83,10 +83,7 @@ class Command(BaseCommand):
     def _date(self, value: str | None, option: str) -> datetime | None:
         if not value:
             return None
-        try:
-            day = parse_date(value)
-        except ValueError:
-            day = None
+        day = parse_day(value.strip())
         if day is None:
             raise CommandError(f"{option}: a date like 2027-01-31, not {value!r}")
         return timezone.make_aware(datetime.combine(day, time.min))
