@@ -86,7 +86,8 @@ def load(rng: random.Random, *, ideas: int, votes: int, voters: int) -> None:
     from django.db import connection
 
     from clientfocus.customers.models import Customer, Tier
-    from clientfocus.ideas import search, services
+    from clientfocus.ideas import services
+    from clientfocus.voice import textsearch as search
     from clientfocus.ideas.models import Idea
     from clientfocus.people.models import Role
     from clientfocus.people.services import create_department, create_employee

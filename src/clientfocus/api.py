@@ -123,7 +123,11 @@ from clientfocus.customers.api import router as customers_router  # noqa: E402
 from clientfocus.customers.api import tiers_router  # noqa: E402
 from clientfocus.customers.privacy_api import customer_router as customer_privacy_router  # noqa: E402
 from clientfocus.customers.privacy_api import router as privacy_router  # noqa: E402
+from clientfocus.grants.api import customer_router as customer_grants_router  # noqa: E402
+from clientfocus.grants.api import router as grants_router  # noqa: E402
 from clientfocus.ideas.api import router as ideas_router  # noqa: E402
+from clientfocus.knowledge.api import request_router as request_knowledge_router  # noqa: E402
+from clientfocus.knowledge.api import router as knowledge_router  # noqa: E402
 from clientfocus.mail.api import router as mail_router  # noqa: E402
 from clientfocus.notify.api import router as notify_router  # noqa: E402
 from clientfocus.orders.api import customer_router as customer_orders_router  # noqa: E402
@@ -146,8 +150,10 @@ api.add_router("/customers", customer_orders_router)
 api.add_router("/customers", customer_value_router)
 api.add_router("/customers", customer_privacy_router)
 api.add_router("/customers", customer_fees_router)
+api.add_router("/customers", customer_grants_router)
 api.add_router("/privacy", privacy_router)
 api.add_router("/requests", service_router)
+api.add_router("/requests", request_knowledge_router)
 api.add_router("/queues", queues_router)
 api.add_router("/orders", orders_router)
 api.add_router("/webhooks", webhook_router)
@@ -158,6 +164,8 @@ api.add_router("/voice", voice_evaluation_router)
 api.add_router("/staffing", staffing_router)
 api.add_router("/ideas", ideas_router)
 api.add_router("/catalogue", catalogue_router)
+api.add_router("/knowledge", knowledge_router)
+api.add_router("/grants", grants_router)
 api.add_router("/mail", mail_router)
 api.add_router("/portal", portal_router)
 api.add_router("/portal", portal_ideas_router)

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "clientfocus.voice",
     "clientfocus.ideas",
     "clientfocus.catalogue",
+    "clientfocus.knowledge",
+    "clientfocus.grants",
     "clientfocus.mail",
     "clientfocus.portal",
     "clientfocus.demo",

@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("clientfocus.voice.urls")),
     path("", include("clientfocus.ideas.urls")),
     path("", include("clientfocus.catalogue.urls")),
+    path("", include("clientfocus.knowledge.urls")),
+    path("", include("clientfocus.grants.urls")),
     path("", include("clientfocus.staffing.urls")),
     path("", include("clientfocus.mail.urls")),
     path("portal/", include("clientfocus.portal.urls")),

@@ -11,6 +11,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clientfocus.core.texts import text_in
+
+__all__ = ["text_in"]
+
 
 class Unit(models.TextChoices):
     ONCE = "once", _("once")
@@ -22,12 +26,6 @@ class Unit(models.TextChoices):
     MONTH = "month", _("per month")
     YEAR = "year", _("per year")
     KM = "km", _("per km")
-
-
-def text_in(texts: dict[str, str] | None, language: str) -> str:
-    """A translated text in ``language``, else English, else any language it has."""
-    texts = texts or {}
-    return texts.get(language) or texts.get("en") or next((t for t in texts.values() if t), "")
 
 
 class Service(models.Model):

@@ -82,7 +82,7 @@ class Idea(models.Model):
     )
     official_response = models.TextField(_("official response"), blank=True)
     official_response_at = models.DateTimeField(null=True, blank=True)
-    # Stems of title and description: what the full-text index reads (ideas.search).
+    # Stems of title and description: what the full-text index reads (voice.textsearch).
     search_title = models.TextField(blank=True, editable=False)
     search_body = models.TextField(blank=True, editable=False)
     # Kept by every vote and by the nightly refresh (value changes): the ranking reads them.

@@ -11,7 +11,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, QuerySet
 
-from clientfocus.ideas import search
 from clientfocus.ideas.models import (
     TOLD_STATUSES,
     Idea,
@@ -25,6 +24,7 @@ from clientfocus.ideas.models import (
 )
 from clientfocus.ideas.permissions import ideas_for_customer
 from clientfocus.value.rfm import SEGMENTS
+from clientfocus.voice import textsearch as search
 
 SORTS = ("weighted", "votes", "value", "newest")
 

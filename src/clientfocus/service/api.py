@@ -17,6 +17,7 @@ from clientfocus.customers.models import Customer
 from clientfocus.people.models import Department
 from clientfocus.service import services
 from clientfocus.service.attachments import IncomingFile
+from clientfocus.service.extensions import assignment_warnings
 from clientfocus.service.models import Category, Queue, Request, State
 from clientfocus.service.permissions import (
     can_handle_request,
@@ -388,16 +389,19 @@ def change_state(request, reference: str, payload: StateIn):
     return request_out(_reload(request.auth, reference))
 
 
-@router.post("/{reference}/assign", response=RequestOut)
+class AssignedOut(RequestOut):
+    warnings: list[str] = Field(description="what to know about the assignee (e.g. untrained)")
+
+
+@router.post("/{reference}/assign", response=AssignedOut)
 def assign(request, reference: str, payload: AssignIn):
     target = _reload(request.auth, reference)
+    assignee = _user(payload.assignee, "assignee")
     services.assign_request(
-        request=target,
-        actor=request.auth,
-        assignee=_user(payload.assignee, "assignee"),
-        queue=_queue(payload.queue),
+        request=target, actor=request.auth, assignee=assignee, queue=_queue(payload.queue)
     )
-    return request_out(_reload(request.auth, reference))
+    target = _reload(request.auth, reference)
+    return {**request_out(target), "warnings": assignment_warnings(target, target.assignee)}
 
 
 @router.post("/{reference}/time", response={201: TimeOut})

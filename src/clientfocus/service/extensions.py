@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from clientfocus.core.extensions import ExtensionPoint, Panel
 
@@ -19,7 +20,9 @@ class MessagePart:
 
 
 request_panels: ExtensionPoint[Panel] = ExtensionPoint(
-    "service.request_panels", "Cards in the side column of a request, after the requester."
+    "service.request_panels",
+    "Cards on a request: region 'side' after the requester, 'guide' above the conversation,"
+    " 'reply' above the reply box (shown to those who may answer).",
 )
 message_parts: ExtensionPoint[MessagePart] = ExtensionPoint(
     "service.message_parts", "Lines under each message of a request (e.g. its deliveries)."
@@ -28,6 +31,19 @@ message_parts: ExtensionPoint[MessagePart] = ExtensionPoint(
 queue_annotators: ExtensionPoint[Callable[[list], None]] = ExtensionPoint(
     "service.queue_annotators", "Marks on the rows of an agent's queue."
 )
+
+
+# check(request, assignee) -> a warning for whoever assigns (e.g. untrained for the queue).
+assignment_checks: ExtensionPoint[Callable[[Any, Any], str | None]] = ExtensionPoint(
+    "service.assignment_checks", "Warnings shown when a request is assigned to someone."
+)
+
+
+def assignment_warnings(request: Any, assignee: Any) -> list[str]:
+    """What the apps above warn about assigning ``request`` to ``assignee``."""
+    if assignee is None:
+        return []
+    return [w for check in assignment_checks if (w := check(request, assignee))]
 
 
 def message_prefetch() -> list[str]:

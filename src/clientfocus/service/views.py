@@ -25,7 +25,12 @@ from clientfocus.people.models import Department, Role
 from clientfocus.people.selectors import department_of, role_of
 from clientfocus.service import attachments as attachment_files
 from clientfocus.service import services
-from clientfocus.service.extensions import message_parts, queue_annotators, request_panels
+from clientfocus.service.extensions import (
+    assignment_warnings,
+    message_parts,
+    queue_annotators,
+    request_panels,
+)
 from clientfocus.service.models import (
     Attachment,
     Category,
@@ -237,13 +242,13 @@ def post_assign(request: HttpRequest, reference: str) -> HttpResponse:
     queue = None
     if request.POST.get("queue"):
         queue = queues_visible_to(request.user).filter(pk=request.POST["queue"]).first()
-    return _act(
-        request,
-        target,
-        lambda: services.assign_request(
-            request=target, actor=request.user, assignee=assignee, queue=queue
-        ),
-    )
+
+    def assign() -> None:
+        services.assign_request(request=target, actor=request.user, assignee=assignee, queue=queue)
+        for warning in assignment_warnings(target, assignee):
+            messages.warning(request, warning)
+
+    return _act(request, target, assign)
 
 
 class NewRequestForm(forms.Form):

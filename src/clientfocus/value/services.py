@@ -20,6 +20,7 @@ from clientfocus.orders.models import PURCHASE_STATUSES, Order
 from clientfocus.people.selectors import is_admin
 from clientfocus.service.models import ACTIVE_STATES, Request
 from clientfocus.service.selectors import cost_to_serve_by_customer
+from clientfocus.value.extensions import other_costs
 from clientfocus.value.lifetime import (
     ModelError,
     fit_bgnbd,
@@ -128,6 +129,8 @@ def refresh_values(
         return None if values is None else float(values[i])
 
     costs = cost_to_serve_by_customer()
+    for customer_id, cost in other_costs().items():
+        costs[customer_id] = costs.get(customer_id, 0.0) + cost
     margin_rate = settings.GROSS_MARGIN
 
     say("saving")

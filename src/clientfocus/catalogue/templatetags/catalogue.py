@@ -1,4 +1,4 @@
-"""Template filters of the catalogue: a text in the reader's language, a change's name."""
+"""Template filters of the catalogue: a change's name."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from clientfocus.catalogue import changes
-from clientfocus.catalogue.models import text_in
 
 register = template.Library()
 
@@ -17,13 +16,6 @@ CHANGE_LABELS = {
     changes.LOWERED: _("lowered"),
     changes.REMOVED: _("removed"),
 }
-
-
-@register.filter
-def in_lang(texts, language: str) -> str:
-    """``{{ version.names|in_lang:LANGUAGE_CODE }}``: the text in that language, else
-    English, else any."""
-    return text_in(texts if isinstance(texts, dict) else {}, language)
 
 
 @register.filter

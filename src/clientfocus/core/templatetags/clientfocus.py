@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from clientfocus.core.texts import text_in
+
 register = template.Library()
 
 
@@ -66,6 +68,9 @@ EVENT_LABELS = {
     "milestone_delivered": gettext_noop("Order delivered"),
     "milestone_delayed": gettext_noop("Order delayed"),
     "milestone_cancelled": gettext_noop("Order cancelled"),
+    "grant_approved": gettext_noop("Granted"),
+    "grant_pending": gettext_noop("Grant waiting for approval"),
+    "grant_declined": gettext_noop("Grant declined"),
 }
 
 
@@ -99,3 +104,10 @@ def panel(context, shown):
     panel_template = context.template.engine.get_template(shown.template)
     with context.push(shown.context):
         return panel_template.render(context)
+
+
+@register.filter
+def in_lang(texts, language: str) -> str:
+    """``{{ version.names|in_lang:LANGUAGE_CODE }}``: the text in that language, else
+    English, else any."""
+    return text_in(texts if isinstance(texts, dict) else {}, language)

@@ -1,4 +1,4 @@
-"""The full-text index of ideas, per database (see ideas.search): PostgreSQL a stored
+"""The full-text index of ideas, per database (see voice.textsearch): PostgreSQL a stored
 tsvector built from the stems without re-parsing them (title terms weighted A) under a
 GIN index; SQLite an FTS5 table over the same columns, kept by triggers."""
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientfocus.core.errors import NotAllowed, ServiceError
-from clientfocus.ideas import search, selectors
+from clientfocus.ideas import selectors
 from clientfocus.ideas.models import (
     Comment,
     DuplicateCandidate,
@@ -24,6 +24,7 @@ from clientfocus.ideas.models import (
 )
 from clientfocus.ideas.permissions import can_decide
 from clientfocus.ideas.services.votes import recount
+from clientfocus.voice import textsearch as search
 
 LIKELY = 0.5  # share of distinct terms two ideas have in common to be offered as one
 _RANK = {"": 0, Importance.NICE: 1, Importance.IMPORTANT: 2, Importance.CRITICAL: 3}

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from clientfocus.core import throttle
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.customers.models import Customer
-from clientfocus.ideas import search
 from clientfocus.ideas.models import (
     NEXT_STATUSES,
     TOLD_STATUSES,
@@ -32,6 +31,7 @@ from clientfocus.ideas.services.duplicates import propose_duplicates
 from clientfocus.ideas.services.loop import tell_askers
 from clientfocus.ideas.services.votes import vote
 from clientfocus.service.models import Request
+from clientfocus.voice import textsearch as search
 from clientfocus.voice.models import FeedbackItem, Theme, ThemeTag
 from clientfocus.voice.permissions import feedback_visible_to
 

@@ -1,4 +1,5 @@
-"""What the full-text index of ideas stores and how a query is asked (pure: no Django).
+"""Full-text search over stems, shared by ideas and knowledge articles: what the index
+stores and how a query is asked (pure: no Django).
 
 Both databases index the same thing: the stems of an idea's title and of its
 description in the idea's language, stop words left out, as space-separated words

@@ -1,0 +1,644 @@
+"""Knowledge over the API, for staff: articles (search, write, publish, review),
+playbooks, reply templates with their figures, the playbooks on a request (ticks,
+templates filled for it, drafts learned from it), courses and training. The same rules
+as the pages (``knowledge.permissions``)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from clientfocus.core.errors import NotAllowed
+from clientfocus.core.schemas import AwareDateTime
+from clientfocus.knowledge import selectors, services
+from clientfocus.knowledge.models import (
+    Article,
+    Course,
+    Enrolment,
+    Playbook,
+    ReplyTemplate,
+    Step,
+    TemplateState,
+)
+from clientfocus.knowledge.permissions import can_edit_knowledge, can_see_knowledge
+from clientfocus.knowledge.services.training import missing, untrained_by_queue
+from clientfocus.service.permissions import queues_visible_to
+from clientfocus.service.selectors import request_detail
+
+router = Router(tags=["knowledge"])
+request_router = Router(tags=["knowledge"])
+
+Texts = dict[str, str]
+LanguageCode = Literal[tuple(code for code, _name in settings.LANGUAGES)]  # type: ignore[valid-type]
+
+
+def _staff(user) -> None:
+    if not can_see_knowledge(user):
+        raise NotAllowed("employees only")
+
+
+def _get(model, code: str):
+    return model.objects.get(code=code[:80])
+
+
+# -- articles ------------------------------------------------------------------------------
+
+
+class ArticleTextOut(Schema):
+    language: str
+    title: str
+    body_html: str
+    version: int
+
+
+class ArticleOut(Schema):
+    code: str
+    visibility: str
+    state: str
+    owner: str | None
+    review_due: str | None
+    texts: list[ArticleTextOut]
+
+
+def article_out(article: Article) -> dict:
+    return {
+        "code": article.code,
+        "visibility": article.visibility,
+        "state": article.state,
+        "owner": article.owner.get_username() if article.owner_id else None,  # type: ignore[union-attr]
+        "review_due": article.review_due.isoformat() if article.review_due else None,
+        "texts": [
+            {
+                "language": t.language,
+                "title": t.title,
+                "body_html": t.body_html,
+                "version": t.version,
+            }
+            for t in article.texts.all()
+        ],
+    }
+
+
+class ArticleIn(Schema):
+    language: LanguageCode  # type: ignore[valid-type]
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, max_length=100_000)
+    html: bool = Field(False, description="body is HTML (sanitised); else plain text")
+    visibility: Literal["internal", "public"] | None = None
+    review_every_days: int | None = Field(None, ge=1, le=3650)
+
+
+class ArticleStateIn(Schema):
+    state: Literal["draft", "published", "archived"]
+
+
+class FoundOut(Schema):
+    code: str
+    language: str
+    title: str
+    visibility: str
+    state: str
+
+
+class ArticleFilters(Schema):
+    q: str = Field("", max_length=200)
+    language: LanguageCode = "en"  # type: ignore[valid-type]
+    state: Literal["draft", "published", "archived", ""] = ""
+
+
+@router.get("/articles", response=list[FoundOut])
+def articles(request, filters: Query[ArticleFilters]):
+    """Search (``q``, in ``language`` first) or list the knowledge base."""
+    _staff(request.auth)
+    if filters.q.strip():
+        found = selectors.search(filters.q, filters.language, public=False, limit=50)
+        return [
+            {
+                "code": t.article.code,
+                "language": t.language,
+                "title": t.title,
+                "visibility": t.article.visibility,
+                "state": t.article.state,
+            }
+            for t in found
+        ]
+    rows = Article.objects.prefetch_related("texts")
+    if filters.state:
+        rows = rows.filter(state=filters.state)
+    result = []
+    for article in rows[:500]:
+        text = selectors.text_for(article, filters.language)
+        result.append(
+            {
+                "code": article.code,
+                "language": text.language if text else "",
+                "title": text.title if text else "",
+                "visibility": article.visibility,
+                "state": article.state,
+            }
+        )
+    return result
+
+
+@router.get("/articles/{code}", response=ArticleOut)
+def article(request, code: str):
+    _staff(request.auth)
+    return article_out(_get(Article, code))
+
+
+@router.put("/articles/{code}", response=ArticleOut)
+def write_article(request, code: str, payload: ArticleIn):
+    """Create the article or write one of its languages (a new version of that text)."""
+    _staff(request.auth)
+    saved = services.save_article(
+        actor=request.auth,
+        code=code,
+        language=payload.language,
+        title=payload.title,
+        body=payload.body,
+        html=payload.html,
+        visibility=payload.visibility,
+        review_every_days=payload.review_every_days,
+    )
+    return article_out(saved)
+
+
+@router.post("/articles/{code}/state", response=ArticleOut)
+def article_state(request, code: str, payload: ArticleStateIn):
+    _staff(request.auth)
+    return article_out(
+        services.set_state(actor=request.auth, article=_get(Article, code), state=payload.state)
+    )
+
+
+@router.post("/articles/{code}/reviewed", response=ArticleOut)
+def article_reviewed(request, code: str):
+    _staff(request.auth)
+    return article_out(services.mark_reviewed(actor=request.auth, article=_get(Article, code)))
+
+
+# -- templates -----------------------------------------------------------------------------
+
+
+class TemplateIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    texts: Texts
+    state: Literal["draft", "published", "archived"] | None = None
+
+
+class TemplateOut(Schema):
+    code: str
+    name: str
+    state: str
+    texts: Texts
+    uses: int
+    requests: int
+    csat_after: float | None
+    csat_answers: int
+
+
+@router.get("/templates", response=list[TemplateOut])
+def templates(request):
+    """Every template with its use and outcome (the CSAT given after it was used)."""
+    _staff(request.auth)
+    return [
+        {
+            "code": r.template.code,
+            "name": r.template.name,
+            "state": r.template.state,
+            "texts": r.template.texts,
+            "uses": r.uses,
+            "requests": r.requests,
+            "csat_after": r.csat,
+            "csat_answers": r.answers,
+        }
+        for r in selectors.template_figures(ReplyTemplate.objects.all())
+    ]
+
+
+@router.put("/templates/{code}", response=TemplateOut)
+def write_template(request, code: str, payload: TemplateIn):
+    _staff(request.auth)
+    saved = services.save_template(
+        actor=request.auth, code=code, name=payload.name, texts=payload.texts, state=payload.state
+    )
+    return {
+        "code": saved.code,
+        "name": saved.name,
+        "state": saved.state,
+        "texts": saved.texts,
+        "uses": 0,
+        "requests": 0,
+        "csat_after": None,
+        "csat_answers": 0,
+    }
+
+
+# -- playbooks -----------------------------------------------------------------------------
+
+
+class StepIn(Schema):
+    kind: Literal["do", "dont"] = "do"
+    texts: Texts
+    mandatory: bool = False
+
+
+class StepOut(StepIn):
+    id: int
+
+
+class PlaybookIn(Schema):
+    titles: Texts
+    steps: list[StepIn] = Field(default_factory=list, max_length=40)
+    categories: list[str] = Field(
+        default_factory=list, max_length=100, description="category names"
+    )
+    channels: list[str] = Field(default_factory=list, max_length=20)
+    tiers: list[str] = Field(default_factory=list, max_length=100, description="tier codes")
+    product_lines: list[str] = Field(default_factory=list, max_length=50)
+    themes: list[str] = Field(default_factory=list, max_length=100, description="theme codes")
+    promises: Texts = Field(default_factory=dict)
+    avoid: Texts = Field(default_factory=dict)
+    articles: list[str] = Field(default_factory=list, max_length=100)
+    templates: list[str] = Field(default_factory=list, max_length=100)
+    active: bool = True
+    material: bool = Field(True, description="staff trained on it must acknowledge it again")
+
+
+class PlaybookOut(Schema):
+    code: str
+    version: int
+    active: bool
+    titles: Texts
+    steps: list[StepOut]
+    categories: list[str]
+    channels: list[str]
+    tiers: list[str]
+    product_lines: list[str]
+    themes: list[str]
+    promises: Texts
+    avoid: Texts
+    articles: list[str]
+    templates: list[str]
+
+
+def playbook_out(p: Playbook) -> dict:
+    return {
+        "code": p.code,
+        "version": p.version,
+        "active": p.active,
+        "titles": p.titles,
+        "steps": [
+            {"id": s.pk, "kind": s.kind, "texts": s.texts, "mandatory": s.mandatory}
+            for s in p.steps.all()
+        ],
+        "categories": [c.name for c in p.categories.all()],
+        "channels": p.channels,
+        "tiers": [t.code for t in p.tiers.all()],
+        "product_lines": p.product_lines,
+        "themes": [t.code for t in p.themes.all()],
+        "promises": p.promises,
+        "avoid": p.avoid,
+        "articles": [a.code for a in p.articles.all()],
+        "templates": [t.code for t in p.templates.all()],
+    }
+
+
+@router.get("/playbooks", response=list[PlaybookOut])
+def playbooks(request):
+    _staff(request.auth)
+    return [
+        playbook_out(p)
+        for p in Playbook.objects.prefetch_related(
+            "steps", "categories", "tiers", "themes", "articles", "templates"
+        )
+    ]
+
+
+@router.get("/playbooks/{code}", response=PlaybookOut)
+def playbook(request, code: str):
+    _staff(request.auth)
+    return playbook_out(_get(Playbook, code))
+
+
+@router.put("/playbooks/{code}", response=PlaybookOut)
+def write_playbook(request, code: str, payload: PlaybookIn):
+    _staff(request.auth)
+    data = payload.dict()
+    material = data.pop("material")
+    saved = services.save_playbook(actor=request.auth, code=code, data=data, material=material)
+    return playbook_out(saved)
+
+
+class SkippedOut(Schema):
+    request: str
+    playbook: str
+    version: int
+    skipped: list[int]
+    assignee: str | None
+    resolved_at: AwareDateTime
+
+
+@router.get("/skipped", response=list[SkippedOut])
+def skipped(request, days: int = Query(30, ge=1, le=3650)):  # type: ignore[type-arg]
+    """Resolved requests in the manager's queues where a mandatory step was not ticked."""
+    _staff(request.auth)
+    if not can_edit_knowledge(request.auth):
+        raise NotAllowed("managers only")
+    queue_ids = list(queues_visible_to(request.auth).values_list("pk", flat=True))
+    runs = selectors.skipped_runs(queue_ids=queue_ids, since=timezone.now() - timedelta(days=days))
+    return [
+        {
+            "request": r.request.reference,
+            "playbook": r.playbook.code,
+            "version": r.version,
+            "skipped": r.skipped,
+            "assignee": r.assignee.get_username() if r.assignee_id else None,  # type: ignore[union-attr]
+            "resolved_at": r.resolved_at,
+        }
+        for r in runs[:500]
+    ]
+
+
+# -- on a request --------------------------------------------------------------------------
+
+
+def _request(user, reference: str):
+    _staff(user)
+    return request_detail(user, reference[:40])
+
+
+def _who(user) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+class GuideStepOut(StepOut):
+    ticked: bool
+    ticked_by: str | None
+
+
+class GuideOut(Schema):
+    code: str
+    version: int
+    titles: Texts
+    steps: list[GuideStepOut]
+    promises: Texts
+    avoid: Texts
+    articles: list[str]
+    templates: list[str]
+
+
+@request_router.get("/{reference}/playbooks", response=list[GuideOut])
+def request_playbooks(request, reference: str):
+    """The playbooks that apply to the request, the most specific first, with ticks."""
+    req = _request(request.auth, reference)
+    ticks = selectors.ticked(req)
+    return [
+        {
+            "code": p.code,
+            "version": p.version,
+            "titles": p.titles,
+            "steps": [
+                {
+                    "id": s.pk,
+                    "kind": s.kind,
+                    "texts": s.texts,
+                    "mandatory": s.mandatory,
+                    "ticked": s.pk in ticks,
+                    "ticked_by": _who(ticks[s.pk].by) if s.pk in ticks else None,
+                }
+                for s in p.step_list
+            ],
+            "promises": p.promises,
+            "avoid": p.avoid,
+            "articles": [a.code for a in p.article_list],
+            "templates": [t.code for t in p.template_list],
+        }
+        for p in selectors.playbooks_for(req)
+    ]
+
+
+class TickIn(Schema):
+    done: bool = True
+
+
+@request_router.post("/{reference}/steps/{step_id}", response={200: dict})
+def tick(request, reference: str, step_id: int, payload: TickIn):
+    req = _request(request.auth, reference)
+    step = (
+        Step.objects.select_related("playbook")
+        .filter(pk=step_id if 0 < step_id < 2**31 else 0)
+        .first()
+    )
+    if step is None:
+        raise Http404
+    return {"ticked": services.tick(actor=request.auth, req=req, step=step, done=payload.done)}
+
+
+class FilledOut(Schema):
+    template: str
+    language: str
+    text: str
+
+
+class FillIn(Schema):
+    language: LanguageCode | None = None  # type: ignore[valid-type]
+
+
+@request_router.post("/{reference}/templates/{code}", response=FilledOut)
+def fill_template(request, reference: str, code: str, payload: FillIn):
+    """The template filled for this request (counted as a use)."""
+    req = _request(request.auth, reference)
+    template = ReplyTemplate.objects.get(code=code[:80], state=TemplateState.PUBLISHED)
+    language = payload.language or services.replies.language_of(req)
+    text = services.render(actor=request.auth, template=template, req=req, language=language)
+    return {"template": template.code, "language": language, "text": text}
+
+
+class LearnIn(Schema):
+    into: Literal["article", "template"]
+
+
+@request_router.post("/{reference}/learn", response={201: dict})
+def learn(request, reference: str, payload: LearnIn):
+    """A draft article or template from the answer of a well-rated resolved request."""
+    req = _request(request.auth, reference)
+    made = services.draft_from(actor=request.auth, req=req, into=payload.into)
+    return Status(201, {"kind": payload.into, "code": made.code, "state": made.state})
+
+
+# -- training ------------------------------------------------------------------------------
+
+
+class AudienceIn(Schema):
+    role: str | None = Field(None, max_length=20)
+    department: str | None = Field(None, max_length=40)
+    queue: int | None = Field(None, ge=1, le=2**31 - 1)
+
+
+class CourseIn(Schema):
+    titles: Texts
+    descriptions: Texts = Field(default_factory=dict)
+    playbooks: list[str] = Field(default_factory=list, max_length=100)
+    articles: list[str] = Field(default_factory=list, max_length=100)
+    quiz: list[dict] = Field(default_factory=list, max_length=20)
+    pass_mark: int = Field(80, ge=0, le=100)
+    due_days: int = Field(14, ge=1, le=365)
+    audiences: list[AudienceIn] = Field(default_factory=list, max_length=50)
+    required_for: list[int] = Field(default_factory=list, max_length=100)
+    active: bool = True
+
+
+class CourseOut(Schema):
+    code: str
+    titles: Texts
+    playbooks: list[str]
+    articles: list[str]
+    questions: int
+    pass_mark: int
+    due_days: int
+    required_for: list[int]
+    enrolled: int
+    completed: int
+
+
+def course_out(c: Course) -> dict:
+    return {
+        "code": c.code,
+        "titles": c.titles,
+        "playbooks": [p.code for p in c.playbooks.all()],
+        "articles": [a.code for a in c.articles.all()],
+        "questions": len(c.quiz),
+        "pass_mark": c.pass_mark,
+        "due_days": c.due_days,
+        "required_for": [q.pk for q in c.required_for.all()],
+        "enrolled": c.enrolments.count(),
+        "completed": c.enrolments.filter(completed_at__isnull=False).count(),
+    }
+
+
+@router.get("/courses", response=list[CourseOut])
+def courses(request):
+    _staff(request.auth)
+    return [
+        course_out(c)
+        for c in Course.objects.prefetch_related("playbooks", "articles", "required_for")
+    ]
+
+
+@router.put("/courses/{code}", response=CourseOut)
+def write_course(request, code: str, payload: CourseIn):
+    _staff(request.auth)
+    data = payload.dict()
+    data["audiences"] = [{k: v for k, v in a.items() if v} for a in data["audiences"]]
+    return course_out(services.save_course(actor=request.auth, code=code, data=data))
+
+
+class EnrolmentOut(Schema):
+    course: str
+    user: str
+    due_at: AwareDateTime
+    completed_at: AwareDateTime | None
+    quiz_score: int | None
+    playbooks_to_acknowledge: list[str]
+    articles_to_acknowledge: list[str]
+    quiz_to_pass: bool
+
+
+def enrolment_out(e: Enrolment) -> dict:
+    todo = missing(e)
+    return {
+        "course": e.course.code,
+        "user": e.user.get_username(),
+        "due_at": e.due_at,
+        "completed_at": e.completed_at,
+        "quiz_score": e.quiz_score,
+        "playbooks_to_acknowledge": [p.code for p in todo["playbooks"]],
+        "articles_to_acknowledge": [a.code for a in todo["articles"]],
+        "quiz_to_pass": bool(todo["quiz"]),
+    }
+
+
+@router.get("/training", response=list[EnrolmentOut])
+def training(request, user: str = Query("", max_length=150)):  # type: ignore[type-arg]
+    """My courses, or (managers) another employee's."""
+    _staff(request.auth)
+    whom = request.auth
+    if user and user != request.auth.get_username():
+        if not can_edit_knowledge(request.auth):
+            raise NotAllowed("managers only")
+        whom = get_user_model().objects.get(username=user, employee__isnull=False)
+    found = Enrolment.objects.filter(user=whom).select_related("course", "user")
+    return [enrolment_out(e) for e in found]
+
+
+class AckIn(Schema):
+    playbook: str | None = Field(None, max_length=80)
+    article: str | None = Field(None, max_length=80)
+
+
+def _mine(user, code: str) -> Enrolment:
+    _staff(user)
+    return Enrolment.objects.select_related("course", "user").get(user=user, course__code=code[:80])
+
+
+@router.post("/training/{code}/acknowledge", response=EnrolmentOut)
+def acknowledge(request, code: str, payload: AckIn):
+    enrolment = _mine(request.auth, code)
+    services.acknowledge(
+        actor=request.auth,
+        enrolment=enrolment,
+        playbook=Playbook.objects.filter(code=payload.playbook).first()
+        if payload.playbook
+        else None,
+        article=Article.objects.filter(code=payload.article).first() if payload.article else None,
+    )
+    return enrolment_out(enrolment)
+
+
+class QuizIn(Schema):
+    answers: list[int | None] = Field(max_length=20)
+
+
+@router.post("/training/{code}/quiz", response=dict)
+def quiz(request, code: str, payload: QuizIn):
+    enrolment = _mine(request.auth, code)
+    score = services.answer_quiz(actor=request.auth, enrolment=enrolment, answers=payload.answers)
+    enrolment.refresh_from_db()
+    return {
+        "score": score,
+        "passed": score >= enrolment.course.pass_mark,
+        "completed": enrolment.completed_at is not None,
+    }
+
+
+class UntrainedOut(Schema):
+    queue: int
+    queue_name: str
+    user: str
+    courses: list[str]
+
+
+@router.get("/untrained", response=list[UntrainedOut])
+def untrained(request):
+    """Who works a queue of the manager's without a course it requires."""
+    _staff(request.auth)
+    if not can_edit_knowledge(request.auth):
+        raise NotAllowed("managers only")
+    return [
+        {
+            "queue": q.pk,
+            "queue_name": q.name,
+            "user": u.get_username(),
+            "courses": [c.code for c in lacking],
+        }
+        for q, rows in untrained_by_queue(queues_visible_to(request.auth))
+        for u, lacking in rows
+    ]
