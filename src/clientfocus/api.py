@@ -136,6 +136,7 @@ from clientfocus.orders.api import webhook_router  # noqa: E402
 from clientfocus.people.api import router as people_router  # noqa: E402
 from clientfocus.portal.api import router as portal_router  # noqa: E402
 from clientfocus.portal.catalogue_api import router as portal_catalogue_router  # noqa: E402
+from clientfocus.portal.help_api import router as portal_help_router  # noqa: E402
 from clientfocus.portal.ideas_api import router as portal_ideas_router  # noqa: E402
 from clientfocus.service.api import queues_router  # noqa: E402
 from clientfocus.service.api import router as service_router  # noqa: E402
@@ -170,5 +171,6 @@ api.add_router("/mail", mail_router)
 api.add_router("/portal", portal_router)
 api.add_router("/portal", portal_ideas_router)
 api.add_router("/portal", portal_catalogue_router)
+api.add_router("/portal", portal_help_router)
 api.add_router("/", people_router)
 api.add_router("/", tiers_router)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clientfocus.portal import catalogue_views, ideas_views, views
+from clientfocus.portal import catalogue_views, help_views, ideas_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,6 +19,9 @@ urlpatterns = [
     path("answers/", views.answers, name="answers"),
     path("profile/", views.profile, name="profile"),
     path("fees/", catalogue_views.fees, name="fees"),
+    path("help/", help_views.help_centre, name="help"),
+    path("help/suggest/", help_views.help_suggest, name="help_suggest"),
+    path("help/<slug:code>/", help_views.help_article, name="help_article"),
     path("ideas/", ideas_views.idea_list, name="ideas"),
     path("ideas/new/", ideas_views.new_idea, name="new_idea"),
     path("ideas/similar/", ideas_views.similar_ideas, name="similar_ideas"),

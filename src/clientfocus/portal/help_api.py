@@ -1,0 +1,59 @@
+"""The help centre for apps and widgets: public articles, searchable by anyone."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.conf import settings
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from clientfocus.core.schemas import AwareDateTime
+from clientfocus.knowledge import selectors
+
+router = Router(tags=["portal"], auth=None)
+
+LanguageCode = Literal[tuple(code for code, _name in settings.LANGUAGES)]  # type: ignore[valid-type]
+
+
+class HelpQuery(Schema):
+    q: str = Field("", max_length=200)
+    language: LanguageCode = "en"  # type: ignore[valid-type]
+    limit: int = Field(10, ge=1, le=50)
+
+
+class HelpHitOut(Schema):
+    code: str
+    language: str
+    title: str
+
+
+class HelpArticleOut(HelpHitOut):
+    body_html: str
+    updated_at: AwareDateTime
+
+
+@router.get("/help", response=list[HelpHitOut])
+def search(request, query: Query[HelpQuery]):
+    """Public articles matching ``q`` (in ``language`` first), or the newest ones."""
+    if query.q.strip():
+        found = selectors.search(query.q, query.language, limit=query.limit)
+    else:
+        articles = selectors.public_articles().prefetch_related("texts").order_by("-updated_at")
+        found = [t for a in articles[: query.limit] if (t := selectors.text_for(a, query.language))]
+    return [{"code": t.article.code, "language": t.language, "title": t.title} for t in found]
+
+
+@router.get("/help/{code}", response=HelpArticleOut)
+def article(request, code: str, language: LanguageCode = "en"):  # type: ignore[valid-type]
+    found = selectors.public_articles().get(code=code[:80])
+    text = selectors.text_for(found, language)
+    if text is None:
+        raise found.DoesNotExist
+    return {
+        "code": found.code,
+        "language": text.language,
+        "title": text.title,
+        "body_html": text.body_html,
+        "updated_at": text.updated_at,
+    }
