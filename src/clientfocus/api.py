@@ -144,6 +144,7 @@ from clientfocus.staffing.api import router as staffing_router  # noqa: E402
 from clientfocus.value.api import customer_router as customer_value_router  # noqa: E402
 from clientfocus.value.api import router as value_router  # noqa: E402
 from clientfocus.voice.api import router as voice_router  # noqa: E402
+from clientfocus.voice.departments_api import router as departments_router  # noqa: E402
 from clientfocus.voice.evaluation_api import router as voice_evaluation_router  # noqa: E402
 
 api.add_router("/customers", customers_router)
@@ -166,6 +167,7 @@ api.add_router("/staffing", staffing_router)
 api.add_router("/ideas", ideas_router)
 api.add_router("/catalogue", catalogue_router)
 api.add_router("/knowledge", knowledge_router)
+api.add_router("/departments", departments_router)
 api.add_router("/grants", grants_router)
 api.add_router("/mail", mail_router)
 api.add_router("/portal", portal_router)

@@ -15,6 +15,7 @@ MAIL_*, PORTAL_*, ATTACHMENT_*  conversations with customers (see below)
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import secrets
 from pathlib import Path
@@ -359,6 +360,17 @@ IDEAS_VALUE_FLOOR = float(os.environ.get("IDEAS_VALUE_FLOOR", "50"))
 # feedback with this theme that names a fee is counted as a complaint about that fee.
 CATALOGUE_NOTICE_DAYS = int(os.environ.get("CATALOGUE_NOTICE_DAYS", "30"))
 CATALOGUE_COMPLAINT_THEME = os.environ.get("CATALOGUE_COMPLAINT_THEME", "unexpected-charges")
+# The department scorecard: besides its queues' requests, the customer-facing measures
+# a department's work touches, by department code: "deliveries_on_time" (delivered
+# orders without a delay) and "theme:<code>" (feedback of that theme, share negative).
+# JSON in the environment, e.g. {"logistics": ["deliveries_on_time", "theme:delivery"]}.
+DEPARTMENT_MEASURES: dict[str, list[str]] = json.loads(
+    os.environ.get(
+        "DEPARTMENT_MEASURES",
+        '{"logistics": ["deliveries_on_time", "theme:delivery"], '
+        '"billing": ["theme:unexpected-charges", "theme:price"]}',
+    )
+)
 
 # /readyz: a worker counts as alive when its heartbeat (every WORKER_HEARTBEAT_SECONDS)
 # is younger than this; the outbox is stuck when a due message waits longer than

@@ -38,9 +38,9 @@ def load_voice(people: list[Customer], org: dict, rng: random.Random, now: datet
     staff = [org["people"][k].user for k in ("agent", "agent2", "agent3", "agent4")]
 
     # Survey answers: most invitations are answered, scores follow how the request went.
-    for invitation in SurveyInvitation.objects.filter(state="sent").select_related(
-        "survey", "customer", "request"
-    ):
+    for invitation in SurveyInvitation.objects.filter(
+        state="sent", customer__isnull=False
+    ).select_related("survey", "customer", "request"):
         if rng.random() > 0.6:
             continue
         kind = invitation.survey.kind
@@ -58,8 +58,8 @@ def load_voice(people: list[Customer], org: dict, rng: random.Random, now: datet
         response = voice.answer_survey(
             token=voice.survey_token(invitation), score=score, comment=comment, now=when
         )
-        FeedbackItem.objects.filter(pk=response.item_id).update(created_at=when)
-        ThemeTag.objects.filter(item_id=response.item_id).update(created_at=when)
+        FeedbackItem.objects.filter(pk=response.item_id or 0).update(created_at=when)
+        ThemeTag.objects.filter(item_id=response.item_id or 0).update(created_at=when)
         SurveyResponse.objects.filter(pk=response.pk).update(answered_at=when)
 
     # Earlier answers from the survey tool the company used before (NPS after deliveries,

@@ -192,6 +192,7 @@ class ClassifierModel(models.Model):
 class Trigger(models.TextChoices):
     REQUEST_RESOLVED = "request_resolved", _("Request resolved")
     ORDER_DELIVERED = "order_delivered", _("Order delivered")
+    INTERNAL_RESOLVED = "internal_resolved", _("Internal request resolved")
 
 
 class Survey(models.Model):
@@ -223,9 +224,27 @@ class InvitationState(models.TextChoices):
 
 
 class SurveyInvitation(models.Model):
+    """A customer asked after a resolved request or a delivered order; or, for an
+    internal request, the employee of the requesting department who filed it (S1:
+    departments are each other's customers), answered in the app."""
+
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations")
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="survey_invitations"
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="survey_invitations",
+    )
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="internal_surveys",
+    )
+    department = models.ForeignKey(
+        "people.Department", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     request = models.ForeignKey(
         "service.Request", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -258,7 +277,12 @@ class SurveyResponse(models.Model):
         SurveyInvitation, on_delete=models.CASCADE, related_name="response"
     )
     score = models.SmallIntegerField()
-    item = models.OneToOneField(FeedbackItem, on_delete=models.CASCADE, related_name="response")
+    # Customers' answers are feedback items (analysed, themed); an employee's answer about
+    # another department is not customer feedback: its comment stays here.
+    item = models.OneToOneField(
+        FeedbackItem, on_delete=models.CASCADE, null=True, blank=True, related_name="response"
+    )
+    comment = models.TextField(blank=True, default="")
     answered_at = models.DateTimeField(default=timezone.now)
     commented_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clientfocus.voice import customer_views, views
+from clientfocus.voice import customer_views, department_views, views
 
 app_name = "voice"
 urlpatterns = [
@@ -16,6 +16,14 @@ urlpatterns = [
     path("voice/follow-ups/", views.follow_ups, name="follow_ups"),
     path("voice/follow-ups/<int:follow_up_id>/", views.follow_up, name="follow_up"),
     path("voice/digest/", views.digest, name="digest"),
+    path("departments/", department_views.scorecards, name="scorecards"),
+    path("departments/<slug:code>/", department_views.scorecard, name="scorecard"),
+    path("voice/internal/", department_views.internal_surveys, name="internal_surveys"),
+    path(
+        "voice/internal/<int:invitation_id>/",
+        department_views.answer_internal,
+        name="answer_internal",
+    ),
     path("voice/digest/build/", views.build_digest, name="build_digest"),
     path("voice/digest/<str:week>/", views.digest, name="digest_week"),
     path(

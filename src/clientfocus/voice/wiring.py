@@ -41,6 +41,8 @@ def on_request_resolved(event: RequestResolved) -> None:
         services.invite(
             trigger="request_resolved", customer=request.customer, request=request, now=event.at
         )
+    elif request.requesting_department_id:
+        services.invite_internal(request, now=event.at)
 
 
 def on_milestone_recorded(event: MilestoneRecorded) -> None:

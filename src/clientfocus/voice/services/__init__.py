@@ -30,6 +30,7 @@ from clientfocus.voice.services.follow_ups import (
     maybe_follow_up,
     sweep_follow_ups,
 )
+from clientfocus.voice.services.internal import answer_internal, invite_internal, open_for
 from clientfocus.voice.services.surveys import (
     COMMENT_WINDOW,
     FEEDBACK_LINK_SALT,
@@ -81,6 +82,7 @@ __all__ = [
     "active_themes",
     "analyse_texts",
     "analyser",
+    "answer_internal",
     "answer_survey",
     "build_digest",
     "can_close_follow_up",
@@ -98,8 +100,10 @@ __all__ = [
     "forget_analyser",
     "invitation_from_token",
     "invite",
+    "invite_internal",
     "make_digest",
     "maybe_follow_up",
+    "open_for",
     "question",
     "record_feedback",
     "retag",

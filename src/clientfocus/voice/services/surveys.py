@@ -166,7 +166,7 @@ def invitation_from_token(token: str, *, now: datetime | None = None) -> SurveyI
         raise LinkProblem("forged") from exc
     invitation = (
         SurveyInvitation.objects.select_related("survey", "customer")
-        .filter(pk=pk if isinstance(pk, int) else -1)
+        .filter(pk=pk if isinstance(pk, int) else -1, customer__isnull=False)
         .first()
     )
     if invitation is None:
@@ -229,6 +229,8 @@ def comment_on_answer(*, token: str, comment: str) -> SurveyResponse:
     if not clean:
         raise ServiceError("comment", _("The comment is empty."))
     item = response.item
+    if item is None:  # an employee's internal answer: never reached by a customer link
+        raise LinkProblem("forged")
     item.text, item.truncated = clean, truncated
     result = analyser().analyse(clean)
     _take_fields(item, result)
