@@ -66,6 +66,18 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("catalogue notices CODE VERSION", "who was told of a version, who was not reached"),
         ("catalogue relink", "link complaints about charges to the fees they name"),
     ]),
+    ("knowledge", [
+        ("knowledge articles [--search TEXT]", "the knowledge base, or a search in it"),
+        ("knowledge export | load FILE --as USER", "articles, templates, playbooks, courses"),
+        ("knowledge skipped [--days N]", "resolved requests where a mandatory step was skipped"),
+        ("knowledge training | remind", "who is untrained for their queues; send reminders"),
+    ]),
+    ("grants", [
+        ("grants limits | set-limit ROLE KIND --as USER", "what each role may grant alone"),
+        ("grants pending", "grants waiting for approval"),
+        ("grants report [--days N] [--format CSV|JSON]", "does empowerment pay?"),
+        ("departments [--days N] [--json]", "the department scorecard"),
+    ]),
     ("staffing", [
         ("staffing erlang", "agents needed for a service level, Erlang C / A (no database)"),
         ("staffing plan --queue Q --week W", "a week's staffing plan for a queue"),

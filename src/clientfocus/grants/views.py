@@ -68,7 +68,7 @@ def give(request: HttpRequest, public_id: str) -> HttpResponse:
             )
     if req is not None:
         return redirect("service:request", reference=req.reference)
-    return redirect("customers:record", public_id=customer.public_id)
+    return redirect("customers:record", customer.public_id)
 
 
 @employee_required
