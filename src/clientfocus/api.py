@@ -128,6 +128,7 @@ from clientfocus.grants.api import router as grants_router  # noqa: E402
 from clientfocus.ideas.api import router as ideas_router  # noqa: E402
 from clientfocus.knowledge.api import request_router as request_knowledge_router  # noqa: E402
 from clientfocus.knowledge.api import router as knowledge_router  # noqa: E402
+from clientfocus.knowledge.training_api import router as training_router  # noqa: E402
 from clientfocus.mail.api import router as mail_router  # noqa: E402
 from clientfocus.notify.api import router as notify_router  # noqa: E402
 from clientfocus.orders.api import customer_router as customer_orders_router  # noqa: E402
@@ -167,6 +168,7 @@ api.add_router("/staffing", staffing_router)
 api.add_router("/ideas", ideas_router)
 api.add_router("/catalogue", catalogue_router)
 api.add_router("/knowledge", knowledge_router)
+api.add_router("/knowledge", training_router)
 api.add_router("/departments", departments_router)
 api.add_router("/grants", grants_router)
 api.add_router("/mail", mail_router)

@@ -11,7 +11,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.models import NOT_PROVIDED
 
 OURS = {"core", "people", "customers", "service", "orders", "notify", "value", "staffing",
-        "insights", "voice", "ideas", "catalogue", "mail", "portal", "demo"}  # fmt: skip
+        "insights", "voice", "ideas", "catalogue", "knowledge", "grants", "mail", "portal",
+        "demo"}  # fmt: skip
 # Columns added before this rule existed (each released with a stop-the-world upgrade).
 GRANDFATHERED = {
     ("customers", "0002_search_indexes", "search_key"),

@@ -282,7 +282,7 @@ class SurveyResponse(models.Model):
     item = models.OneToOneField(
         FeedbackItem, on_delete=models.CASCADE, null=True, blank=True, related_name="response"
     )
-    comment = models.TextField(blank=True, default="")
+    comment = models.TextField(blank=True, default="", db_default="")
     answered_at = models.DateTimeField(default=timezone.now)
     commented_at = models.DateTimeField(null=True, blank=True)
 
