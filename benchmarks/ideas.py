@@ -87,10 +87,10 @@ def load(rng: random.Random, *, ideas: int, votes: int, voters: int) -> None:
 
     from clientfocus.customers.models import Customer, Tier
     from clientfocus.ideas import services
-    from clientfocus.voice import textsearch as search
     from clientfocus.ideas.models import Idea
     from clientfocus.people.models import Role
     from clientfocus.people.services import create_department, create_employee
+    from clientfocus.voice import textsearch as search
 
     call_command("migrate", verbosity=0)
     if Idea.objects.count() >= ideas:

@@ -19,22 +19,33 @@ def late(company):
     """A playbook for late deliveries, with a published article and template."""
     Category.objects.create(name="Late delivery", default_queue=company.care_queue)
     services.save_article(
-        actor=company.manager, code="late-delivery", language="en",
-        title="When a delivery is late", body="Check the carrier tracking first.",
+        actor=company.manager,
+        code="late-delivery",
+        language="en",
+        title="When a delivery is late",
+        body="Check the carrier tracking first.",
     )
     article = services.save_article(
-        actor=company.manager, code="late-delivery", language="lt",
-        title="Kai siunta vėluoja", body="Pirmiausia patikrinkite vežėjo sekimą.",
+        actor=company.manager,
+        code="late-delivery",
+        language="lt",
+        title="Kai siunta vėluoja",
+        body="Pirmiausia patikrinkite vežėjo sekimą.",
     )
     services.set_state(actor=company.manager, article=article, state="published")
     services.save_template(
-        actor=company.manager, code="sorry-late", name="Sorry, late",
-        texts={"en": "Dear {customer_name}, about {reference}: we are on it.",
-               "lt": "Gerb. {customer_name}, dėl {reference}: jau tvarkome."},
+        actor=company.manager,
+        code="sorry-late",
+        name="Sorry, late",
+        texts={
+            "en": "Dear {customer_name}, about {reference}: we are on it.",
+            "lt": "Gerb. {customer_name}, dėl {reference}: jau tvarkome.",
+        },
         state="published",
     )
     return services.save_playbook(
-        actor=company.manager, code="late",
+        actor=company.manager,
+        code="late",
         data={
             "titles": {"en": "Late delivery", "lt": "Vėluojantis pristatymas"},
             "categories": ["Late delivery"],

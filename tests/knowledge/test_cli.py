@@ -23,18 +23,34 @@ def _run(*args) -> str:
 def test_export_and_load_round_trip_and_bad_files_change_nothing(company, late, tmp_path):
     exported = json.loads(_run("knowledge", "export"))
     assert [p["code"] for p in exported["playbooks"]] == ["late"]
-    exported["courses"] = [{"code": "late-course", "titles": {"en": "Late"}, "playbooks": ["late"],
-                            "audiences": [{"role": "agent"}]}]
+    exported["courses"] = [
+        {
+            "code": "late-course",
+            "titles": {"en": "Late"},
+            "playbooks": ["late"],
+            "audiences": [{"role": "agent"}],
+        }
+    ]
     exported["articles"][0]["code"] = "late-copy"
     file = tmp_path / "knowledge.json"
     file.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
     assert "1 articles, 1 templates, 1 playbooks, 1 courses loaded" in _run(
-        "knowledge", "load", str(file), "--as", "manager")
+        "knowledge", "load", str(file), "--as", "manager"
+    )
     assert Article.objects.get(code="late-copy").texts.count() == 2
     assert Course.objects.get().enrolments.count() == 3
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"playbooks": [{"code": "new-one", "titles": {"en": "x"}},
-                                             {"code": "late", "titles": {}}]}), encoding="utf-8")
+    bad.write_text(
+        json.dumps(
+            {
+                "playbooks": [
+                    {"code": "new-one", "titles": {"en": "x"}},
+                    {"code": "late", "titles": {}},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(CommandError, match="playbooks #2"):
         _run("knowledge", "load", str(bad), "--as", "manager")
     assert not Playbook.objects.filter(code="new-one").exists()  # all or nothing
@@ -59,14 +75,20 @@ def test_articles_search_skipped_training_and_remind(company, late):
 
 def test_grants_and_departments(company):
     assert "no limits" in _run("grants", "limits")
-    assert "limit set" in _run("grants", "set-limit", "agent", "goodwill", "--per-grant", "20",
-                               "--as", "admin")
+    assert "limit set" in _run(
+        "grants", "set-limit", "agent", "goodwill", "--per-grant", "20", "--as", "admin"
+    )
     with pytest.raises(CommandError, match="administrators"):
         _run("grants", "set-limit", "agent", "refund", "--as", "manager")
     with pytest.raises(CommandError, match="amount"):
         _run("grants", "set-limit", "agent", "refund", "--per-grant", "-5", "--as", "admin")
-    grants.grant(actor=company.agent, customer=company.customer, kind="goodwill", amount="50",
-                 reason="=cmd|' /C calc'!A0")
+    grants.grant(
+        actor=company.agent,
+        customer=company.customer,
+        kind="goodwill",
+        amount="50",
+        reason="=cmd|' /C calc'!A0",
+    )
     assert "per grant" in _run("grants", "pending")
     csv = _run("grants", "report", "--format", "csv")
     assert csv.splitlines()[1].startswith("goodwill,standard,1")

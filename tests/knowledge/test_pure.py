@@ -17,7 +17,13 @@ def test_every_set_criterion_must_match_and_the_most_specific_comes_first():
     sofas = Criteria("sofas", product_lines=frozenset({"Sofas"}))
     everything = [late, gold_late, phone, anything, themed, sofas]
     gold_call = Situation(category=1, channel="phone", tier="gold", themes=frozenset({8}))
-    assert matching.matching(everything, gold_call) == ["gold-late", "late", "phone", "themed", "any"]
+    assert matching.matching(everything, gold_call) == [
+        "gold-late",
+        "late",
+        "phone",
+        "themed",
+        "any",
+    ]
     plain = Situation(category=2, channel="email", tier="standard", product_line=" sofas ")
     assert matching.matching(everything, plain) == ["sofas", "any"]
     assert matching.matching([], plain) == []
@@ -51,7 +57,10 @@ def test_a_quiz_is_checked_and_marked():
         ([{"question": {}, "options": [{"en": "a"}, {"en": "b"}], "answer": 0}], "question 1"),
         ([{"question": {"en": "Q"}, "options": [{"en": "a"}], "answer": 0}], "options"),
         ([{"question": {"en": "Q"}, "options": [{"en": "a"}, {"en": "b"}], "answer": 2}], "answer"),
-        ([{"question": {"en": "Q"}, "options": [{"en": "a"}, {"en": "b"}], "answer": True}], "answer"),
+        (
+            [{"question": {"en": "Q"}, "options": [{"en": "a"}, {"en": "b"}], "answer": True}],
+            "answer",
+        ),
         ([good[0]] * 21, "at most"),
     ]:
         with pytest.raises(quiz.QuizError, match=says):

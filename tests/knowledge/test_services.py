@@ -24,9 +24,13 @@ pytestmark = pytest.mark.django_db
 
 def _request(company, category="Late delivery", customer=None, channel="phone"):
     return open_request(
-        actor=company.agent, subject="Where is my sofa?", customer=customer or company.customer,
+        actor=company.agent,
+        subject="Where is my sofa?",
+        customer=customer or company.customer,
         category=Category.objects.get(name=category) if category else None,
-        queue=company.care_queue, assignee=company.agent, channel=channel,
+        queue=company.care_queue,
+        assignee=company.agent,
+        channel=channel,
     )
 
 
@@ -66,7 +70,11 @@ def test_ticking_needs_a_handler_and_a_playbook_that_applies(company, late):
 def test_the_copy_of_playbooks_follows_a_change(company, late):
     req = _request(company, channel="email")
     assert selectors.playbooks_for(req)
-    data = {"titles": {"en": "Late, by phone"}, "categories": ["Late delivery"], "channels": ["phone"]}
+    data = {
+        "titles": {"en": "Late, by phone"},
+        "categories": ["Late delivery"],
+        "channels": ["phone"],
+    }
     services.save_playbook(actor=company.manager, code="late", data=data)
     assert selectors.playbooks_for(req) == []
 
@@ -74,8 +82,11 @@ def test_the_copy_of_playbooks_follows_a_change(company, late):
 def test_articles_keep_versions_and_are_found_in_any_language(company, late):
     article = Article.objects.get(code="late-delivery")
     services.save_article(
-        actor=company.manager, code="late-delivery", language="en",
-        title="When a delivery is late", body="Check the carrier tracking, then call.",
+        actor=company.manager,
+        code="late-delivery",
+        language="en",
+        title="When a delivery is late",
+        body="Check the carrier tracking, then call.",
     )
     assert article.texts.get(language="en").version == 2
     assert ArticleRevision.objects.filter(article=article).count() == 3
@@ -85,8 +96,12 @@ def test_articles_keep_versions_and_are_found_in_any_language(company, late):
     # Internal: not in the help centre until it is made public.
     assert selectors.search("tracking", "en") == []
     services.save_article(
-        actor=company.manager, code="late-delivery", language="en", visibility="public",
-        title="When a delivery is late", body="Check the carrier tracking, then call.",
+        actor=company.manager,
+        code="late-delivery",
+        language="en",
+        visibility="public",
+        title="When a delivery is late",
+        body="Check the carrier tracking, then call.",
     )
     assert [t.article.code for t in selectors.search("tracking", "en")] == ["late-delivery"]
     # Lithuanian stems, typed without diacritics, in the reader's language first.
@@ -98,8 +113,12 @@ def test_articles_keep_versions_and_are_found_in_any_language(company, late):
 
 def test_html_from_editors_is_sanitised_and_only_managers_or_owners_write(company):
     article = services.save_article(
-        actor=company.manager, code="x", language="en", title="T",
-        body='<p onclick="evil()">Hi<script>alert(1)</script></p>', html=True,
+        actor=company.manager,
+        code="x",
+        language="en",
+        title="T",
+        body='<p onclick="evil()">Hi<script>alert(1)</script></p>',
+        html=True,
     )
     body = article.texts.get().body_html
     assert "script" not in body and "onclick" not in body and "Hi" in body
@@ -132,7 +151,8 @@ def _rated(company, score):
     ContactFactory(customer=company.customer, value="ruta@example.com")
     req = _request(company)
     add_message(
-        request=req, actor=company.agent,
+        request=req,
+        actor=company.agent,
         body=f"Dear Rūta Žukauskienė, your sofa {req.reference} arrives tomorrow.",
         kind=MessageKind.REPLY,
     )
@@ -150,7 +170,9 @@ def test_a_well_rated_answer_becomes_a_draft_a_manager_approves(company, late):
     assert draft.texts == {"lt": "Dear {customer_name}, your sofa {reference} arrives tomorrow."}
     article = services.draft_from(actor=company.agent, req=req, into="article")
     assert article.state == "draft" and article.code == f"from-{req.reference.lower()}"
-    assert AgentNotice.objects.filter(recipient=company.manager, kind="knowledge_draft").count() == 2
+    assert (
+        AgentNotice.objects.filter(recipient=company.manager, kind="knowledge_draft").count() == 2
+    )
     with pytest.raises(NotAllowed):
         services.set_state(actor=company.agent, article=article, state="published")
     services.set_state(actor=company.manager, article=article, state="published")

@@ -20,8 +20,11 @@ from clientfocus.service.services import open_request
 pytestmark = pytest.mark.django_db
 
 QUIZ = [
-    {"question": {"en": "First thing to do?"},
-     "options": [{"en": "Blame the carrier"}, {"en": "Check the tracking"}], "answer": 1}
+    {
+        "question": {"en": "First thing to do?"},
+        "options": [{"en": "Blame the carrier"}, {"en": "Check the tracking"}],
+        "answer": 1,
+    }
 ]
 
 
@@ -53,7 +56,9 @@ def test_a_course_is_assigned_completed_and_reopened_by_a_material_change(compan
     assert mine.completed_at is not None
     # A material change: read it again.
     services.save_playbook(
-        actor=company.manager, code="late", material=True,
+        actor=company.manager,
+        code="late",
+        material=True,
         data={"titles": {"en": "Late delivery"}, "categories": ["Late delivery"]},
     )
     mine.refresh_from_db()
@@ -65,7 +70,9 @@ def test_a_course_is_assigned_completed_and_reopened_by_a_material_change(compan
     assert mine.completed_at is not None
     # A change that is not material keeps everyone trained.
     services.save_playbook(
-        actor=company.manager, code="late", material=False,
+        actor=company.manager,
+        code="late",
+        material=False,
         data={"titles": {"en": "Late delivery!"}, "categories": ["Late delivery"]},
     )
     mine.refresh_from_db()
@@ -91,17 +98,21 @@ def test_only_the_employee_acknowledges_and_bad_courses_are_refused(company, lat
     ):
         with pytest.raises(ServiceError):
             services.save_course(
-                actor=company.manager, code="bad", data={"titles": {"en": "B"}, "playbooks": ["late"], **bad}
+                actor=company.manager,
+                code="bad",
+                data={"titles": {"en": "B"}, "playbooks": ["late"], **bad},
             )
 
 
 def test_assigning_to_someone_untrained_warns_and_managers_see_who(company, late):
     course = _course(company, late)
-    req = open_request(actor=company.agent, subject="Sofa", customer=company.customer,
-                       queue=company.care_queue)
+    req = open_request(
+        actor=company.agent, subject="Sofa", customer=company.customer, queue=company.care_queue
+    )
     warnings = assignment_warnings(req, company.agent2)
     assert len(warnings) == 1 and "Late deliveries" in warnings[0]
-    (queue, rows), = untrained_by_queue([company.care_queue])
+    ((queue, rows),) = untrained_by_queue([company.care_queue])
+    assert queue == company.care_queue
     assert {u.username for u, _c in rows} == {"agent", "agent2", "manager"}
     # The billing queue requires nothing.
     assert untrained_by_queue([company.billing_queue]) == []

@@ -25,11 +25,23 @@ def articles(company):
         ("lt", "Sofos grąžinimas", "Sofą galite grąžinti per 14 dienų."),
         ("hi", "सोफा लौटाना", "आप 14 दिनों के भीतर सोफा लौटा सकते हैं।"),
     ]:
-        article = services.save_article(actor=company.manager, code="returns", language=language,
-                                        title=title, body=body, visibility="public")
+        article = services.save_article(
+            actor=company.manager,
+            code="returns",
+            language=language,
+            title=title,
+            body=body,
+            visibility="public",
+        )
     services.set_state(actor=company.manager, article=article, state="published")
-    services.save_article(actor=company.manager, code="secret", language="en", title="Sofa margins",
-                          body="Internal sofa margins.", state="published")
+    services.save_article(
+        actor=company.manager,
+        code="secret",
+        language="en",
+        title="Sofa margins",
+        body="Internal sofa margins.",
+        state="published",
+    )
     return article
 
 

@@ -16,9 +16,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _internal(company):
-    Survey.objects.create(name="Internal", kind="csat", trigger="internal_resolved")
-    req = open_request(actor=company.logistics_staff, subject="Invoice for pallet",
-                       requesting_department=company.logistics, queue=company.billing_queue)
+    Survey.objects.get_or_create(trigger="internal_resolved", defaults={"name": "I", "kind": "csat"})
+    req = open_request(
+        actor=company.logistics_staff,
+        subject="Invoice for pallet",
+        requesting_department=company.logistics,
+        queue=company.billing_queue,
+    )
     change_state(request=req, actor=company.other_agent, state=State.RESOLVED)
     return req
 
@@ -28,18 +32,25 @@ def test_the_employee_who_filed_an_internal_request_is_asked(company):
     invitation = SurveyInvitation.objects.get()
     assert invitation.employee == company.logistics_staff and invitation.customer is None
     assert invitation.department == company.logistics and invitation.request == req
-    assert AgentNotice.objects.filter(recipient=company.logistics_staff, kind="internal_survey").exists()
+    assert AgentNotice.objects.filter(
+        recipient=company.logistics_staff, kind="internal_survey"
+    ).exists()
     with pytest.raises(NotAllowed):
         services.answer_internal(actor=company.agent, invitation=invitation, score=4)
     with pytest.raises(ServiceError):
         services.answer_internal(actor=company.logistics_staff, invitation=invitation, score=9)
-    services.answer_internal(actor=company.logistics_staff, invitation=invitation, score=4,
-                             comment="Quick, thanks")
+    services.answer_internal(
+        actor=company.logistics_staff, invitation=invitation, score=4, comment="Quick, thanks"
+    )
     with pytest.raises(ServiceError):
         services.answer_internal(actor=company.logistics_staff, invitation=invitation, score=5)
     cards = departments.scorecards(now=timezone.now(), days=1)
     billing = next(c for c in cards if c.department == company.billing)
-    assert billing.received == 1 and billing.internal_satisfaction == 0.75 and billing.internal_answers == 1
+    assert (
+        billing.received == 1
+        and billing.internal_satisfaction == 0.75
+        and billing.internal_answers == 1
+    )
     logistics = departments.scorecard(company.logistics, since=req.created_at.replace(year=2000))
     assert logistics.filed == 1 and logistics.filed_answer_hours is None
     # A customer's survey link never opens an internal invitation.
@@ -63,6 +74,11 @@ def test_pages_and_api(company, web_as, api_as):
     billing = next(c for c in cards if c["department"] == "billing")
     assert billing["received"] == 1 and billing["internal_satisfaction"] == 1.0
     assert api_as(company.agent).get("/api/departments/scorecard?days=0").status_code == 422
-    assert api_as(company.agent).get("/api/departments/scorecard?department=nope").status_code == 404
-    assert web_as(company.agent).post(f"/voice/internal/{invitation.pk}/", {"score": "5"}).status_code == 404
+    assert (
+        api_as(company.agent).get("/api/departments/scorecard?department=nope").status_code == 404
+    )
+    assert (
+        web_as(company.agent).post(f"/voice/internal/{invitation.pk}/", {"score": "5"}).status_code
+        == 404
+    )
     assert SurveyInvitation.objects.get().response.score == 5

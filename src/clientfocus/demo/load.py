@@ -16,6 +16,7 @@ from django.utils import timezone
 from clientfocus.demo.catalogue import load_catalogue
 from clientfocus.demo.customers import create_customers
 from clientfocus.demo.ideas import load_ideas
+from clientfocus.demo.knowledge import load_knowledge
 from clientfocus.demo.orders import load_orders
 from clientfocus.demo.organisation import DEMO_PASSWORD, already_loaded, setup_organisation
 from clientfocus.demo.requests import INTERNAL, replay_request
@@ -65,6 +66,7 @@ def load_demo_data(
     load_voice(people, org, rng, now)
     load_ideas(people, org, rng, now)
     load_catalogue(people, org, rng, now)
+    load_knowledge(people, org, rng, now)
     load_staffing(org, now)
     return {
         name: (employee.user.username, DEMO_PASSWORD, employee.get_role_display())

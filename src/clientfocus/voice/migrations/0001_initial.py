@@ -7,253 +7,648 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0003_preferred_channel'),
-        ('notify', '0004_webhook_url'),
-        ('orders', '0002_milestones'),
-        ('service', '0006_agentnotice_link_alter_agentnotice_request'),
+        ("customers", "0003_preferred_channel"),
+        ("notify", "0004_webhook_url"),
+        ("orders", "0002_milestones"),
+        ("service", "0006_agentnotice_link_alter_agentnotice_request"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClassifierModel',
+            name="ClassifierModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('examples', models.PositiveIntegerField()),
-                ('blob', models.BinaryField()),
-                ('metrics', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("examples", models.PositiveIntegerField()),
+                ("blob", models.BinaryField()),
+                ("metrics", models.JSONField(default=dict)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Digest',
+            name="Digest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week_start', models.DateField(unique=True)),
-                ('data', models.JSONField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('recipients', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("week_start", models.DateField(unique=True)),
+                ("data", models.JSONField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("recipients", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['-week_start'],
+                "ordering": ["-week_start"],
             },
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('keywords', models.TextField(blank=True, help_text='One per line, any language. stem* matches any ending; several words match a phrase.', verbose_name='keywords')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                (
+                    "keywords",
+                    models.TextField(
+                        blank=True,
+                        help_text="One per line, any language. stem* matches any ending; several words match a phrase.",
+                        verbose_name="keywords",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'theme',
-                'ordering': ['position', 'name'],
+                "verbose_name": "theme",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='FeedbackItem',
+            name="FeedbackItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('truncated', models.BooleanField(default=False)),
-                ('language', models.CharField(blank=True, max_length=8, verbose_name='language')),
-                ('sentiment', models.CharField(choices=[('negative', 'negative'), ('neutral', 'neutral'), ('positive', 'positive')], default='neutral', max_length=10, verbose_name='sentiment')),
-                ('sentiment_score', models.FloatField(default=0.0)),
-                ('sentiment_by_staff', models.BooleanField(default=False)),
-                ('angry', models.BooleanField(default=False, verbose_name='angry')),
-                ('source', models.CharField(choices=[('survey', 'Survey'), ('customer', 'Customer (portal)'), ('email', 'E-mail'), ('api', 'API'), ('employee', 'Employee: a customer told me')], max_length=10, verbose_name='source')),
-                ('score_kind', models.CharField(blank=True, choices=[('nps', 'NPS (0–10)'), ('csat', 'CSAT (1–5)'), ('ces', 'CES (1–7)')], max_length=4)),
-                ('score', models.SmallIntegerField(blank=True, null=True, verbose_name='score')),
-                ('tier_code', models.CharField(blank=True, max_length=30)),
-                ('segment', models.CharField(blank=True, max_length=30)),
-                ('product_line', models.CharField(blank=True, max_length=60)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feedback', to='customers.customer')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feedback', to='orders.order')),
-                ('queue', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='service.queue')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feedback', to='service.request')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                ("truncated", models.BooleanField(default=False)),
+                ("language", models.CharField(blank=True, max_length=8, verbose_name="language")),
+                (
+                    "sentiment",
+                    models.CharField(
+                        choices=[
+                            ("negative", "negative"),
+                            ("neutral", "neutral"),
+                            ("positive", "positive"),
+                        ],
+                        default="neutral",
+                        max_length=10,
+                        verbose_name="sentiment",
+                    ),
+                ),
+                ("sentiment_score", models.FloatField(default=0.0)),
+                ("sentiment_by_staff", models.BooleanField(default=False)),
+                ("angry", models.BooleanField(default=False, verbose_name="angry")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("survey", "Survey"),
+                            ("customer", "Customer (portal)"),
+                            ("email", "E-mail"),
+                            ("api", "API"),
+                            ("employee", "Employee: a customer told me"),
+                        ],
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "score_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("nps", "NPS (0–10)"),
+                            ("csat", "CSAT (1–5)"),
+                            ("ces", "CES (1–7)"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                ("score", models.SmallIntegerField(blank=True, null=True, verbose_name="score")),
+                ("tier_code", models.CharField(blank=True, max_length=30)),
+                ("segment", models.CharField(blank=True, max_length=30)),
+                ("product_line", models.CharField(blank=True, max_length=60)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="feedback",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="feedback",
+                        to="orders.order",
+                    ),
+                ),
+                (
+                    "queue",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="service.queue",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="feedback",
+                        to="service.request",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'feedback',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "feedback",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('nps', 'NPS (0–10)'), ('csat', 'CSAT (1–5)'), ('ces', 'CES (1–7)')], max_length=4, verbose_name='kind')),
-                ('trigger', models.CharField(choices=[('request_resolved', 'Request resolved'), ('order_delivered', 'Order delivered')], max_length=20, verbose_name='after')),
-                ('min_days_between', models.PositiveIntegerField(default=90, verbose_name='minimum days between surveys of one customer')),
-                ('valid_days', models.PositiveIntegerField(default=30, verbose_name='link valid for days')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('tiers', models.ManyToManyField(blank=True, help_text='Empty: every tier.', to='customers.tier', verbose_name='tiers')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("nps", "NPS (0–10)"),
+                            ("csat", "CSAT (1–5)"),
+                            ("ces", "CES (1–7)"),
+                        ],
+                        max_length=4,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("request_resolved", "Request resolved"),
+                            ("order_delivered", "Order delivered"),
+                        ],
+                        max_length=20,
+                        verbose_name="after",
+                    ),
+                ),
+                (
+                    "min_days_between",
+                    models.PositiveIntegerField(
+                        default=90, verbose_name="minimum days between surveys of one customer"
+                    ),
+                ),
+                (
+                    "valid_days",
+                    models.PositiveIntegerField(default=30, verbose_name="link valid for days"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "tiers",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Empty: every tier.",
+                        to="customers.tier",
+                        verbose_name="tiers",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survey',
+                "verbose_name": "survey",
             },
         ),
         migrations.CreateModel(
-            name='SurveyInvitation',
+            name="SurveyInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(max_length=8)),
-                ('state', models.CharField(choices=[('sent', 'sent'), ('answered', 'answered'), ('skipped', 'not sent')], default='sent', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_invitations', to='customers.customer')),
-                ('notification', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='notify.notification')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orders.order')),
-                ('request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='service.request')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='voice.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("language", models.CharField(max_length=8)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("sent", "sent"),
+                            ("answered", "answered"),
+                            ("skipped", "not sent"),
+                        ],
+                        default="sent",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_invitations",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "notification",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="notify.notification",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orders.order",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="service.request",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invitations",
+                        to="voice.survey",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SurveyResponse',
+            name="SurveyResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.SmallIntegerField()),
-                ('answered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('commented_at', models.DateTimeField(blank=True, null=True)),
-                ('invitation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='response', to='voice.surveyinvitation')),
-                ('item', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='response', to='voice.feedbackitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.SmallIntegerField()),
+                ("answered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("commented_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "invitation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="response",
+                        to="voice.surveyinvitation",
+                    ),
+                ),
+                (
+                    "item",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="response",
+                        to="voice.feedbackitem",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DailyRollup',
+            name="DailyRollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('dimension', models.CharField(max_length=12)),
-                ('value', models.CharField(blank=True, max_length=60)),
-                ('items', models.PositiveIntegerField(default=0)),
-                ('comments', models.PositiveIntegerField(default=0)),
-                ('negative', models.PositiveIntegerField(default=0)),
-                ('positive', models.PositiveIntegerField(default=0)),
-                ('nps_n', models.PositiveIntegerField(default=0)),
-                ('nps_promoters', models.PositiveIntegerField(default=0)),
-                ('nps_detractors', models.PositiveIntegerField(default=0)),
-                ('csat_n', models.PositiveIntegerField(default=0)),
-                ('csat_satisfied', models.PositiveIntegerField(default=0)),
-                ('ces_n', models.PositiveIntegerField(default=0)),
-                ('ces_sum', models.PositiveIntegerField(default=0)),
-                ('theme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='voice.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("dimension", models.CharField(max_length=12)),
+                ("value", models.CharField(blank=True, max_length=60)),
+                ("items", models.PositiveIntegerField(default=0)),
+                ("comments", models.PositiveIntegerField(default=0)),
+                ("negative", models.PositiveIntegerField(default=0)),
+                ("positive", models.PositiveIntegerField(default=0)),
+                ("nps_n", models.PositiveIntegerField(default=0)),
+                ("nps_promoters", models.PositiveIntegerField(default=0)),
+                ("nps_detractors", models.PositiveIntegerField(default=0)),
+                ("csat_n", models.PositiveIntegerField(default=0)),
+                ("csat_satisfied", models.PositiveIntegerField(default=0)),
+                ("ces_n", models.PositiveIntegerField(default=0)),
+                ("ces_sum", models.PositiveIntegerField(default=0)),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="voice.theme",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AlertSubscription',
+            name="AlertSubscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.BooleanField(default=True, verbose_name='also by e-mail')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='voice_subscriptions', to=settings.AUTH_USER_MODEL)),
-                ('theme', models.ForeignKey(blank=True, help_text='Empty: all themes.', null=True, on_delete=django.db.models.deletion.CASCADE, to='voice.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.BooleanField(default=True, verbose_name="also by e-mail")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="voice_subscriptions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty: all themes.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="voice.theme",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=12)),
-                ('window_start', models.DateTimeField()),
-                ('window_end', models.DateTimeField()),
-                ('observed', models.FloatField()),
-                ('expected', models.FloatField()),
-                ('p_value', models.FloatField()),
-                ('statistic', models.TextField()),
-                ('state', models.CharField(choices=[('open', 'open'), ('acknowledged', 'acknowledged'), ('closed', 'closed')], default='open', max_length=12)),
-                ('action', models.TextField(blank=True, verbose_name='what was done')),
-                ('acted_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('acted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('items', models.ManyToManyField(blank=True, related_name='alerts', to='voice.feedbackitem')),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='voice.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=12)),
+                ("window_start", models.DateTimeField()),
+                ("window_end", models.DateTimeField()),
+                ("observed", models.FloatField()),
+                ("expected", models.FloatField()),
+                ("p_value", models.FloatField()),
+                ("statistic", models.TextField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("acknowledged", "acknowledged"),
+                            ("closed", "closed"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("action", models.TextField(blank=True, verbose_name="what was done")),
+                ("acted_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "acted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "items",
+                    models.ManyToManyField(
+                        blank=True, related_name="alerts", to="voice.feedbackitem"
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="voice.theme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ThemeTag',
+            name="ThemeTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('source', models.CharField(choices=[('rule', 'keyword rule'), ('model', 'classifier'), ('staff', 'staff')], max_length=5)),
-                ('confidence', models.FloatField(default=1.0)),
-                ('active', models.BooleanField(default=True)),
-                ('set_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tags', to='voice.feedbackitem')),
-                ('set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tags', to='voice.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("rule", "keyword rule"),
+                            ("model", "classifier"),
+                            ("staff", "staff"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                ("confidence", models.FloatField(default=1.0)),
+                ("active", models.BooleanField(default=True)),
+                ("set_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tags",
+                        to="voice.feedbackitem",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tags",
+                        to="voice.theme",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='feedbackitem',
-            name='themes',
-            field=models.ManyToManyField(related_name='items', through='voice.ThemeTag', to='voice.theme'),
+            model_name="feedbackitem",
+            name="themes",
+            field=models.ManyToManyField(
+                related_name="items", through="voice.ThemeTag", to="voice.theme"
+            ),
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=20)),
-                ('due_at', models.DateTimeField()),
-                ('overdue_notified', models.BooleanField(default=False)),
-                ('state', models.CharField(choices=[('open', 'open'), ('closed', 'closed')], default='open', max_length=10)),
-                ('outcome', models.TextField(blank=True, verbose_name='what was done')),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('customer_notified', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='customers.customer')),
-                ('item', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='follow_up', to='voice.feedbackitem')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='voice_follow_ups', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=20)),
+                ("due_at", models.DateTimeField()),
+                ("overdue_notified", models.BooleanField(default=False)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "open"), ("closed", "closed")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("outcome", models.TextField(blank=True, verbose_name="what was done")),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("customer_notified", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "item",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_up",
+                        to="voice.feedbackitem",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="voice_follow_ups",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['state', 'due_at'],
-                'indexes': [models.Index(fields=['state', 'due_at'], name='follow_up_due')],
+                "ordering": ["state", "due_at"],
+                "indexes": [models.Index(fields=["state", "due_at"], name="follow_up_due")],
             },
         ),
         migrations.AddIndex(
-            model_name='surveyinvitation',
-            index=models.Index(fields=['customer', '-created_at'], name='invitation_customer'),
+            model_name="surveyinvitation",
+            index=models.Index(fields=["customer", "-created_at"], name="invitation_customer"),
         ),
         migrations.AddIndex(
-            model_name='dailyrollup',
-            index=models.Index(fields=['dimension', 'day'], name='rollup_dimension_day'),
+            model_name="dailyrollup",
+            index=models.Index(fields=["dimension", "day"], name="rollup_dimension_day"),
         ),
         migrations.AddConstraint(
-            model_name='alertsubscription',
-            constraint=models.UniqueConstraint(fields=('user', 'theme'), name='one_subscription_per_theme'),
+            model_name="alertsubscription",
+            constraint=models.UniqueConstraint(
+                fields=("user", "theme"), name="one_subscription_per_theme"
+            ),
         ),
         migrations.AddIndex(
-            model_name='themetag',
-            index=models.Index(fields=['theme', 'created_at'], name='tag_theme_time'),
+            model_name="themetag",
+            index=models.Index(fields=["theme", "created_at"], name="tag_theme_time"),
         ),
         migrations.AddConstraint(
-            model_name='themetag',
-            constraint=models.UniqueConstraint(fields=('item', 'theme'), name='one_tag_per_theme'),
+            model_name="themetag",
+            constraint=models.UniqueConstraint(fields=("item", "theme"), name="one_tag_per_theme"),
         ),
         migrations.AddIndex(
-            model_name='feedbackitem',
-            index=models.Index(fields=['customer', '-created_at'], name='feedback_customer'),
+            model_name="feedbackitem",
+            index=models.Index(fields=["customer", "-created_at"], name="feedback_customer"),
         ),
         migrations.AddIndex(
-            model_name='feedbackitem',
-            index=models.Index(fields=['score_kind', 'created_at'], name='feedback_scores'),
+            model_name="feedbackitem",
+            index=models.Index(fields=["score_kind", "created_at"], name="feedback_scores"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('voice', '0002_default_taxonomy'),
+        ("voice", "0002_default_taxonomy"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='feedbackitem',
-            name='anonymised_at',
+            model_name="feedbackitem",
+            name="anonymised_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
     ]

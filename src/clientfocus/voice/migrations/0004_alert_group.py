@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('voice', '0003_privacy_erasure_retention'),
+        ("voice", "0003_privacy_erasure_retention"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alert',
-            name='group',
-            field=models.CharField(blank=True, db_default='', default='', max_length=70),
+            model_name="alert",
+            name="group",
+            field=models.CharField(blank=True, db_default="", default="", max_length=70),
         ),
     ]

@@ -5,44 +5,90 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+def internal_survey(apps, schema_editor):
+    """Departments are each other's customers: one CSAT question after an internal
+    request, each employee at most every 30 days."""
+    Survey = apps.get_model("voice", "Survey")
+    if not Survey.objects.filter(trigger="internal_resolved").exists():
+        Survey.objects.create(
+            name="Internal satisfaction",
+            kind="csat",
+            trigger="internal_resolved",
+            min_days_between=30,
+            valid_days=14,
+        )
 
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('customers', '0007_privacy_erasure_retention'),
-        ('people', '0002_cost_to_serve'),
-        ('voice', '0004_alert_group'),
+        ("customers", "0007_privacy_erasure_retention"),
+        ("people", "0002_cost_to_serve"),
+        ("voice", "0004_alert_group"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='surveyinvitation',
-            name='department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.department'),
+            model_name="surveyinvitation",
+            name="department",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="people.department",
+            ),
         ),
         migrations.AddField(
-            model_name='surveyinvitation',
-            name='employee',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='internal_surveys', to=settings.AUTH_USER_MODEL),
+            model_name="surveyinvitation",
+            name="employee",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="internal_surveys",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='surveyresponse',
-            name='comment',
-            field=models.TextField(blank=True, db_default='', default=''),
+            model_name="surveyresponse",
+            name="comment",
+            field=models.TextField(blank=True, db_default="", default=""),
         ),
         migrations.AlterField(
-            model_name='survey',
-            name='trigger',
-            field=models.CharField(choices=[('request_resolved', 'Request resolved'), ('order_delivered', 'Order delivered'), ('internal_resolved', 'Internal request resolved')], max_length=20, verbose_name='after'),
+            model_name="survey",
+            name="trigger",
+            field=models.CharField(
+                choices=[
+                    ("request_resolved", "Request resolved"),
+                    ("order_delivered", "Order delivered"),
+                    ("internal_resolved", "Internal request resolved"),
+                ],
+                max_length=20,
+                verbose_name="after",
+            ),
         ),
         migrations.AlterField(
-            model_name='surveyinvitation',
-            name='customer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='survey_invitations', to='customers.customer'),
+            model_name="surveyinvitation",
+            name="customer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="survey_invitations",
+                to="customers.customer",
+            ),
         ),
         migrations.AlterField(
-            model_name='surveyresponse',
-            name='item',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='response', to='voice.feedbackitem'),
+            model_name="surveyresponse",
+            name="item",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="response",
+                to="voice.feedbackitem",
+            ),
         ),
+        migrations.RunPython(internal_survey, migrations.RunPython.noop),
     ]
