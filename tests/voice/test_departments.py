@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _internal(company):
-    Survey.objects.get_or_create(trigger="internal_resolved", defaults={"name": "I", "kind": "csat"})
+    Survey.objects.get_or_create(
+        trigger="internal_resolved", defaults={"name": "I", "kind": "csat"}
+    )
     req = open_request(
         actor=company.logistics_staff,
         subject="Invoice for pallet",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import Sum
 from django.http import HttpRequest
@@ -23,15 +24,20 @@ from clientfocus.service.models import Request
 from clientfocus.value.extensions import cost_sources
 
 REDACTED = "—"
+SHOWN = 20  # grants listed on the record
 
 
 def customer_grants(request: HttpRequest, *, customer: Customer) -> dict | None:
     if not can_see_grants(request.user):
         return None
-    grants = list(selectors.for_customer(customer.pk)[:20])
-    total = Grant.objects.filter(customer=customer, state=GrantState.APPROVED).aggregate(
-        s=Sum("amount")
-    )["s"]
+    grants = list(selectors.for_customer(customer.pk)[: SHOWN + 1])
+    if len(grants) <= SHOWN:  # all of them: the total needs no second query
+        total = sum((g.amount for g in grants if g.state == GrantState.APPROVED), Decimal(0))
+    else:
+        total = Grant.objects.filter(customer=customer, state=GrantState.APPROVED).aggregate(
+            s=Sum("amount")
+        )["s"]
+        grants = grants[:SHOWN]
     return {
         "grants": grants,
         "total": total,
