@@ -57,7 +57,12 @@ def _text(rng: random.Random, language: str, n: int) -> str:
     return " ".join(rng.choice(words) for _ in range(n))
 
 
-def add_playbooks(rng: random.Random, count: int) -> list:
+def add_playbooks(rng: random.Random, count: int) -> None:
+    """``count`` playbooks over 20 request categories (the requests get one each, once),
+    half of them also for one channel, a fifth also for one tier: a request matches a
+    handful, as in a company with a playbook per situation."""
+    from django.db import connection
+
     from clientfocus.customers.models import Tier
     from clientfocus.knowledge.models import (
         Article,
@@ -68,25 +73,38 @@ def add_playbooks(rng: random.Random, count: int) -> list:
         TemplateState,
         Visibility,
     )  # fmt: skip
-    from clientfocus.service.models import Channel
+    from clientfocus.service.models import Category, Channel, Queue, Request
 
-    if Playbook.objects.exists():
-        return list(Playbook.objects.all())
+    categories = [
+        Category.objects.get_or_create(
+            name=f"Bench category {n}", defaults={"default_queue": Queue.objects.first()}
+        )[0]
+        for n in range(20)
+    ]
+    if Request.objects.filter(category__isnull=True).exists():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE service_request SET category_id = %s + (id %% 20) WHERE category_id IS NULL",
+                [min(c.pk for c in categories)],
+            )
     tiers = list(Tier.objects.all())
-    article = Article.objects.create(code="bench-guide", visibility=Visibility.INTERNAL,
-                                     state=ArticleState.PUBLISHED)  # fmt: skip
-    template = ReplyTemplate.objects.create(
-        code="bench-reply", name="Bench reply", state=TemplateState.PUBLISHED,
-        texts={"en": "Dear {customer_name}, about {reference}: {due}."},
+    article, _ = Article.objects.get_or_create(
+        code="bench-guide",
+        defaults={"visibility": Visibility.INTERNAL, "state": ArticleState.PUBLISHED},
+    )
+    template, _ = ReplyTemplate.objects.get_or_create(
+        code="bench-reply",
+        defaults={"name": "Bench reply", "state": TemplateState.PUBLISHED,
+                  "texts": {"en": "Dear {customer_name}, about {reference}: {due}."}},
     )  # fmt: skip
-    made = []
     for i in range(count):
         playbook = Playbook.objects.create(
             code=f"bench-{i}", titles={"en": f"Situation {i}"},
-            channels=[rng.choice(Channel.values)] if i % 3 != 1 else [],
+            channels=[rng.choice(Channel.values)] if i % 2 else [],
             promises={"en": "An answer within one working day."}, avoid={"en": "unfortunately"},
         )  # fmt: skip
-        if i % 3 != 0:
+        playbook.categories.set([categories[i % 20]])
+        if i % 5 == 0:
             playbook.tiers.set([rng.choice(tiers)])
         playbook.articles.set([article])
         playbook.templates.set([template])
@@ -94,8 +112,6 @@ def add_playbooks(rng: random.Random, count: int) -> list:
             [Step(playbook=playbook, position=n, texts={"en": f"Step {n}"}, mandatory=n < 2)
              for n in range(6)]
         )  # fmt: skip
-        made.append(playbook)
-    return made
 
 
 def add_articles(rng: random.Random, count: int) -> None:
@@ -216,8 +232,8 @@ def main() -> None:
     load(rng)
     from clientfocus.knowledge.models import Playbook
 
-    if not Playbook.objects.exists():
-        request_page(rng, "before")
+    Playbook.objects.filter(code__startswith="bench-").delete()
+    request_page(rng, "before")
     add_playbooks(rng, playbooks)
     request_page(rng, f"with {playbooks} playbooks")
     add_articles(rng, articles)

@@ -215,7 +215,7 @@ def comment_on_answer(*, token: str, comment: str) -> SurveyResponse:
     """The optional comment after a one-click answer: once, within COMMENT_WINDOW."""
     invitation = invitation_from_token(token)
     response = (
-        SurveyResponse.objects.select_for_update()
+        SurveyResponse.objects.select_for_update(of=("self",))
         .select_related("item")
         .filter(invitation=invitation)
         .first()
