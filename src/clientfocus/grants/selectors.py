@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from clientfocus.grants.models import Grant, GrantState
 from clientfocus.orders.models import Order
 from clientfocus.service.models import Request, State
-from clientfocus.voice.models import SCORE_RANGES, FeedbackItem
+from clientfocus.voice.models import FeedbackItem, normalised
 
 AFTER = timedelta(days=90)
 
@@ -27,12 +27,6 @@ def for_customer(customer_id: int) -> QuerySet[Grant]:
 
 def for_request(request_id: int) -> QuerySet[Grant]:
     return Grant.objects.filter(request_id=request_id).select_related("granted_by", "decided_by")
-
-
-def _normalised(kind: str, score: int) -> float:
-    low, high = SCORE_RANGES[kind]
-    value = (score - low) / (high - low)
-    return 1 - value if kind == "ces" else value  # CES: less effort is better
 
 
 @dataclass
@@ -89,7 +83,7 @@ def report(*, since: datetime, until: datetime, now: datetime) -> Report:
         .values_list("customer_id", "created_at", "score_kind", "score")
     ):
         if cid is not None and score is not None:
-            scores[cid].append((at, _normalised(kind, score)))
+            scores[cid].append((at, normalised(kind, score)))
     employees: dict[tuple, Group] = {}
     kinds: dict[tuple, Group] = {}
     key: tuple

@@ -17,7 +17,13 @@ from django.db.models import Count, Exists, OuterRef, Q
 from clientfocus.orders.models import Milestone, OrderMilestone
 from clientfocus.people.models import Department
 from clientfocus.service.models import Request
-from clientfocus.voice.models import SCORE_RANGES, FeedbackItem, Sentiment, SurveyResponse, Theme
+from clientfocus.voice.models import (
+    FeedbackItem,
+    Sentiment,
+    SurveyResponse,
+    Theme,
+    normalised,
+)
 
 MAX_TIMES = 20_000  # first-response times read per department for the median
 
@@ -28,11 +34,7 @@ def _share(part: int, whole: int) -> float | None:
 
 def _normalised_avg(rows) -> float | None:
     """The mean of scores of any kind on one scale, 0 (worst) to 1 (best)."""
-    values = []
-    for kind, score in rows:
-        low, high = SCORE_RANGES.get(kind, (0, 1))
-        value = (score - low) / (high - low)
-        values.append(1 - value if kind == "ces" else value)
+    values = [normalised(kind, score) for kind, score in rows]
     return round(sum(values) / len(values), 3) if values else None
 
 

@@ -18,6 +18,14 @@ class ScoreKind(models.TextChoices):
 SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 
 
+def normalised(kind: str, score: int) -> float:
+    """A score of any kind on one scale, 0 (worst) to 1 (best); CES is inverted (7 = a
+    lot of effort)."""
+    low, high = SCORE_RANGES[kind]
+    value = (score - low) / (high - low)
+    return 1 - value if kind == "ces" else value
+
+
 def is_detractor(kind: str, score: int | None) -> bool:
     """NPS 0–6, CSAT 1–2, CES 6–7 (7 = a lot of effort)."""
     if score is None:
