@@ -4,7 +4,6 @@ pages (``grants.permissions``)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 from typing import Literal
 from uuid import UUID
@@ -217,35 +216,11 @@ def report(request, days: int = Query(180, ge=1, le=3650)):  # type: ignore[type
     _staff(request.auth)
     if not can_see_report(request.auth):
         raise NotAllowed("managers only")
-    now = timezone.now()
-    found = selectors.report(since=now - timedelta(days=days), until=now, now=now)
+    found = selectors.report_of_last(days, now=timezone.now())
     return {
         "since": found.since,
         "until": found.until,
         "mature": found.mature,
-        "by_kind_tier": [
-            {
-                "kind": g.key[0],
-                "tier": g.key[1],
-                "grants": g.grants,
-                "amount": g.amount,
-                "pending": g.pending,
-                "declined": g.declined,
-                "customers": len(g.customers),
-                "bought_again_share": g.bought_again_share,
-                "baseline_bought_again_share": found.baseline.get(g.key[1]),
-                "score_change": g.score_change,
-            }
-            for g in found.by_kind_tier
-        ],
-        "by_employee": [
-            {
-                "employee": g.key[0],
-                "grants": g.grants,
-                "amount": g.amount,
-                "pending": g.pending,
-                "declined": g.declined,
-            }
-            for g in found.by_employee
-        ],
+        "by_kind_tier": found.kind_tier_rows(),
+        "by_employee": found.employee_rows(),
     }

@@ -63,6 +63,46 @@ class Report:
     baseline_customers: dict[str, int]
     mature: bool  # every grant is older than 90 days: "bought again" is complete
 
+    def kind_tier_rows(self) -> list[dict]:
+        """Per kind and tier, as the page's CSV, the API and the CLI give them."""
+        return [
+            {
+                "kind": g.key[0],
+                "tier": g.key[1],
+                "grants": g.grants,
+                "amount": g.amount,
+                "pending": g.pending,
+                "declined": g.declined,
+                "customers": len(g.customers),
+                "bought_again_share": g.bought_again_share,
+                "baseline_bought_again_share": self.baseline.get(g.key[1]),
+                "score_change": g.score_change,
+            }
+            for g in self.by_kind_tier
+        ]
+
+    def employee_rows(self) -> list[dict]:
+        return [
+            {
+                "employee": g.key[0],
+                "grants": g.grants,
+                "amount": g.amount,
+                "pending": g.pending,
+                "declined": g.declined,
+            }
+            for g in self.by_employee
+        ]
+
+
+KIND_TIER_FIELDS = [
+    "kind", "tier", "grants", "amount", "pending", "declined", "customers",
+    "bought_again_share", "baseline_bought_again_share", "score_change",
+]  # fmt: skip
+
+
+def report_of_last(days: int, *, now: datetime) -> Report:
+    return report(since=now - timedelta(days=days), until=now, now=now)
+
 
 def report(*, since: datetime, until: datetime, now: datetime) -> Report:
     grants = list(

@@ -4,8 +4,6 @@ empowerment pays (managers), which exports to CSV."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
@@ -140,36 +138,10 @@ def report(request: HttpRequest) -> HttpResponse:
     if not can_see_report(request.user):
         raise Http404
     days = int_param(request.GET, "days", 180, low=1, high=3650)
-    now = timezone.now()
-    found = selectors.report(since=now - timedelta(days=days), until=now, now=now)
+    found = selectors.report_of_last(days, now=timezone.now())
     if request.GET.get("format") == "csv":
-        header = [
-            "kind",
-            "tier",
-            "grants",
-            "amount",
-            "pending",
-            "declined",
-            "customers",
-            "bought_again_share",
-            "baseline_bought_again_share",
-            "score_change",
-        ]
-        rows = [
-            [
-                g.key[0],
-                g.key[1],
-                g.grants,
-                g.amount,
-                g.pending,
-                g.declined,
-                len(g.customers),
-                g.bought_again_share,
-                found.baseline.get(g.key[1]),
-                g.score_change,
-            ]
-            for g in found.by_kind_tier
-        ]
+        header = selectors.KIND_TIER_FIELDS
+        rows = [[row[k] for k in header] for row in found.kind_tier_rows()]
         response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="grants.csv"'
         return response

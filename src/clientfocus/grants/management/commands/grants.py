@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -134,26 +133,13 @@ class Command(BaseCommand):
     def do_report(self, *, days: int, format: str, **_) -> None:
         if not 1 <= days <= 3650:
             raise CommandError("--days: from 1 to 3650")
-        now = timezone.now()
-        found = selectors.report(since=now - timedelta(days=days), until=now, now=now)
-        rows = [
-            {
-                "kind": g.key[0],
-                "tier": g.key[1],
-                "grants": g.grants,
-                "amount": g.amount,
-                "customers": len(g.customers),
-                "bought_again_share": g.bought_again_share,
-                "baseline_bought_again_share": found.baseline.get(g.key[1]),
-                "score_change": g.score_change,
-            }
-            for g in found.by_kind_tier
-        ]
+        found = selectors.report_of_last(days, now=timezone.now())
+        rows = found.kind_tier_rows()
         if format == "json":
             self.stdout.write(_json({"mature": found.mature, "by_kind_tier": rows}))
         elif format == "csv":
-            header = list(rows[0]) if rows else ["kind", "tier", "grants"]
-            self.stdout.write(csv_text(header, [list(r.values()) for r in rows]))
+            header = selectors.KIND_TIER_FIELDS
+            self.stdout.write(csv_text(header, [[r[k] for k in header] for r in rows]))
         else:
             if not rows:
                 self.stdout.write(f"no grants in {days} days")
