@@ -68,7 +68,13 @@ def already_granted(
 def verdict(
     user, customer: Customer, kind: str, amount: Decimal, *, exclude: int | None = None
 ) -> limits.Verdict:
-    role = role_of(user)
+    return role_verdict(role_of(user), customer, kind, amount, exclude=exclude)
+
+
+def role_verdict(
+    role: str | None, customer: Customer, kind: str, amount: Decimal, *, exclude: int | None = None
+) -> limits.Verdict:
+    """Whether a role's limit covers the grant (administrators' always does)."""
     if role == Role.ADMIN:
         return limits.Verdict(True, "")
     limit = limit_of(role, kind, customer.tier_id)
@@ -77,20 +83,18 @@ def verdict(
 
 
 def approvers(grant: Grant) -> list:
-    """Active employees (not the asker) whose limit covers the grant."""
-    users = (
+    """Active employees (not the asker) whose limit covers the grant: the limit is the
+    role's, so each role is judged once."""
+    covering = [
+        role
+        for role in (Role.MANAGER, Role.ADMIN, Role.AGENT)
+        if role_verdict(role, grant.customer, grant.kind, grant.amount, exclude=grant.pk).within
+    ]
+    return list(
         get_user_model()
-        .objects.filter(is_active=True, employee__role__in=[Role.MANAGER, Role.ADMIN, Role.AGENT])
-        .exclude(pk=grant.granted_by_id or 0)
-        .select_related("employee")
+        .objects.filter(is_active=True, employee__role__in=covering)
+        .exclude(pk=grant.granted_by_id or 0)[:MAX_APPROVERS_TOLD]
     )
-    found = []
-    for user in users:
-        if verdict(user, grant.customer, grant.kind, grant.amount, exclude=grant.pk).within:
-            found.append(user)
-        if len(found) >= MAX_APPROVERS_TOLD:
-            break
-    return found
 
 
 @transaction.atomic
