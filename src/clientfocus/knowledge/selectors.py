@@ -68,18 +68,18 @@ def _load() -> tuple[list[Playbook], list[matching.Criteria]]:
     return playbooks, criteria
 
 
-def snapshot() -> tuple[list[Playbook], list[matching.Criteria]]:
-    """Every active playbook with its steps, criteria, articles and templates; one
-    query when nothing changed since this process last read them."""
+def snapshot() -> tuple[tuple, list[Playbook], list[matching.Criteria]]:
+    """(stamp, every active playbook with its steps, articles and templates, their
+    criteria); one query when nothing changed since this process last read them."""
     global _snapshot
     stamp = _stamp()
     with _lock:
         if _snapshot is not None and _snapshot[0] == stamp:
-            return _snapshot[1], _snapshot[2]
+            return _snapshot
     playbooks, criteria = _load()
     with _lock:
         _snapshot = (stamp, playbooks, criteria)
-    return playbooks, criteria
+    return _snapshot
 
 
 def product_line_of(req: Request) -> str:
@@ -116,11 +116,20 @@ def situation(req: Request, criteria: list[matching.Criteria]) -> matching.Situa
 
 
 def playbooks_for(req: Request) -> list[Playbook]:
-    playbooks, criteria = snapshot()
+    """The playbooks that apply, the most specific first. Kept on the request object
+    while the playbooks and its category, channel and tier stay the same: the request
+    page's two knowledge panels (and the runs recorded on resolving) match once."""
+    stamp, playbooks, criteria = snapshot()
     if not playbooks:
         return []
+    key = (stamp, req.category_id, req.channel, req.tier_id)
+    cached = req.__dict__.get("_knowledge_playbooks")
+    if cached is not None and cached[0] == key:
+        return cached[1]
     by_id: dict = {p.pk: p for p in playbooks}
-    return [by_id[k] for k in matching.matching(criteria, situation(req, criteria))]
+    found = [by_id[k] for k in matching.matching(criteria, situation(req, criteria))]
+    req.__dict__["_knowledge_playbooks"] = (key, found)
+    return found
 
 
 def ticked(req: Request) -> dict[int, StepTick]:
