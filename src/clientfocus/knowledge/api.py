@@ -113,34 +113,7 @@ class ArticleFilters(Schema):
 def articles(request, filters: Query[ArticleFilters]):
     """Search (``q``, in ``language`` first) or list the knowledge base."""
     _staff(request.auth)
-    if filters.q.strip():
-        found = selectors.search(filters.q, filters.language, public=False, limit=50)
-        return [
-            {
-                "code": t.article.code,
-                "language": t.language,
-                "title": t.title,
-                "visibility": t.article.visibility,
-                "state": t.article.state,
-            }
-            for t in found
-        ]
-    rows = Article.objects.prefetch_related("texts")
-    if filters.state:
-        rows = rows.filter(state=filters.state)
-    result = []
-    for article in rows[:500]:
-        text = selectors.text_for(article, filters.language)
-        result.append(
-            {
-                "code": article.code,
-                "language": text.language if text else "",
-                "title": text.title if text else "",
-                "visibility": article.visibility,
-                "state": article.state,
-            }
-        )
-    return result
+    return selectors.listing(filters.q, filters.language, state=filters.state)
 
 
 @router.get("/articles/{code}", response=ArticleOut)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from clientfocus.knowledge import matching
@@ -198,6 +198,41 @@ def search(text: str, language: str, *, public: bool = True, limit: int = 10) ->
             articles.add(hit.article_id)
             texts.append(hit)
     return texts[:limit]
+
+
+def newest_public(language: str, limit: int) -> list[ArticleText]:
+    """The newest public articles, each in the reader's language (else English, else
+    any); the bodies are not read."""
+    titles = ArticleText.objects.only("article_id", "language", "title")
+    articles = (
+        public_articles()
+        .prefetch_related(Prefetch("texts", queryset=titles))
+        .order_by("-updated_at")[:limit]
+    )
+    return [t for a in articles if (t := text_for(a, language)) is not None]
+
+
+def listing(query: str, language: str, *, state: str = "", limit: int | None = 500) -> list[dict]:
+    """The knowledge base as staff list or search it (the API and the CLI): code, the
+    text's language and title, visibility and state."""
+    if query.strip():
+        texts = search(query, language, public=False, limit=50)
+        pairs: list[tuple[Article, ArticleText | None]] = [(t.article, t) for t in texts]
+    else:
+        articles = Article.objects.prefetch_related("texts")
+        if state:
+            articles = articles.filter(state=state)
+        pairs = [(a, text_for(a, language)) for a in articles[:limit]]
+    return [
+        {
+            "code": article.code,
+            "language": text.language if text else "",
+            "title": text.title if text else "",
+            "visibility": article.visibility,
+            "state": article.state,
+        }
+        for article, text in pairs
+    ]
 
 
 def text_for(article: Article, language: str) -> ArticleText | None:

@@ -39,8 +39,7 @@ def search(request, query: Query[HelpQuery]):
     if query.q.strip():
         found = selectors.search(query.q, query.language, limit=query.limit)
     else:
-        articles = selectors.public_articles().prefetch_related("texts").order_by("-updated_at")
-        found = [t for a in articles[: query.limit] if (t := selectors.text_for(a, query.language))]
+        found = selectors.newest_public(query.language, query.limit)
     return [{"code": t.article.code, "language": t.language, "title": t.title} for t in found]
 
 

@@ -6,13 +6,12 @@ many helped themselves instead of waiting for an answer."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
 from clientfocus.knowledge import selectors
-from clientfocus.knowledge.models import ArticleText, ArticleView
+from clientfocus.knowledge.models import ArticleView
 from clientfocus.portal import services
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -39,17 +38,7 @@ def help_centre(request: HttpRequest) -> HttpResponse:
         if query:
             found = selectors.search(query, language, limit=20)
         else:
-            articles = (
-                selectors.public_articles()
-                .prefetch_related(
-                    Prefetch(
-                        "texts",
-                        queryset=ArticleText.objects.only("article_id", "language", "title"),
-                    )
-                )
-                .order_by("-updated_at")[:LISTED]
-            )
-            found = [t for a in articles if (t := selectors.text_for(a, language)) is not None]
+            found = selectors.newest_public(language, LISTED)
         return render(
             request,
             "portal/help.html",

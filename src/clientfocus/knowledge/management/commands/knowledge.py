@@ -64,30 +64,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def do_articles(self, *, json: bool, search: str, language: str, **_) -> None:
-        if search.strip():
-            rows = [
-                {
-                    "code": t.article.code,
-                    "language": t.language,
-                    "title": t.title,
-                    "visibility": t.article.visibility,
-                    "state": t.article.state,
-                }
-                for t in selectors.search(search, language, public=False, limit=50)
-            ]
-        else:
-            rows = []
-            for a in Article.objects.prefetch_related("texts"):
-                text = selectors.text_for(a, language)
-                rows.append(
-                    {
-                        "code": a.code,
-                        "language": text.language if text else "",
-                        "title": text.title if text else "",
-                        "visibility": a.visibility,
-                        "state": a.state,
-                    }
-                )
+        rows = selectors.listing(search, language, limit=None)
         if json:
             self.stdout.write(_json(rows))
             return
