@@ -100,3 +100,52 @@ def overlap(a: str, b: str) -> float:
     if not first or not second:
         return 0.0
     return len(first & second) / len(first | second)
+
+
+def index_sql(table: str, fts: str, index: str) -> dict[str, list[str]]:
+    """The statements that build (and undo) the full-text index of a table's
+    ``search_title`` and ``search_body`` columns: PostgreSQL a stored tsvector built
+    from the stems without re-parsing them (title terms weighted A) under a GIN index
+    ``index``; SQLite an FTS5 table ``fts`` over the same columns, kept by triggers.
+    Keys: ``postgresql``, ``postgresql_undo``, ``sqlite``, ``sqlite_undo``. The names
+    are the migrations' own, checked to be plain identifiers."""
+    for name in (table, fts, index):
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise ValueError(f"not a plain table or index name: {name!r}")
+    return {
+        "postgresql": [
+            f"""ALTER TABLE {table} ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS (
+        setweight(array_to_tsvector(array_remove(string_to_array(search_title, ' '), '')), 'A')
+        || array_to_tsvector(array_remove(string_to_array(search_body, ' '), ''))
+    ) STORED""",
+            f"CREATE INDEX {index} ON {table} USING gin (search_tsv)",
+        ],
+        "postgresql_undo": [
+            f"DROP INDEX IF EXISTS {index}",
+            f"ALTER TABLE {table} DROP COLUMN search_tsv",
+        ],
+        "sqlite": [
+            f"""CREATE VIRTUAL TABLE {fts} USING fts5(
+        search_title, search_body, content='{table}', content_rowid='id',
+        tokenize="unicode61 remove_diacritics 0 categories 'L* N* M* Co'")""",
+            f"""CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN
+        INSERT INTO {fts}(rowid, search_title, search_body)
+        VALUES (new.id, new.search_title, new.search_body); END""",  # noqa: S608 - names below
+            f"""CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN
+        INSERT INTO {fts}({fts}, rowid, search_title, search_body)
+        VALUES ('delete', old.id, old.search_title, old.search_body); END""",  # noqa: S608
+            f"""CREATE TRIGGER {fts}_update AFTER UPDATE OF search_title, search_body ON {table}
+        BEGIN
+        INSERT INTO {fts}({fts}, rowid, search_title, search_body)
+        VALUES ('delete', old.id, old.search_title, old.search_body);
+        INSERT INTO {fts}(rowid, search_title, search_body)
+        VALUES (new.id, new.search_title, new.search_body); END""",  # noqa: S608 - names below
+            f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",  # noqa: S608
+        ],
+        "sqlite_undo": [
+            f"DROP TRIGGER IF EXISTS {fts}_insert",
+            f"DROP TRIGGER IF EXISTS {fts}_delete",
+            f"DROP TRIGGER IF EXISTS {fts}_update",
+            f"DROP TABLE IF EXISTS {fts}",
+        ],
+    }
