@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
+from django.conf import settings
 from pydantic import AfterValidator, PlainSerializer
 
 EARLIEST, LATEST = datetime(1970, 1, 2, tzinfo=UTC), datetime(2999, 12, 30, tzinfo=UTC)
@@ -26,3 +27,6 @@ AwareDateTime = Annotated[
     AfterValidator(_in_range),
     PlainSerializer(lambda value: value.isoformat(), return_type=str),
 ]
+
+# One of the languages the product speaks (settings.LANGUAGES), as an API field.
+LanguageCode = Literal[tuple(code for code, _name in settings.LANGUAGES)]  # type: ignore[valid-type]

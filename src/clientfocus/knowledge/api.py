@@ -8,14 +8,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Literal
 
-from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed
-from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.schemas import AwareDateTime, LanguageCode
 from clientfocus.knowledge import selectors, services
 from clientfocus.knowledge.models import (
     Article,
@@ -32,7 +31,6 @@ router = Router(tags=["knowledge"])
 request_router = Router(tags=["knowledge"])
 
 Texts = dict[str, str]
-LanguageCode = Literal[tuple(code for code, _name in settings.LANGUAGES)]  # type: ignore[valid-type]
 
 
 def _staff(user) -> None:

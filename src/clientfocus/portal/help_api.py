@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from django.conf import settings
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.schemas import AwareDateTime, LanguageCode
 from clientfocus.knowledge import selectors
 
 router = Router(tags=["portal"], auth=None)
-
-LanguageCode = Literal[tuple(code for code, _name in settings.LANGUAGES)]  # type: ignore[valid-type]
 
 
 class HelpQuery(Schema):
