@@ -194,3 +194,16 @@ def test_template_figures_count_uses_and_the_csat_after(company, late):
     services.render(actor=company.agent, template=template, req=req)
     row = selectors.template_figures(ReplyTemplate.objects.filter(code="sorry-late"))[0]
     assert (row.uses, row.requests, row.csat, row.answers) == (1, 1, None, 0)
+
+
+def test_the_csat_given_after_a_template_was_used_is_its_outcome(company, late):
+    Survey.objects.create(name="s", kind="csat", trigger="request_resolved")
+    ContactFactory(customer=company.customer, value="ruta@example.com")
+    req = _request(company)
+    template = ReplyTemplate.objects.get(code="sorry-late")
+    services.render(actor=company.agent, template=template, req=req)
+    services.render(actor=company.agent, template=template, req=req)
+    change_state(request=req, actor=company.agent, state=State.RESOLVED)
+    answer_survey(token=survey_token(SurveyInvitation.objects.get(request=req)), score=4)
+    row = selectors.template_figures(ReplyTemplate.objects.filter(code="sorry-late"))[0]
+    assert (row.uses, row.requests, row.csat, row.answers) == (2, 1, 4.0, 1)

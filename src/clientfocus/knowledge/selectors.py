@@ -267,25 +267,31 @@ class TemplateFigures:
 def template_figures(templates: QuerySet[ReplyTemplate]) -> list[TemplateFigures]:
     """Per template: how often it was inserted, on how many requests, and the CSAT
     customers gave those requests afterwards."""
-    uses = dict(
-        TemplateUse.objects.values("template_id")
-        .annotate(n=Count("pk"))
-        .values_list("template_id", "n")
-    )
+    counted = {
+        tid: (n, requests)
+        for tid, n, requests in TemplateUse.objects.values("template_id")
+        .annotate(n=Count("pk"), requests=Count("request_id", distinct=True))
+        .values_list("template_id", "n", "requests")
+        .order_by()
+    }
     rows = []
     for template in templates:
-        used = TemplateUse.objects.filter(template=template)
-        before = used.filter(
-            request_id=OuterRef("invitation__request_id"), used_at__lte=OuterRef("answered_at")
-        )
-        answers = SurveyResponse.objects.filter(
-            Exists(before), invitation__survey__kind="csat"
-        ).aggregate(avg=Avg("score"), n=Count("pk"))
+        uses, requests = counted.get(template.pk, (0, 0))
+        answers: dict = {"avg": None, "n": 0}
+        if uses:  # the CSAT after use is only asked of templates that were used
+            before = TemplateUse.objects.filter(
+                template=template,
+                request_id=OuterRef("invitation__request_id"),
+                used_at__lte=OuterRef("answered_at"),
+            )
+            answers = SurveyResponse.objects.filter(
+                Exists(before), invitation__survey__kind="csat"
+            ).aggregate(avg=Avg("score"), n=Count("pk"))
         rows.append(
             TemplateFigures(
                 template=template,
-                uses=uses.get(template.pk, 0),
-                requests=used.values("request_id").distinct().count(),
+                uses=uses,
+                requests=requests,
                 csat=round(answers["avg"], 2) if answers["avg"] is not None else None,
                 answers=answers["n"],
             )
