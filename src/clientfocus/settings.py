@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "clientfocus.catalogue",
     "clientfocus.knowledge",
     "clientfocus.grants",
+    "clientfocus.retention",
+    "clientfocus.scorecard",
     "clientfocus.mail",
     "clientfocus.portal",
     "clientfocus.demo",
@@ -355,6 +357,15 @@ CONTACT_FORM_HOURLY_LIMIT = int(os.environ.get("CONTACT_FORM_HOURLY_LIMIT", "10"
 IDEAS_HOLD_FOR_APPROVAL = os.environ.get("IDEAS_HOLD_FOR_APPROVAL", "0") == "1"
 IDEAS_HOURLY_LIMIT = int(os.environ.get("IDEAS_HOURLY_LIMIT", "5"))
 IDEAS_VALUE_FLOOR = float(os.environ.get("IDEAS_VALUE_FLOOR", "50"))
+# Customers at risk (the daily worklist): who counts as valuable (the top share by 12-month
+# expected value, and at least AT_RISK_MIN_VALUE), how long the assignee has to act, how
+# long a closed case keeps the customer off the list, and what "falling" and "recent" mean.
+AT_RISK_TOP_SHARE = float(os.environ.get("AT_RISK_TOP_SHARE", "0.3"))
+AT_RISK_MIN_VALUE = float(os.environ.get("AT_RISK_MIN_VALUE", "0"))
+AT_RISK_DUE_DAYS = int(os.environ.get("AT_RISK_DUE_DAYS", "3"))
+AT_RISK_QUIET_DAYS = int(os.environ.get("AT_RISK_QUIET_DAYS", "30"))
+AT_RISK_DROP_SHARE = float(os.environ.get("AT_RISK_DROP_SHARE", "0.3"))
+AT_RISK_RECENT_DAYS = int(os.environ.get("AT_RISK_RECENT_DAYS", "30"))
 # The service catalogue: a new or raised fee takes effect no sooner than this many days
 # after the customers it affects were told (the legal minimum where the company works);
 # feedback with this theme that names a fee is counted as a complaint about that fee.

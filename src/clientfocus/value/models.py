@@ -85,3 +85,23 @@ class TierPolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"tier policy v{self.version}"
+
+
+class ValueMark(models.Model):
+    """A customer's P(alive) and 12-month value as they stood in a month (the first
+    refresh of each month writes them), so a later figure can be read against the
+    customer's own history: the at-risk worklist compares today's with these."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    p_alive = models.FloatField(null=True)
+    lifetime_value_12m = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "month"], name="value_mark_once")
+        ]
+        indexes = [models.Index(fields=["month"], name="value_mark_month")]
+
+    def __str__(self) -> str:
+        return f"value of {self.customer_id} in {self.month:%Y-%m}"

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -27,7 +27,7 @@ from clientfocus.value.lifetime import (
     fit_gamma_gamma,
     lifetime_value,
 )
-from clientfocus.value.models import CustomerValue, TierPolicyVersion, ValueFit
+from clientfocus.value.models import CustomerValue, TierPolicyVersion, ValueFit, ValueMark
 from clientfocus.value.rfm import rfm_scores
 from clientfocus.value.tiering import PolicyError, TierPolicy, assign_tiers, categories_needed
 
@@ -174,7 +174,26 @@ def refresh_values(
         fit.save()
         CustomerValue.objects.all().delete()
         CustomerValue.objects.bulk_create(rows, batch_size=5000)
+        mark_month(now)
     return RefreshResult(customers=len(ids), fit=fit)
+
+
+def mark_month(now: datetime) -> int:
+    """Keep this month's P(alive) and 12-month value of every customer who has them,
+    once per month (the first refresh of the month writes; later ones leave them): one
+    INSERT … SELECT in the database."""
+    month = now.date().replace(day=1)
+    if ValueMark.objects.filter(month=month).exists():
+        return 0
+    marks, values = ValueMark._meta.db_table, CustomerValue._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {marks} (customer_id, month, p_alive, lifetime_value_12m) "
+            f"SELECT customer_id, %s, p_alive, lifetime_value_12m FROM {values} "
+            "WHERE p_alive IS NOT NULL OR lifetime_value_12m IS NOT NULL",
+            [month],
+        )
+        return cursor.rowcount
 
 
 def value_of(customer_id: int) -> CustomerValue | None:
