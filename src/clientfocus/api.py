@@ -139,6 +139,8 @@ from clientfocus.portal.api import router as portal_router  # noqa: E402
 from clientfocus.portal.catalogue_api import router as portal_catalogue_router  # noqa: E402
 from clientfocus.portal.help_api import router as portal_help_router  # noqa: E402
 from clientfocus.portal.ideas_api import router as portal_ideas_router  # noqa: E402
+from clientfocus.retention.api import router as at_risk_router  # noqa: E402
+from clientfocus.scorecard.api import router as scorecard_router  # noqa: E402
 from clientfocus.service.api import queues_router  # noqa: E402
 from clientfocus.service.api import router as service_router  # noqa: E402
 from clientfocus.staffing.api import router as staffing_router  # noqa: E402
@@ -148,6 +150,8 @@ from clientfocus.voice.api import router as voice_router  # noqa: E402
 from clientfocus.voice.departments_api import router as departments_router  # noqa: E402
 from clientfocus.voice.evaluation_api import router as voice_evaluation_router  # noqa: E402
 
+# Before the customers router: "/customers/at-risk" is not a customer's id.
+api.add_router("/customers", at_risk_router)
 api.add_router("/customers", customers_router)
 api.add_router("/customers", customer_orders_router)
 api.add_router("/customers", customer_value_router)
@@ -171,6 +175,7 @@ api.add_router("/knowledge", knowledge_router)
 api.add_router("/knowledge", training_router)
 api.add_router("/departments", departments_router)
 api.add_router("/grants", grants_router)
+api.add_router("/scorecard", scorecard_router)
 api.add_router("/mail", mail_router)
 api.add_router("/portal", portal_router)
 api.add_router("/portal", portal_ideas_router)

@@ -19,6 +19,7 @@ ALIASES = {
     "import": "import_data",
     "access-log": "access_log",
     "export-customer": "export_customer",
+    "at-risk": "at_risk",
 }
 
 # (group, [(command as typed, one line)]). tests/cli/test_newcomer.py checks every product
@@ -71,6 +72,13 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("knowledge export | load FILE --as USER", "articles, templates, playbooks, courses"),
         ("knowledge skipped [--days N]", "resolved requests where a mandatory step was skipped"),
         ("knowledge training | remind", "who is untrained for their queues; send reminders"),
+    ]),
+    ("steering", [
+        ("scorecard [--json] [--month YYYY-MM]", "the level reached and what holds it back"),
+        ("scorecard refresh | threshold CODE VALUE", "measure a month; tune a threshold"),
+        ("scorecard report KIND --format F", "payback, per product line/tier/segment, order cycle"),
+        ("at-risk [--json] | detect | effect", "valuable customers drifting away, today"),
+        ("at-risk outcome ID OUTCOME --as USER", "record what was done (called, offered, …)"),
     ]),
     ("grants", [
         ("grants limits | set-limit ROLE KIND --as USER", "what each role may grant alone"),

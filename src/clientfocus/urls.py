@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("clientfocus.catalogue.urls")),
     path("", include("clientfocus.knowledge.urls")),
     path("", include("clientfocus.grants.urls")),
+    path("", include("clientfocus.retention.urls")),
+    path("", include("clientfocus.scorecard.urls")),
     path("", include("clientfocus.staffing.urls")),
     path("", include("clientfocus.mail.urls")),
     path("portal/", include("clientfocus.portal.urls")),

@@ -15,7 +15,7 @@ from clientfocus.core.spreadsheets import safe_cell
 class Table:
     title: str
     header: list[str]
-    rows: list[list[object]]
+    rows: list[list]
     note: str = ""
     chart: Chart | None = None
 
@@ -130,7 +130,7 @@ def _font() -> str:
             pdfmetrics.registerFont(TTFont("DejaVu", path))
             _FONT_READY = True
             return "DejaVu"
-        except Exception:  # noqa: BLE001 - a missing or unreadable font file: try the next
+        except Exception:  # noqa: S112 - a missing or unreadable font: the next
             continue
     return "Helvetica"
 
@@ -138,13 +138,13 @@ def _font() -> str:
 def pdf_bytes(document: Document) -> bytes:
     """A printable PDF: the title, then each table with its note and chart."""
     # Here, not at the top: only a PDF loads reportlab.
+    from xml.sax.saxutils import escape
+
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
     from reportlab.platypus import Table as PdfTable
-    from reportlab.platypus import TableStyle
-    from xml.sax.saxutils import escape
 
     font = _font()
     styles = getSampleStyleSheet()
@@ -171,11 +171,13 @@ def pdf_bytes(document: Document) -> bytes:
         ]
         grid = PdfTable(cells, repeatRows=1)
         grid.setStyle(
-            TableStyle([
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ])  # fmt: skip
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
         )
         story.append(grid)
     pdf.build(story)

@@ -84,9 +84,13 @@ def assess(facts: Facts, rules: Rules = Rules()) -> list[Signal]:
         drop = peak_alive - facts.p_alive
         if drop >= rules.drop_points and drop >= rules.drop_share * peak_alive:
             falling["p_alive"] = [round(peak_alive, 3), round(facts.p_alive, 3)]
-    if facts.value is not None and peak_value is not None and peak_value > 0:
-        if peak_value - facts.value >= rules.drop_share * peak_value:
-            falling["value"] = [round(peak_value, 2), round(facts.value, 2)]
+    if (
+        facts.value is not None
+        and peak_value is not None
+        and peak_value > 0
+        and peak_value - facts.value >= rules.drop_share * peak_value
+    ):
+        falling["value"] = [round(peak_value, 2), round(facts.value, 2)]
     if falling:
         found.append(Signal("value_falling", falling))
     if facts.low_scores or facts.angry:

@@ -99,6 +99,7 @@ def effect_report(user, *, days: int = 365, today: date | None = None) -> Effect
     )
     cases = (
         visible_cases(user)
+        .select_related(None)
         .filter(opened_on__gte=since, opened_on__lte=until)
         .annotate(bought=Exists(bought))
     )
@@ -137,8 +138,6 @@ def contacted_in_time(*, since: date, until: date, department_id: int | None = N
     for outcome, acted_at, due_on in cases.values_list("outcome", "acted_at", "due_on"):
         total += 1
         done += int(
-            outcome in CONTACTED
-            and acted_at is not None
-            and timezone.localdate(acted_at) <= due_on
+            outcome in CONTACTED and acted_at is not None and timezone.localdate(acted_at) <= due_on
         )
     return total, done

@@ -101,21 +101,24 @@ def gather(threshold: float, now: datetime) -> dict[int, drift.Facts]:
         facts[cid].history.append((p_alive, value))
 
     recent = now - timedelta(days=r.recent_days)
-    for item_id, cid, kind, score, angry, at in FeedbackItem.objects.filter(
-        customer_id__in=valuable, created_at__gte=recent
-    ).filter(Q(score__isnull=False) | Q(angry=True)).values_list(
-        "pk", "customer_id", "score_kind", "score", "angry", "created_at"
+    for item_id, cid, kind, score, angry, at in (
+        FeedbackItem.objects.filter(customer_id__in=valuable, created_at__gte=recent)
+        .filter(Q(score__isnull=False) | Q(angry=True))
+        .values_list("pk", "customer_id", "score_kind", "score", "angry", "created_at")
     ):
         f = facts[cid]
         if score is not None and is_detractor(kind, score):
-            f.low_scores.append({"kind": kind, "score": score, "item": item_id, "at": str(at.date())})
+            f.low_scores.append(
+                {"kind": kind, "score": score, "item": item_id, "at": str(at.date())}
+            )
         if angry:
             f.angry.append({"item": item_id, "at": str(at.date())})
 
-    for pk, cid in Request.objects.filter(customer_id__in=valuable).filter(
-        Q(created_at__gte=recent) | Q(resolved_at__gte=recent)
-    ).filter(Q(breach_count__gt=0) | Q(sla_state=SlaState.BREACHED)).values_list(
-        "pk", "customer_id"
+    for pk, cid in (
+        Request.objects.filter(customer_id__in=valuable)
+        .filter(Q(created_at__gte=recent) | Q(resolved_at__gte=recent))
+        .filter(Q(breach_count__gt=0) | Q(sla_state=SlaState.BREACHED))
+        .values_list("pk", "customer_id")
     ):
         facts[cid].breaches.append(f"REQ-{pk:06d}")
 
@@ -152,19 +155,15 @@ def gather(threshold: float, now: datetime) -> dict[int, drift.Facts]:
 def _assignees(customer_ids: list[int]) -> dict[int, int | None]:
     """The customer's owner if they still work here, else a manager of the department
     whose queue last served the customer, else the first manager or administrator."""
-    active = set(
-        Employee.objects.filter(user__is_active=True).values_list("user_id", flat=True)
-    )
-    owners = dict(
-        Customer.objects.filter(pk__in=customer_ids).values_list("pk", "owner_id")
-    )
+    active = set(Employee.objects.filter(user__is_active=True).values_list("user_id", flat=True))
+    owners = dict(Customer.objects.filter(pk__in=customer_ids).values_list("pk", "owner_id"))
     last_department: dict[int, int | None] = {}
-    for cid, dept in (
+    for cid, last in (
         Request.objects.filter(customer_id__in=customer_ids)
         .order_by("customer_id", "created_at")
         .values_list("customer_id", "queue__department_id")
     ):
-        last_department[cid] = dept
+        last_department[cid] = last
     fallback = (
         Employee.objects.filter(user__is_active=True, role__in=[Role.MANAGER, Role.ADMIN])
         .order_by("-role", "pk")  # managers before administrators
@@ -266,8 +265,7 @@ def _tell_assignees(customer_ids: list[int], assignees: dict[int, int | None]) -
                 kind="at_risk",
                 link="/customers/at-risk/?mine=1",
                 text=(
-                    _("%(n)d valuable customer(s) drifting away were assigned to you.")
-                    % {"n": n}
+                    _("%(n)d valuable customer(s) drifting away were assigned to you.") % {"n": n}
                 )[:300],
             )
             for user_id, n in counts.items()

@@ -25,6 +25,13 @@ def _yes(met: bool | None) -> str:
     return "—" if met is None else (_("met") if met else _("not met"))
 
 
+def _levels(card: Card) -> dict[str, str]:
+    return {
+        "then": card.level_then_name or _("none yet"),
+        "now": card.level_now_name or _("none yet"),
+    }
+
+
 def card_table(card: Card) -> Table:
     rows = [
         [
@@ -62,7 +69,7 @@ def card_table(card: Card) -> Table:
         ],
         rows=rows,
         note=_("Level reached: %(then)s (with today's thresholds: %(now)s).")
-        % {"then": card.level_then_name or _("none yet"), "now": card.level_now_name or _("none yet")},
+        % _levels(card),
         chart=chart,
     )  # fmt: skip
 
@@ -84,7 +91,7 @@ def card_text(card: Card) -> str:
     lines = [
         _("Customer orientation scorecard, %(month)s") % {"month": f"{card.month:%Y-%m}"},
         _("Level reached: %(then)s (with today's thresholds: %(now)s).")
-        % {"then": card.level_then_name or _("none yet"), "now": card.level_now_name or _("none yet")},
+        % _levels(card),
         "",
     ]  # fmt: skip
     for x in card.lines:
@@ -104,9 +111,15 @@ def _share(value) -> str:
 
 
 VERDICTS = {
-    "no_policy": gettext_noop("No value-based tier policy has been applied: there is nothing to compare against."),
-    "too_early": gettext_noop("The tier policy applied less than 90 days ago: retention changes show later."),
-    "no_history": gettext_noop("No value figures from before the policy: the change cannot be measured."),
+    "no_policy": gettext_noop(
+        "No value-based tier policy has been applied: there is nothing to compare against."
+    ),
+    "too_early": gettext_noop(
+        "The tier policy applied less than 90 days ago: retention changes show later."
+    ),
+    "no_history": gettext_noop(
+        "No value figures from before the policy: the change cannot be measured."
+    ),
     "too_few": gettext_noop("Too few customers in this group to tell a change from noise."),
     "measured": gettext_noop("Measured."),
 }
@@ -161,7 +174,8 @@ def report_document(data: dict, month: date, *, with_value: bool) -> Document:
     dimension = data.get("dimension", "")
     header = [_("group"), _("customers"), _("requests"), _("resolved within target"),
               _("orders"), _("feedback"), _("negative"), _("CSAT 4–5"), _("NPS"),
-              _("top complaint themes"), _("P(alive) falling"), _("ideas"), _("idea weight")]  # fmt: skip
+              _("top complaint themes"), _("P(alive) falling"), _("ideas"),
+              _("idea weight")]  # fmt: skip
     if with_value:
         header[5:5] = [_("revenue"), _("12-month value")]
     rows = []

@@ -18,8 +18,13 @@ from django.db.models import Count, Q, Sum
 from clientfocus.customers.models import Customer, Tier
 from clientfocus.grants.models import Grant, GrantState
 from clientfocus.ideas.models import Idea, Status, Tally
-from clientfocus.orders.models import FINAL_MILESTONES, PURCHASE_STATUSES, Milestone, Order
-from clientfocus.orders.models import OrderMilestone
+from clientfocus.orders.models import (
+    FINAL_MILESTONES,
+    PURCHASE_STATUSES,
+    Milestone,
+    Order,
+    OrderMilestone,
+)
 from clientfocus.service.models import Request
 from clientfocus.value.models import CustomerValue, TierPolicyVersion, ValueMark
 from clientfocus.voice.models import FeedbackItem, Sentiment, ThemeTag
@@ -94,7 +99,7 @@ def payback(now: datetime) -> dict:
                     g["value_then"].append(old[1])
     rows = []
     age = (now - since).days if since else None
-    for (dimension, key), g in sorted(groups.items()):
+    for (dimension, group_key), g in sorted(groups.items()):
         p_now, p_then = _mean(g["now"]), _mean(g["then"])
         v_now, v_then = _mean(g["value_now"]), _mean(g["value_then"])
         value_change = None if v_now is None or v_then is None else v_now - v_then
@@ -111,7 +116,7 @@ def payback(now: datetime) -> dict:
         else:
             verdict = "measured"
         rows.append({
-            "dimension": dimension, "key": key, "customers": g["customers"],
+            "dimension": dimension, "key": group_key, "customers": g["customers"],
             "cost_time": round(g["cost"] - g["grants"], 2), "cost_grants": round(g["grants"], 2),
             "cost": cost, "compared": len(g["then"]),
             "p_alive_then": p_then, "p_alive_now": p_now,
@@ -302,9 +307,9 @@ def order_cycle(since: datetime, until: datetime, today: date) -> dict:
     )
     for stage, n in open_orders.values("stage").annotate(n=Count("pk")).values_list("stage", "n"):
         rows.get(stage, rows[NONE])["open"] += n
-    late_ids = OrderMilestone.objects.filter(
-        window_end__lt=until, order__in=open_orders
-    ).values("order_id")
+    late_ids = OrderMilestone.objects.filter(window_end__lt=until, order__in=open_orders).values(
+        "order_id"
+    )
     for stage, n in (
         open_orders.filter(Q(pk__in=late_ids) | Q(stage=Milestone.DELAYED))
         .values("stage")

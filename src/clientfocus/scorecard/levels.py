@@ -92,8 +92,7 @@ def validate_threshold(code: str, value: float) -> float:
         raise ValueError(f"unknown criterion {code!r}")
     if value != value or not criterion.lowest <= value <= criterion.highest:  # NaN too
         raise ValueError(
-            f"{code}: the threshold must be between {criterion.lowest:g} and "
-            f"{criterion.highest:g}"
+            f"{code}: the threshold must be between {criterion.lowest:g} and {criterion.highest:g}"
         )
     return float(value)
 

@@ -256,10 +256,11 @@ def alerts_in_time(since, until, department) -> Figure:
 
 def proactive(since, until, department) -> Figure:
     told_by_time: dict[int, bool] = defaultdict(bool)
-    delays = OrderMilestone.objects.filter(
-        kind=Milestone.DELAYED, occurred_at__gte=since, occurred_at__lt=until
-    ).values_list("order_id", "occurred_at")
-    delays = list(delays)
+    delays = list(
+        OrderMilestone.objects.filter(
+            kind=Milestone.DELAYED, occurred_at__gte=since, occurred_at__lt=until
+        ).values_list("order_id", "occurred_at")
+    )
     if not delays:
         return None, 0, 0
     ids = {order_id for order_id, _ in delays}

@@ -153,12 +153,17 @@ def department_levels(month: date) -> list[tuple[str, str, str | None]]:
     """(code, name, level reached with today's thresholds) for each department."""
     limits = thresholds()
     per: dict[str, list[levels.Result]] = {}
-    for scope, code, value in Snapshot.objects.filter(month=month).exclude(scope="").values_list(
-        "scope", "code", "value"
+    for scope, code, value in (
+        Snapshot.objects.filter(month=month).exclude(scope="").values_list("scope", "code", "value")
     ):
         per.setdefault(scope, []).append(
-            levels.Result(code, value, limits[code], levels.meets(code, value, limits[code]),
-                          levels.BY_CODE[code].level)  # fmt: skip
+            levels.Result(
+                code,
+                value,
+                limits[code],
+                levels.meets(code, value, limits[code]),
+                levels.BY_CODE[code].level,
+            )
         )
     return [
         (code, name, levels.level_reached(per[code]) if per.get(code) else None)

@@ -204,15 +204,14 @@ def send_monthly(month: date) -> int:
         with translation.override(language), transaction.atomic():
             company = card(user, month=month, scope="")
             pdf = exports.card_pdf(company)
-            path = default_storage.save(
-                f"scorecard/{month:%Y-%m}-{user.pk}.pdf", ContentFile(pdf)
-            )
+            path = default_storage.save(f"scorecard/{month:%Y-%m}-{user.pk}.pdf", ContentFile(pdf))
             body = exports.card_text(company)
             body += f"\n\n{settings.PUBLIC_BASE_URL}/scorecard/?month={month:%Y-%m}"
             note = enqueue(
                 channel="email",
                 recipient=user.email,
-                subject=_("Customer orientation scorecard, %(month)s") % {"month": f"{month:%Y-%m}"},
+                subject=_("Customer orientation scorecard, %(month)s")
+                % {"month": f"{month:%Y-%m}"},
                 body=body,
             )
             note.attachments = [{

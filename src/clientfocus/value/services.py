@@ -188,7 +188,7 @@ def mark_month(now: datetime) -> int:
     marks, values = ValueMark._meta.db_table, CustomerValue._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {marks} (customer_id, month, p_alive, lifetime_value_12m) "
+            f"INSERT INTO {marks} (customer_id, month, p_alive, lifetime_value_12m) "  # noqa: S608 - table names from the models
             f"SELECT customer_id, %s, p_alive, lifetime_value_12m FROM {values} "
             "WHERE p_alive IS NOT NULL OR lifetime_value_12m IS NOT NULL",
             [month],
