@@ -162,11 +162,16 @@ def test_pages_follow_the_rule_and_export_safely(company, drifting, web_as):
     body = page.content.decode()
     assert "=Falling Ltd" in body and drifting[1].name not in body  # own cases only
     assert web_as(company.agent).get(f"/customers/at-risk/{other.pk}/").status_code == 404
-    assert web_as(company.agent).post(
-        f"/customers/at-risk/{other.pk}/outcome/", {"outcome": "called"}
-    ).status_code == 404
+    assert (
+        web_as(company.agent)
+        .post(f"/customers/at-risk/{other.pk}/outcome/", {"outcome": "called"})
+        .status_code
+        == 404
+    )
     client = web_as(company.agent)
-    done = client.post(f"/customers/at-risk/{case.pk}/outcome/", {"outcome": "called", "note": "ok"})
+    done = client.post(
+        f"/customers/at-risk/{case.pk}/outcome/", {"outcome": "called", "note": "ok"}
+    )
     assert done.status_code == 302
     assert RiskCase.objects.get(pk=case.pk).outcome == "called"
     client = web_as(company.manager)
@@ -175,9 +180,10 @@ def test_pages_follow_the_rule_and_export_safely(company, drifting, web_as):
     xlsx = client.get("/customers/at-risk/?state=all&format=xlsx").content
     with zipfile.ZipFile(io.BytesIO(xlsx)) as book:
         strings = book.read("xl/sharedStrings.xml").decode()
-        assert "'=Falling Ltd" in strings and "<f>" not in book.read(
-            "xl/worksheets/sheet1.xml"
-        ).decode()
+        assert (
+            "'=Falling Ltd" in strings
+            and "<f>" not in book.read("xl/worksheets/sheet1.xml").decode()
+        )
     assert client.get("/customers/at-risk/?format=pdf").content.startswith(b"%PDF")
     assert client.get("/customers/at-risk/effect/").status_code == 200
     assert client.get(f"/customers/at-risk/{other.pk}/").status_code == 200
@@ -196,7 +202,9 @@ def test_the_api_shows_value_only_to_who_may_see_it(company, drifting, api_as):
     assert len(everything) == 2
     other = RiskCase.objects.get(customer=drifting[1])
     assert api_as(company.agent).get(f"/api/customers/at-risk/{other.pk}").status_code == 404
-    bad = api_as(company.manager).post(f"/api/customers/at-risk/{other.pk}/outcome", {"outcome": "x"})
+    bad = api_as(company.manager).post(
+        f"/api/customers/at-risk/{other.pk}/outcome", {"outcome": "x"}
+    )
     assert bad.status_code == 422
     assert api_as(company.manager).get("/api/customers/at-risk?limit=0").status_code == 422
     ok = api_as(company.other_manager).post(

@@ -110,8 +110,11 @@ def card(user, *, month: date | None = None, scope: str = "") -> Card:
             "month", "code", "value", "part", "whole", "threshold", "met", "final", "computed_at"
         )
     )
-    name = scope and (Department.objects.filter(code=scope).values_list("name", flat=True).first()
-                      or scope)  # fmt: skip
+    name = (
+        Department.objects.filter(code=scope).values_list("name", flat=True).first()
+        if scope
+        else ""
+    )
     result = Card(month=month, scope=scope, scope_name=name or "", final=False,
                   computed_at=None, months=months)  # fmt: skip
     history: dict[str, dict[date, float | None]] = {}
