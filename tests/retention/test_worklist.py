@@ -60,7 +60,7 @@ def drifting(company, settings):
 
 
 def test_detect_finds_valuable_drifting_customers_with_the_evidence(company, drifting):
-    falling, unhappy, calm, small = drifting
+    falling, unhappy, _calm, _small = drifting
     result = services.detect()
     assert result.flagged == 2 and result.opened == 2
     cases = {c.customer_id: c for c in RiskCase.objects.all()}

@@ -70,7 +70,7 @@ def test_refresh_measures_the_company_and_each_department(company, month_of_work
 def test_a_closed_month_keeps_its_threshold_when_tuned_later(company, month_of_work):
     last = services.previous_month(month_of_work)
     answered(company, company.care_queue, met=True, when=timezone.now() - timedelta(days=40))
-    since, until = services.bounds(last)
+    since, _until = services.bounds(last)
     answered(company, company.care_queue, met=True, when=since + timedelta(days=1))
     services.daily()
     closed = Snapshot.objects.get(month=last, scope="", code="first_response")

@@ -21,6 +21,7 @@ from clientfocus.demo.orders import load_orders
 from clientfocus.demo.organisation import DEMO_PASSWORD, already_loaded, setup_organisation
 from clientfocus.demo.requests import INTERNAL, replay_request
 from clientfocus.demo.staffing import load_staffing
+from clientfocus.demo.steering import load_steering
 from clientfocus.demo.voice import load_voice
 from clientfocus.service import services
 from clientfocus.service.models import Queue
@@ -68,6 +69,7 @@ def load_demo_data(
     load_catalogue(people, org, rng, now)
     load_knowledge(people, org, rng, now)
     load_staffing(org, now)
+    load_steering(org, rng, now)
     return {
         name: (employee.user.username, DEMO_PASSWORD, employee.get_role_display())
         for name, employee in org["people"].items()

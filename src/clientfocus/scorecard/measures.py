@@ -114,7 +114,7 @@ def trained(since, until, department) -> Figure:
         Enrolment.objects.filter(
             course__required_for__isnull=False,
             course__active=True,
-            assigned_at__lt=until,
+            assigned_at__lte=until,
             user__is_active=True,
         ),
         "user__employee__department_id",
