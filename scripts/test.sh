@@ -79,7 +79,7 @@ echo "== benchmarks, --quick (they must still run; their figures mean nothing he
 PG_SERVER="${PG_URL%/*}"
 for bench in "service_desk.py" "orders_and_value.py" "mail.py" "notify_throughput.py" \
              "staffing.py" "value_fit.py" "voice.py evaluate" "voice.py accuracy" "voice.py throughput" "voice.py curve" \
-             "voice.py page" "ideas.py" "catalogue.py" "knowledge.py" "probes.py" "export.py"; do
+             "voice.py page" "ideas.py" "catalogue.py" "knowledge.py" "scorecard.py" "probes.py" "export.py"; do
   set -- $bench
   case "$1" in
     staffing.py|value_fit.py) db=() ;;

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.customers.models import Customer
@@ -265,7 +266,12 @@ def _tell_assignees(customer_ids: list[int], assignees: dict[int, int | None]) -
                 kind="at_risk",
                 link="/customers/at-risk/?mine=1",
                 text=(
-                    _("%(n)d valuable customer(s) drifting away were assigned to you.") % {"n": n}
+                    ngettext(
+                        "%(n)d valuable customer drifting away was assigned to you.",
+                        "%(n)d valuable customers drifting away were assigned to you.",
+                        n,
+                    )
+                    % {"n": n}
                 )[:300],
             )
             for user_id, n in counts.items()

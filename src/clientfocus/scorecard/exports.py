@@ -45,11 +45,11 @@ def card_table(card: Card) -> Table:
         key="scorecard",
         title=_("Criteria against their thresholds"),
         x_title=_("criterion"),
-        y_title=_("% of the threshold"),
+        y_title=_("of the threshold, per cent"),
         labels=[x.name for x in card.lines],
         series=[
             Series(
-                _("value as % of the threshold"),
+                _("value against the threshold, per cent"),
                 [
                     None
                     if x.value is None or not x.threshold_now
