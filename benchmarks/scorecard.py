@@ -99,7 +99,7 @@ def add_feedback_and_values(items: int) -> None:
     )  # fmt: skip
     month = now.date().replace(day=1)
     with connection.cursor() as cursor:
-        for back in (1, 2, 3):
+        for _back in (1, 2, 3):
             month = (month - timezone.timedelta(days=1)).replace(day=1)
             # A tenth of the customers were doing much better then.
             cursor.execute(
