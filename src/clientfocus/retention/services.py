@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -250,6 +250,11 @@ def detect(*, now: datetime | None = None) -> DetectResult:
         )
         result.opened = len(made)
         _tell_assignees(new_ids, assignees)
+    if result.opened > 1000 and connection.vendor == "postgresql":
+        # Thousands of new rows at once: let the planner know before the worklist is read
+        # (autovacuum would, minutes later).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE retention_riskcase")
     return result
 
 
