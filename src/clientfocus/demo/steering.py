@@ -25,7 +25,7 @@ def load_steering(org: dict, rng: random.Random, now: datetime) -> None:
         [
             ValueMark(
                 customer_id=cid, month=month,
-                p_alive=min(1.0, p + 0.45) if cid in better else p,
+                p_alive=min(1.0, (p or 0.0) + 0.45) if cid in better else p,
                 lifetime_value_12m=(v or 0) * 1.8 if cid in better else v,
             )
             for month in months
