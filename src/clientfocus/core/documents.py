@@ -7,8 +7,17 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
+from django.http import HttpResponse
+
 from clientfocus.core.charts import PALETTE, Chart
-from clientfocus.core.spreadsheets import safe_cell
+from clientfocus.core.spreadsheets import csv_text, safe_cell
+
+FORMATS = ("csv", "xlsx", "pdf")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
 
 
 @dataclass
@@ -182,3 +191,19 @@ def pdf_bytes(document: Document) -> bytes:
         story.append(grid)
     pdf.build(story)
     return buffer.getvalue()
+
+
+def render(document: Document, fmt: str) -> bytes:
+    """The document as CSV (its tables one after the other), XLSX or PDF."""
+    if fmt == "xlsx":
+        return xlsx_bytes(document)
+    if fmt == "pdf":
+        return pdf_bytes(document)
+    return "\r\n".join(csv_text(t.header, t.rows) for t in document.tables).encode("utf-8")
+
+
+def download(document: Document, fmt: str, name: str) -> HttpResponse:
+    """The document as a file to save: ``name.fmt``."""
+    response = HttpResponse(render(document, fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from clientfocus.core.documents import Document, Table, pdf_bytes, xlsx_bytes
+from clientfocus.core.documents import FORMATS, Document, Table, download
 from clientfocus.core.errors import NotAllowed, ServiceError
-from clientfocus.core.spreadsheets import csv_text
 from clientfocus.people.access import employee_required
 from clientfocus.retention import drift, selectors, services
 from clientfocus.retention.models import Outcome
@@ -29,11 +28,6 @@ SIGNAL_NAMES = {
     "breached": gettext_lazy("targets breached"),
     "complaint": gettext_lazy("unresolved complaint"),
     "stopped_after_delay": gettext_lazy("stopped buying after a delay"),
-}
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
 }
 
 
@@ -100,15 +94,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
         header, rows = _rows(request.user, cases[:10000])
-        if fmt == "csv":
-            body = csv_text(header, rows).encode("utf-8")
-        else:
-            document = Document(_("Customers at risk"), tables=[Table(_("Customers at risk"),
-                                                                      header, rows)])  # fmt: skip
-            body = xlsx_bytes(document) if fmt == "xlsx" else pdf_bytes(document)
-        response = HttpResponse(body, content_type=FORMATS[fmt])
-        response["Content-Disposition"] = f'attachment; filename="at-risk.{fmt}"'
-        return response
+        title = _("Customers at risk")
+        return download(Document(title, tables=[Table(title, header, rows)]), fmt, "at-risk")
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     entries = [
         {

@@ -9,16 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from clientfocus.core.charts import Chart, Series
-from clientfocus.core.documents import Document, Table, pdf_bytes, xlsx_bytes
-from clientfocus.core.spreadsheets import csv_text
+from clientfocus.core.documents import Document, Table, pdf_bytes
 from clientfocus.scorecard.selectors import Card
-
-FORMATS = ("csv", "xlsx", "pdf")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
 
 
 def _yes(met: bool | None) -> str:
@@ -215,14 +207,3 @@ def order_cycle_document(data: dict, month: date) -> Document:
                       [_("stage"), _("open orders"), _("late"), _("delays this month"),
                        _("complaints this month")], rows, chart=chart)],
     )  # fmt: skip
-
-
-def render(document: Document, fmt: str) -> bytes:
-    if fmt == "xlsx":
-        return xlsx_bytes(document)
-    if fmt == "pdf":
-        return pdf_bytes(document)
-    parts = []
-    for table in document.tables:
-        parts.append(csv_text(table.header, table.rows))
-    return "\r\n".join(parts).encode("utf-8")

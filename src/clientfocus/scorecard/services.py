@@ -78,10 +78,7 @@ def set_threshold(*, actor, code: str, value) -> Threshold:
             code=code,
             defaults={"value": number, "changed_by": actor, "changed_at": timezone.now()},
         )
-        for snap in Snapshot.objects.filter(code=code, final=False):
-            snap.threshold = number
-            snap.met = levels.meets(code, snap.value, number)
-            snap.save(update_fields=["threshold", "met"])
+        _follow(code, number)
     return row
 
 
@@ -90,10 +87,15 @@ def reset_threshold(*, actor, code: str) -> None:
         raise NotAllowed(_("Only administrators tune the scorecard's thresholds."))
     if code not in levels.BY_CODE:
         raise ServiceError("code", _("Unknown criterion %(code)s.") % {"code": code})
-    Threshold.objects.filter(code=code).delete()
-    default = levels.BY_CODE[code].default
+    with transaction.atomic():
+        Threshold.objects.filter(code=code).delete()
+        _follow(code, levels.BY_CODE[code].default)
+
+
+def _follow(code: str, threshold: float) -> None:
+    """The months not closed yet are judged against the threshold now in force."""
     for snap in Snapshot.objects.filter(code=code, final=False):
-        snap.threshold, snap.met = default, levels.meets(code, snap.value, default)
+        snap.threshold, snap.met = threshold, levels.meets(code, snap.value, threshold)
         snap.save(update_fields=["threshold", "met"])
 
 

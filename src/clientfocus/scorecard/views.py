@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clientfocus.core.charts import Chart, Series
+from clientfocus.core.documents import FORMATS, download
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.people.access import employee_required
 from clientfocus.people.selectors import department_of
@@ -37,12 +38,6 @@ def _month(request: HttpRequest) -> date | None:
         return services.parse_month(text)
     except ServiceError:
         return None
-
-
-def _download(document, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(exports.render(document, fmt), content_type=exports.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
 
 
 def _trend_chart(card: selectors.Card) -> Chart:
@@ -76,8 +71,8 @@ def scorecard(request: HttpRequest, scope: str = "") -> HttpResponse:
     if scope and not card.scope_name:
         raise Http404
     fmt = request.GET.get("format", "")
-    if fmt in exports.FORMATS:
-        return _download(
+    if fmt in FORMATS:
+        return download(
             exports.card_document(card), fmt, f"scorecard-{scope or 'company'}-{card.month:%Y-%m}"
         )
     context = {
@@ -87,7 +82,7 @@ def scorecard(request: HttpRequest, scope: str = "") -> HttpResponse:
         "subscribed": Subscription.objects.filter(user_id=request.user.pk or 0).exists(),
         "is_lead": is_lead(request.user),
         "can_tune": can_tune(request.user),
-        "formats": exports.FORMATS,
+        "formats": FORMATS,
     }
     return render(request, "scorecard/scorecard.html", context)
 
@@ -159,12 +154,12 @@ def payback(request: HttpRequest) -> HttpResponse:
     with_value = shows_value(request.user)
     document = exports.payback_document(data, month, with_value=with_value)
     fmt = request.GET.get("format", "")
-    if fmt in exports.FORMATS:
-        return _download(document, fmt, f"payback-{month:%Y-%m}")
+    if fmt in FORMATS:
+        return download(document, fmt, f"payback-{month:%Y-%m}")
     table = document.tables[0]
     return render(request, "scorecard/table_page.html", {
         "document": document, "table": table, "month": month, "final": final,
-        "measured": bool(data), "formats": exports.FORMATS, "page": "payback",
+        "measured": bool(data), "formats": FORMATS, "page": "payback",
         "chart": table.chart,
     })  # fmt: skip
 
@@ -179,12 +174,12 @@ def report(request: HttpRequest) -> HttpResponse:
     month, data, final = selectors.figures_of(dimension, _month(request))
     document = exports.report_document(data, month, with_value=shows_value(request.user))
     fmt = request.GET.get("format", "")
-    if fmt in exports.FORMATS:
-        return _download(document, fmt, f"report-{dimension}-{month:%Y-%m}")
+    if fmt in FORMATS:
+        return download(document, fmt, f"report-{dimension}-{month:%Y-%m}")
     table = document.tables[0]
     return render(request, "scorecard/table_page.html", {
         "document": document, "table": table, "month": month, "final": final,
-        "measured": bool(data), "formats": exports.FORMATS, "page": "report",
+        "measured": bool(data), "formats": FORMATS, "page": "report",
         "dimension": dimension, "dimensions": figures.DIMENSIONS, "chart": table.chart,
     })  # fmt: skip
 
@@ -196,11 +191,11 @@ def order_cycle(request: HttpRequest) -> HttpResponse:
     month, data, final = selectors.figures_of("order_cycle", _month(request))
     document = exports.order_cycle_document(data, month)
     fmt = request.GET.get("format", "")
-    if fmt in exports.FORMATS:
-        return _download(document, fmt, f"order-cycle-{month:%Y-%m}")
+    if fmt in FORMATS:
+        return download(document, fmt, f"order-cycle-{month:%Y-%m}")
     table = document.tables[0]
     return render(request, "scorecard/table_page.html", {
         "document": document, "table": table, "month": month, "final": final,
-        "measured": bool(data), "formats": exports.FORMATS, "page": "order_cycle",
+        "measured": bool(data), "formats": FORMATS, "page": "order_cycle",
         "chart": table.chart,
     })  # fmt: skip

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from clientfocus.core.documents import render
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.scorecard import exports, figures, levels, selectors, services
 from clientfocus.scorecard.api import card_out
@@ -101,7 +102,7 @@ class Command(BaseCommand):
             card = selectors.card(None, month=month)
             if format == "json":
                 return self._out(_dumps(card_out(card)).encode(), output)
-            return self._out(exports.render(exports.card_document(card), format), output)
+            return self._out(render(exports.card_document(card), format), output)
         found, data, _final = selectors.figures_of(kind, month)
         if not data:
             raise CommandError(f"{kind}: {found:%Y-%m} is not measured yet")
@@ -113,7 +114,7 @@ class Command(BaseCommand):
             document = exports.order_cycle_document(data, found)
         else:
             document = exports.report_document(data, found, with_value=True)
-        self._out(exports.render(document, format), output)
+        self._out(render(document, format), output)
 
     def _out(self, body: bytes, output: str) -> None:
         if output:
