@@ -301,6 +301,10 @@ MILESTONE_WEBHOOK_SECRET = os.environ.get("MILESTONE_WEBHOOK_SECRET", "")
 DEFAULT_HOURLY_COST = float(os.environ.get("DEFAULT_HOURLY_COST", "30"))
 MINUTES_PER_STAFF_MESSAGE = float(os.environ.get("MINUTES_PER_STAFF_MESSAGE", "6"))
 GROSS_MARGIN = float(os.environ.get("GROSS_MARGIN", "0.3"))
+# The nightly value refresh looks again only at customers whose orders or requests
+# changed; every this many days it recomputes everyone (cost rates or the margin may
+# have changed).
+VALUE_FULL_REFRESH_DAYS = int(os.environ.get("VALUE_FULL_REFRESH_DAYS", "7"))
 # Roles that read customers' value figures (the customer's owner always does).
 VALUE_VISIBLE_TO = [
     r.strip() for r in os.environ.get("VALUE_VISIBLE_TO", "manager,admin").split(",") if r.strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,9 @@ class Order(models.Model):
     channel = models.CharField(_("channel"), max_length=30, blank=True)
     product_line = models.CharField(_("product line"), max_length=60, blank=True)
     imported_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Any change (import, cancellation): the nightly value refresh looks again at the
+    # customers whose orders changed since its last run.
+    updated_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
     stage = models.CharField(_("stage"), max_length=20, blank=True)
 
     class Meta:

@@ -200,16 +200,16 @@ def store_orders(orders: list[ValidOrder]) -> int:
                     )
             cursor.execute(
                 f"INSERT INTO {table} (order_id, customer_id, placed_at, amount, currency, "  # noqa: S608
-                "status, channel, product_line, imported_at, stage) SELECT order_id, customer_id, "
-                "placed_at, amount, currency, status, channel, product_line, %s, '' "
-                "FROM order_import ON CONFLICT (order_id) DO NOTHING",
-                [now],
+                "status, channel, product_line, imported_at, updated_at, stage) SELECT order_id, "
+                "customer_id, placed_at, amount, currency, status, channel, product_line, %s, "
+                "%s, '' FROM order_import ON CONFLICT (order_id) DO NOTHING",
+                [now, now],
             )
             return cursor.rowcount
     before = Order.objects.count()
     with transaction.atomic():
         Order.objects.bulk_create(
-            (Order(imported_at=now, **o.__dict__) for o in orders),
+            (Order(imported_at=now, updated_at=now, **o.__dict__) for o in orders),
             batch_size=2000,
             ignore_conflicts=True,
         )
@@ -328,7 +328,7 @@ def record_milestone(
             locked.stage = kind
             locked.save(update_fields=["stage"])
         if kind == Milestone.CANCELLED:
-            Order.objects.filter(pk=locked.pk).update(status=OrderStatus.CANCELLED)
+            Order.objects.filter(pk=locked.pk).update(status=OrderStatus.CANCELLED, updated_at=now)
         # Same transaction: the milestone and the notifications it causes commit together.
         publish(MilestoneRecorded(milestone=milestone, order=locked))
     return milestone

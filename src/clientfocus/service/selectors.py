@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -118,28 +119,60 @@ def notices_for(user, *, limit: int = 50) -> QuerySet[AgentNotice]:
     return AgentNotice.objects.filter(recipient=user).select_related("request")[:limit]
 
 
-def cost_to_serve_by_customer() -> dict[int, float]:
-    """What serving each customer has cost: logged time at the hourly cost of the
-    employee's role; for requests without logged time, an estimate of
+def cost_to_serve_by_customer(customers: Iterable[int] | None = None) -> dict[int, float]:
+    """What serving each customer (or only ``customers``) has cost: logged time at the
+    hourly cost of the employee's role; for requests without logged time, an estimate of
     MINUTES_PER_STAFF_MESSAGE per staff reply or note at the author's role cost."""
+    if customers is not None:
+        ids = list(customers)
+        costs: dict[int, float] = {}
+        for start in range(0, len(ids), 20_000):
+            costs |= _cost_to_serve(ids[start : start + 20_000])
+        return costs
+    return _cost_to_serve(None)
 
+
+def customers_served_since(since: datetime) -> set[int]:
+    """Customers whose requests changed, got a staff reply or note, or had time logged
+    since ``since`` (their cost to serve may have changed)."""
+    changed = set(
+        Request.objects.filter(updated_at__gte=since, customer__isnull=False)
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+    changed.update(
+        Message.objects.filter(created_at__gte=since, request__customer__isnull=False)
+        .values_list("request__customer_id", flat=True)
+        .distinct()
+    )
+    changed.update(
+        TimeEntry.objects.filter(created_at__gte=since, request__customer__isnull=False)
+        .values_list("request__customer_id", flat=True)
+        .distinct()
+    )
+    return changed
+
+
+def _cost_to_serve(customers: list[int] | None) -> dict[int, float]:
     rates = {
         role: float(cost) for role, cost in RoleCost.objects.values_list("role", "hourly_cost")
     }
     default = settings.DEFAULT_HOURLY_COST
     costs: dict[int, float] = {}
+    entries = TimeEntry.objects.filter(request__customer__isnull=False)
+    messages = Message.objects.filter(request__customer__isnull=False)
+    if customers is not None:
+        entries = entries.filter(request__customer_id__in=customers)
+        messages = messages.filter(request__customer_id__in=customers)
     logged = (
-        TimeEntry.objects.filter(request__customer__isnull=False)
-        .values_list("request__customer_id", "employee__employee__role")
+        entries.values_list("request__customer_id", "employee__employee__role")
         .annotate(minutes=Sum("minutes"))
         .order_by()
     )
     for customer_id, role, minutes in logged:
         costs[customer_id] = costs.get(customer_id, 0.0) + minutes / 60 * rates.get(role, default)
     estimated = (
-        Message.objects.filter(
-            kind__in=[MessageKind.REPLY, MessageKind.NOTE], request__customer__isnull=False
-        )
+        messages.filter(kind__in=[MessageKind.REPLY, MessageKind.NOTE])
         .exclude(request_id__in=TimeEntry.objects.values("request_id"))
         .values_list("request__customer_id", "author__employee__role")
         .annotate(messages=Count("pk"))

@@ -16,6 +16,10 @@ class ValueFit(models.Model):
     bgnbd = models.JSONField(null=True, blank=True)
     gammagamma = models.JSONField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
+    # A full refresh aggregates every customer; an incremental one only those whose
+    # orders or requests changed (``changed``), and predicts for everyone.
+    full = models.BooleanField(default=True, db_default=True)
+    changed = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["-computed_at"]
@@ -32,6 +36,8 @@ class CustomerValue(models.Model):
     orders = models.PositiveIntegerField(_("orders"), default=0)
     purchase_days = models.PositiveIntegerField(default=0)
     revenue = models.DecimalField(_("revenue"), max_digits=16, decimal_places=2, default=0)
+    # Revenue after the first purchase day: the spend model's repeat purchases.
+    repeat_revenue = models.DecimalField(max_digits=16, decimal_places=2, default=0, db_default=0)
     first_order_at = models.DateTimeField(null=True, blank=True)
     last_order_at = models.DateTimeField(_("last order"), null=True, blank=True)
     recency_score = models.PositiveSmallIntegerField(default=0)
@@ -42,6 +48,8 @@ class CustomerValue(models.Model):
     expected_purchases_12m = models.FloatField(null=True, blank=True)
     expected_spend = models.FloatField(null=True, blank=True)
     lifetime_value_12m = models.FloatField(_("expected value, 12 months"), null=True, blank=True)
+    # The staff-time part of the cost to serve.
+    staff_cost = models.FloatField(default=0, db_default=0.0)
     cost_to_serve = models.FloatField(_("cost to serve"), default=0)
     margin = models.FloatField(_("gross margin"), default=0)
     profitability = models.FloatField(_("profitability"), default=0)

@@ -1,0 +1,367 @@
+"""Recompute customers' value figures: aggregated in the database, fitted and predicted on
+arrays, written back in bulk.
+
+A *full* refresh aggregates every customer's orders with one GROUP BY. The nightly run is
+*incremental*: only customers whose orders or requests changed since the last refresh
+are aggregated again; everyone else's summary (purchase days, first and last purchase,
+revenue, repeat revenue, staff cost) is read back from the stored figures. The models are
+then fitted again on everybody's (collapsed) histories and every customer's predictions,
+RFM scores and profitability are recomputed in one vectorised pass, because they move
+with the calendar even when nothing was bought. A full refresh also runs when the last
+full one is older than VALUE_FULL_REFRESH_DAYS (cost rates or the margin may have
+changed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from clientfocus.orders.models import PURCHASE_STATUSES, Order
+from clientfocus.service.selectors import cost_to_serve_by_customer, customers_served_since
+from clientfocus.value.extensions import other_costs
+from clientfocus.value.lifetime import ModelError, fit_bgnbd, fit_gamma_gamma
+from clientfocus.value.models import CustomerValue, ValueFit, ValueMark
+from clientfocus.value.predict import Predictions, predict
+from clientfocus.value.rfm import rfm_scores
+
+WEEK = 7.0
+HORIZON_WEEKS = 52.0
+# Customer ids per statement when only some customers are aggregated again.
+CHUNK = 20_000
+
+
+@dataclass
+class RefreshResult:
+    customers: int
+    fit: ValueFit
+    changed: int = 0  # customers aggregated again (all of them in a full refresh)
+
+
+@dataclass
+class Summaries:
+    """Per customer with purchases, sorted by customer id."""
+
+    customer: np.ndarray  # int64
+    orders: np.ndarray  # int64
+    days: np.ndarray  # int64: distinct purchase days
+    revenue: np.ndarray  # float64
+    repeat_revenue: np.ndarray  # float64: revenue after the first purchase day
+    first_day: np.ndarray  # int64: days since 1970-01-01 in the current time zone
+    last_day: np.ndarray
+    first_at: list[datetime]
+    last_at: list[datetime]
+
+    @classmethod
+    def of(cls, rows: list[tuple]) -> Summaries:
+        rows.sort(key=lambda row: row[0])
+        columns = list(zip(*rows, strict=True)) if rows else [()] * 9
+        return cls(
+            customer=np.array(columns[0], dtype=np.int64),
+            orders=np.array(columns[1], dtype=np.int64),
+            days=np.array(columns[2], dtype=np.int64),
+            revenue=np.array(columns[3], dtype=np.float64),
+            repeat_revenue=np.array(columns[4], dtype=np.float64),
+            first_day=np.array(columns[5], dtype=np.int64),
+            last_day=np.array(columns[6], dtype=np.int64),
+            first_at=list(columns[7]),
+            last_at=list(columns[8]),
+        )
+
+
+# -- SQL that differs between PostgreSQL and SQLite --------------------------------------
+
+
+def _day(column: str) -> str:
+    """The calendar day (in the current time zone) of a timestamp column, as a date;
+    one %s parameter: the zone's name."""
+    if connection.vendor == "postgresql":
+        return f"(({column}) AT TIME ZONE %s)::date"
+    return f"django_datetime_cast_date({column}, %s, 'UTC')"
+
+
+def _day_number(column: str) -> str:
+    """The day of a timestamp as days since 1970-01-01; one %s parameter (the zone)."""
+    if connection.vendor == "postgresql":
+        return f"({_day(column)} - DATE '1970-01-01')"
+    return f"CAST(julianday({_day(column)}) - 2440587.5 AS INTEGER)"
+
+
+def _next_day_bound(column: str) -> str:
+    """A moment certainly after the calendar day of ``column`` has ended (26 hours on:
+    a day is at most 25 hours long)."""
+    if connection.vendor == "postgresql":
+        return f"({column} + interval '26 hours')"
+    return f"datetime({column}, '+26 hours')"
+
+
+def _aggregate(now: datetime, customers: list[int] | None) -> list[tuple]:
+    """Per customer: orders, distinct purchase days, revenue, repeat revenue (after the
+    first purchase day), first and last purchase day and moment — one GROUP BY in the
+    database; the first day's total is read by index only for customers with more
+    than one purchase day."""
+    zone = timezone.get_current_timezone_name()
+    table = Order._meta.db_table
+    statuses = ", ".join(["%s"] * len(PURCHASE_STATUSES))
+    where = f"status IN ({statuses}) AND placed_at <= %s"
+    # Table and column names come from the model; every value is a parameter.
+    sql = (
+        f"WITH s AS (SELECT customer_id, count(*) AS orders, "  # noqa: S608
+        f"count(DISTINCT {_day('placed_at')}) AS days, sum(amount) AS revenue, "
+        f"min(placed_at) AS lo, max(placed_at) AS hi FROM {table} WHERE {where} "
+        "{only} GROUP BY customer_id) "
+        "SELECT s.customer_id, s.orders, s.days, CAST(s.revenue AS DOUBLE PRECISION), "
+        "CASE WHEN s.days > 1 THEN CAST(s.revenue - ("
+        f"SELECT sum(o.amount) FROM {table} o WHERE o.customer_id = s.customer_id "
+        f"AND o.status IN ({statuses}) AND o.placed_at >= s.lo "
+        f"AND o.placed_at < {_next_day_bound('s.lo')} "
+        f"AND {_day('o.placed_at')} = {_day('s.lo')}) AS DOUBLE PRECISION) ELSE 0 END, "
+        f"{_day_number('s.lo')}, {_day_number('s.hi')}, s.lo, s.hi FROM s"
+    )
+    head: list[Any] = [zone, *PURCHASE_STATUSES, now]
+    tail: list[Any] = [*PURCHASE_STATUSES, zone, zone, zone, zone]
+    rows: list[tuple] = []
+    with connection.cursor() as cursor:
+        if customers is None:
+            cursor.execute(sql.format(only=""), [*head, *tail])
+            rows = list(cursor.fetchall())
+        else:
+            for start in range(0, len(customers), CHUNK):
+                chunk = customers[start : start + CHUNK]
+                only = f"AND customer_id IN ({', '.join(['%s'] * len(chunk))})"
+                cursor.execute(sql.format(only=only), [*head, *chunk, *tail])
+                rows.extend(cursor.fetchall())
+    return rows
+
+
+def _stored(excluding: set[int]) -> list[tuple]:
+    """The summaries kept on the figures of customers who did not change."""
+    zone = timezone.get_current_timezone_name()
+    table = CustomerValue._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT customer_id, orders, purchase_days, CAST(revenue AS DOUBLE PRECISION), "  # noqa: S608 - the table name comes from the model
+            f"CAST(repeat_revenue AS DOUBLE PRECISION), {_day_number('first_order_at')}, "
+            f"{_day_number('last_order_at')}, first_order_at, last_order_at FROM {table} "
+            "WHERE purchase_days > 0",
+            [zone, zone],
+        )
+        return [row for row in cursor.fetchall() if row[0] not in excluding]
+
+
+def _stored_staff_costs(excluding: set[int]) -> dict[int, float]:
+    return {
+        cid: cost
+        for cid, cost in CustomerValue.objects.filter(staff_cost__gt=0).values_list(
+            "customer_id", "staff_cost"
+        )
+        if cid not in excluding
+    }
+
+
+def changed_since(since: datetime, now: datetime) -> set[int]:
+    """Customers whose orders changed (imported, cancelled) or whose requests took staff
+    time since ``since``."""
+    orders = Order.objects.filter(updated_at__gte=since, updated_at__lte=now)
+    changed = set(orders.values_list("customer_id", flat=True).distinct())
+    return changed | customers_served_since(since)
+
+
+# -- models -----------------------------------------------------------------------------
+
+
+def _fit(s: Summaries, today: int, fit: ValueFit) -> Predictions | None:
+    x = (s.days - 1).astype(np.float64)
+    t_x = (s.last_day - s.first_day) / WEEK
+    age = np.maximum(today - s.first_day, 1) / WEEK
+    monetary = np.where(x > 0, s.repeat_revenue / np.maximum(x, 1), 0.0)
+    notes = []
+    result = None
+    try:
+        purchases = fit_bgnbd(x, t_x, age)
+        fit.bgnbd = purchases.as_dict()
+        spend = None
+        try:
+            spend = fit_gamma_gamma(x, monetary)
+            fit.gammagamma = spend.as_dict()
+        except ModelError as exc:
+            notes.append(f"spend model: {exc}")
+        result = predict(purchases, spend, x, t_x, age, monetary, horizon=HORIZON_WEEKS)
+    except ModelError as exc:
+        notes.append(f"purchase model: {exc}")
+    fit.note = "; ".join(notes)[:300]
+    return result
+
+
+# -- writing ----------------------------------------------------------------------------
+
+COLUMNS = (
+    "customer_id", "orders", "purchase_days", "revenue", "repeat_revenue", "first_order_at",
+    "last_order_at", "recency_score", "frequency_score", "monetary_score", "segment",
+    "p_alive", "expected_purchases_12m", "expected_spend", "lifetime_value_12m",
+    "staff_cost", "cost_to_serve", "margin", "profitability", "computed_at",
+)  # fmt: skip
+
+
+def _write(rows: Iterable[tuple]) -> None:
+    """Replace every customer's figures: on PostgreSQL TRUNCATE and COPY (readers of the
+    figures wait for the commit: seconds, at night), elsewhere DELETE and batched
+    INSERTs."""
+    table = CustomerValue._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # TRUNCATE refuses a table with deferred foreign-key checks pending in this
+            # transaction (figures written earlier in it): run those checks first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {table}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the table name comes from the model
+        marks = ", ".join(["%s"] * len(COLUMNS))
+        insert = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({marks})"  # noqa: S608
+        batch: list[tuple] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == 5000:
+                cursor.executemany(insert, batch)
+                batch.clear()
+        if batch:
+            cursor.executemany(insert, batch)
+
+
+def _day_of(now: datetime) -> int:
+    """Today as days since 1970-01-01, in the current time zone (as `_day_number`)."""
+    return (timezone.localdate(now) - date(1970, 1, 1)).days
+
+
+def _rows(
+    s: Summaries, result: Predictions | None, staff: dict[int, float], now: datetime
+) -> Iterable[tuple]:
+    """The rows to write. Everything that reads the database is read here, before the
+    rows are streamed (a query cannot run on the connection while it COPYs)."""
+    today = _day_of(now)
+    scores = rfm_scores(today - s.last_day, s.days, s.revenue)
+    extra = other_costs()
+    return _stream(s, result, staff, extra, scores, now)
+
+
+def _stream(s, result, staff, extra, scores, now) -> Iterable[tuple]:
+    segments = scores.segments
+    margin_rate = float(settings.GROSS_MARGIN)
+    nothing = [None] * len(s.customer)
+
+    def column(values) -> list:
+        return nothing if values is None else values.tolist()
+
+    p_alive = column(result.p_alive if result else None)
+    expected = column(result.expected_purchases if result else None)
+    spend = column(result.expected_spend if result else None)
+    clv = column(result.lifetime_value if result else None)
+    buyers = set()
+    for i, cid in enumerate(s.customer.tolist()):
+        buyers.add(cid)
+        revenue = round(float(s.revenue[i]), 2)
+        own = staff.get(cid, 0.0)
+        cost = own + extra.get(cid, 0.0)
+        margin = revenue * margin_rate
+        yield (
+            cid, int(s.orders[i]), int(s.days[i]), revenue, round(float(s.repeat_revenue[i]), 2),
+            s.first_at[i], s.last_at[i], int(scores.recency[i]), int(scores.frequency[i]),
+            int(scores.monetary[i]), segments[i], p_alive[i], expected[i], spend[i], clv[i],
+            round(own, 2), round(cost, 2), round(margin, 2), round(margin - cost, 2), now,
+        )  # fmt: skip
+    # Customers who cost service time (or anything else) but have bought nothing yet.
+    for cid in sorted((set(staff) | set(extra)) - buyers):
+        own = staff.get(cid, 0.0)
+        cost = own + extra.get(cid, 0.0)
+        yield (
+            cid, 0, 0, 0.0, 0.0, None, None, 0, 0, 0, "no purchases", None, None, None, None,
+            round(own, 2), round(cost, 2), 0.0, -round(cost, 2), now,
+        )  # fmt: skip
+
+
+# -- the refresh ------------------------------------------------------------------------
+
+
+def _full_due(now: datetime) -> datetime | None:
+    """When an incremental refresh may run: the time of the last refresh, unless the
+    last full one is too old (None: run a full one)."""
+    last = ValueFit.objects.order_by("-computed_at").first()
+    full = ValueFit.objects.filter(full=True).order_by("-computed_at").first()
+    if last is None or full is None:
+        return None
+    if now - full.computed_at > timedelta(days=settings.VALUE_FULL_REFRESH_DAYS):
+        return None
+    return last.computed_at
+
+
+def refresh_values(
+    *,
+    now: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+    full: bool | None = None,
+) -> RefreshResult:
+    """Refresh every customer's value figures: orders, revenue, first/last order, RFM
+    scores and segment, P(alive), expected purchases and spend over 12 months, the
+    discounted 12-month value, cost to serve and profitability. ``full=None`` chooses:
+    incremental when a recent full refresh exists. If the data cannot identify a model,
+    the figures that need it are left empty and the reason is kept on the fit record."""
+    now = now or timezone.now()
+    say = progress or (lambda _: None)
+    since = None if full else _full_due(now)
+    fit = ValueFit(computed_at=now, full=since is None)
+    say("reading orders")
+    if since is None:
+        rows = _aggregate(now, None)
+        staff = cost_to_serve_by_customer()
+        changed = len(rows)
+    else:
+        ids = changed_since(since, now)
+        rows = _aggregate(now, sorted(ids)) + _stored(excluding=ids)
+        staff = _stored_staff_costs(excluding=ids) | cost_to_serve_by_customer(customers=ids)
+        changed = len(ids)
+    s = Summaries.of(rows)
+    fit.customers = len(s.customer)
+    fit.changed = changed
+    say("fitting models")
+    result = None
+    if len(s.customer):
+        result = _fit(s, _day_of(now), fit)
+    else:
+        fit.note = "no orders"
+    say("scoring")
+    records = _rows(s, result, staff, now)
+    say("saving")
+    with transaction.atomic():
+        fit.save()
+        _write(records)
+        mark_month(now)
+    return RefreshResult(customers=len(s.customer), fit=fit, changed=changed)
+
+
+def mark_month(now: datetime) -> int:
+    """Keep this month's P(alive) and 12-month value of every customer who has them,
+    once per month (the first refresh of the month writes; later ones leave them): one
+    INSERT … SELECT in the database."""
+    month = now.date().replace(day=1)
+    if ValueMark.objects.filter(month=month).exists():
+        return 0
+    marks, values = ValueMark._meta.db_table, CustomerValue._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {marks} (customer_id, month, p_alive, lifetime_value_12m) "  # noqa: S608 - table names from the models
+            f"SELECT customer_id, %s, p_alive, lifetime_value_12m FROM {values} "
+            "WHERE p_alive IS NOT NULL OR lifetime_value_12m IS NOT NULL",
+            [month],
+        )
+        return cursor.rowcount
