@@ -43,8 +43,8 @@ def main() -> None:
     from django.core.management import call_command
 
     from clientfocus.customers.models import Customer
+    from clientfocus.orders.importing import import_orders_csv
     from clientfocus.orders.models import Order
-    from clientfocus.orders.services import import_orders_csv
     from clientfocus.value.lifetime import BGNBD, GammaGamma, simulate_bgnbd, simulate_spend
     from clientfocus.value.services import refresh_values
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from clientfocus.orders.importing import import_orders_csv
 from clientfocus.orders.models import Order
-from clientfocus.orders.services import import_orders_csv
 from tests.factories import ContactFactory, CustomerFactory
 
 
@@ -132,3 +132,68 @@ def test_api_order_lines_come_with_new_orders_only(company, buyers, api_as):
     assert sorted(OrderLine.objects.values_list("product", flat=True)) == ["Filter", "Kettle"]
     bad_line = {**order, "order_id": "L-2", "lines": [{"product": "", "amount": "1"}]}
     assert api.post("/api/orders", {"orders": [bad_line]}).status_code == 422
+
+
+LINES = (
+    "order_id,customer,date,currency,product,quantity,line_amount,product_line\n"
+    "K-1,C-1,2026-01-05,EUR,Kettle,1,20.00,kitchen\n"
+    "K-1,C-1,2026-01-05,EUR,Filter,2,9.50,kitchen\n"
+    "K-2,C-2,2026-01-06,EUR,Iron,1,35,laundry\n"
+    "K-2,C-1,2026-01-06,EUR,Board,1,15,laundry\n"
+    "K-3,C-2,2026-01-07,EUR,,1,5,laundry\n"
+    "K-4,C-2,2026-01-08,EUR,Hose,x,5,garden\n"
+    "K-1,C-1,2026-01-05,EUR,Late,1,1,kitchen\n"
+)
+
+
+def test_a_file_with_lines_makes_orders_with_their_lines(buyers):
+    from clientfocus.orders.models import OrderLine
+
+    report = import_orders_csv(text=LINES)
+    reasons = dict(report.errors)
+    assert "customer: differs from the order's first row (line 4)" in reasons[5]
+    assert "product: missing" in reasons[6]
+    assert "quantity: 'x'" in reasons[7]
+    assert "the rows of one order follow each other" in reasons[8]
+    assert report.created == 2
+    kettle = Order.objects.get(order_id="K-1")
+    assert kettle.amount == Decimal("29.50")  # the sum of its lines
+    assert sorted(kettle.lines.values_list("product", "quantity")) == [("Filter", 2), ("Kettle", 1)]
+    assert Order.objects.get(order_id="K-2").lines.count() == 1
+    # Again: nothing new, no line twice.
+    again = import_orders_csv(text=LINES)
+    assert again.created == 0 and again.unchanged == 2
+    assert OrderLine.objects.count() == 3
+
+
+def test_odd_but_valid_values_and_quoted_fields(buyers):
+    text = (
+        "order_id;customer;date;amount;channel\n"
+        '"Q;1";C-1;2026-01-05;"1 234,50";"web\tshop"\n'
+        "Q-2;C-2;2026-01-05T23:30:00-02:00;7;\n"
+    )
+    report = import_orders_csv(text=text)
+    assert report.ok and report.created == 2
+    first = Order.objects.get(order_id="Q;1")
+    assert first.amount == Decimal("1234.50") and first.channel == "web\tshop"
+    # 23:30 at UTC-2 is 01:30 UTC the next day.
+    assert Order.objects.get(order_id="Q-2").placed_at.isoformat() == "2026-01-06T01:30:00+00:00"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_batches_are_written_by_threads(company):
+    # Outside any transaction (as the CLI runs it) the batches go to writer threads on
+    # PostgreSQL; a stored order met again goes through ON CONFLICT, the rest is new.
+    from clientfocus.orders import importing
+
+    CustomerFactory(tier=company.standard, external_ref="T-1")
+    rows = "".join(f"W-{i},T-1,2026-01-{1 + i % 28:02d},{i}.25\n" for i in range(20))
+    import_orders_csv(text="order_id,customer,date,amount\nW-5,T-1,2026-01-02,1\n")
+    importing.BATCH, before = 3, importing.BATCH
+    try:
+        report = import_orders_csv(text="order_id,customer,date,amount\n" + rows)
+    finally:
+        importing.BATCH = before
+    assert report.ok and report.created == 19 and report.unchanged == 1
+    assert Order.objects.filter(order_id__startswith="W-").count() == 20
+    assert Order.objects.get(order_id="W-5").amount == Decimal("1")  # left as it was

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from clientfocus.orders.importing import import_orders_csv
 from clientfocus.orders.models import Order
-from clientfocus.orders.services import import_orders_csv, record_milestone
+from clientfocus.orders.services import record_milestone
 from clientfocus.service import services
 from clientfocus.value.models import CustomerValue, ValueFit
 from clientfocus.value.refresh import refresh_values

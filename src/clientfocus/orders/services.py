@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -14,7 +13,6 @@ from django.utils import timezone
 
 from clientfocus.core.errors import ServiceError
 from clientfocus.core.events import publish
-from clientfocus.core.spreadsheets import dict_reader
 from clientfocus.customers.models import ContactKind, ContactPoint, Customer
 from clientfocus.orders.events import MilestoneRecorded
 from clientfocus.orders.models import (
@@ -25,10 +23,6 @@ from clientfocus.orders.models import (
     OrderStatus,
 )
 
-ORDER_COLUMNS = (
-    "order_id", "customer", "date", "amount", "currency", "status", "channel", "product_line",
-)  # fmt: skip
-REQUIRED = ("order_id", "customer", "date", "amount")
 STATUSES = frozenset(OrderStatus.values)  # computed once: the enum builds lists on each access
 MAX_AMOUNT = Decimal("999999999999.99")
 
@@ -155,17 +149,6 @@ def validate_order(values: dict[str, Any], lookup: CustomerLookup, now: datetime
     )
 
 
-def _rows(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    reader = dict_reader(text)
-    header = list(reader.fieldnames or [])
-
-    def numbered() -> Iterator[tuple[int, dict[str, str]]]:
-        for row in reader:
-            yield reader.line_num, row
-
-    return header, numbered()
-
-
 def store_orders(orders: list[ValidOrder]) -> int:
     """Insert orders whose id is not stored yet; returns how many were new. PostgreSQL
     streams them with COPY into a temporary table and inserts with ON CONFLICT DO
@@ -214,71 +197,6 @@ def store_orders(orders: list[ValidOrder]) -> int:
             ignore_conflicts=True,
         )
     return Order.objects.count() - before
-
-
-def import_orders(
-    rows: Iterable[tuple[int, dict[str, Any]]],
-    *,
-    now: datetime | None = None,
-    progress: Callable[[int], None] | None = None,
-    batch_size: int = 50_000,
-) -> OrderImportReport:
-    """Validate and store orders. Each bad row is reported with its line and reason and
-    stored nothing; good rows are stored; an order id already stored is left as it is
-    (so importing the same file again changes nothing)."""
-    now = now or timezone.now()
-    report = OrderImportReport()
-    lookup = CustomerLookup()
-    seen: dict[str, int] = {}
-    batch: list[ValidOrder] = []
-
-    def flush() -> None:
-        created = store_orders(batch)
-        report.created += created
-        report.unchanged += len(batch) - created
-        batch.clear()
-
-    for line, values in rows:
-        try:
-            if None in values:
-                raise RowError("more values than columns")
-            order = validate_order(values, lookup, now)
-            if order.order_id in seen:
-                raise RowError(
-                    f"order_id: duplicate {order.order_id!r} (first on line {seen[order.order_id]})"
-                )
-            seen[order.order_id] = line
-            batch.append(order)
-        except RowError as exc:
-            report.errors.append((line, str(exc)))
-        if len(batch) >= batch_size:
-            flush()
-        if progress:
-            progress(1)
-    flush()
-    return report
-
-
-def import_orders_csv(
-    *, text: str, now: datetime | None = None, progress: Callable[[int], None] | None = None
-) -> OrderImportReport:
-    """Import orders from CSV text: a header row with order_id, customer (external
-    reference, customer id or e-mail), date, amount and optionally currency, status,
-    channel, product_line."""
-    header, rows = _rows(text)
-    missing = [c for c in REQUIRED if c not in header]
-    if not header or missing:
-        report = OrderImportReport()
-        report.errors.append((1, f"the header needs the columns {', '.join(missing or REQUIRED)}"))
-        return report
-    unknown = [h for h in header if h not in ORDER_COLUMNS]
-    if unknown:
-        report = OrderImportReport()
-        report.errors.append(
-            (1, f"unknown column {unknown[0]!r}; known: {', '.join(ORDER_COLUMNS)}")
-        )
-        return report
-    return import_orders(rows, now=now, progress=progress)
 
 
 def record_milestone(

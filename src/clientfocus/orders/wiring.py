@@ -15,8 +15,8 @@ from clientfocus.customers.extensions import (
     timeline_sources,
 )
 from clientfocus.customers.models import Customer
+from clientfocus.orders.importing import import_orders_csv
 from clientfocus.orders.models import Order, OrderMilestone
-from clientfocus.orders.services import import_orders_csv
 
 
 def milestones(
