@@ -4,6 +4,8 @@ from django.urls import include, path
 from clientfocus.api import api
 from clientfocus.core import views as core_views
 
+handler400 = "clientfocus.core.views.bad_request"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("login/", core_views.ThrottledLoginView.as_view(), name="login"),

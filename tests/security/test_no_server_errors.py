@@ -109,3 +109,22 @@ def test_survey_links_with_odd_scores(company, client):
     for score in ("--1", "1" * 5000, "\u00b2", "-0"):
         answer = client.get(f"/s/not-a-token/?score={score}")
         assert answer.status_code < 500
+
+
+def test_a_body_over_the_upload_limit_gets_a_json_400_on_the_api(company, settings):
+    # Found by the API fuzzer: Django refuses such a body before any view, and its
+    # answer was an HTML page where the API promises JSON.
+    from django.test import Client
+
+    from clientfocus.core.models import ApiToken
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    _, token = ApiToken.issue(user=company.admin)
+    client = Client(HTTP_HOST="localhost")
+    body = '{"orders": [' + ",".join(['{"order_id": "x"}'] * 200) + "]}"
+    response = client.post(
+        "/api/orders", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "the request is too large"}

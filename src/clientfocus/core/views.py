@@ -8,11 +8,13 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from clientfocus.core.throttle import clear_failures, is_locked, record_failure
@@ -85,3 +87,15 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 for a request Django refused before any view (a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, a bad Host): the API answers in JSON like everywhere
+    else, pages with Django's page."""
+    if request.path.startswith("/api/"):
+        too_big = isinstance(exception, RequestDataTooBig | TooManyFieldsSent)
+        return JsonResponse(
+            {"detail": "the request is too large" if too_big else "bad request"}, status=400
+        )
+    return defaults.bad_request(request, exception)

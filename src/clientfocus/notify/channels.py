@@ -8,6 +8,7 @@ import ipaddress
 import json
 import socket
 import ssl
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -100,26 +101,79 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(raw, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
+class _KeepAlive(threading.local):
+    """Each sending thread's open connections, one per receiver (scheme, host, port and
+    the checked address): webhooks and SMS to one receiver reuse one TCP (and TLS)
+    connection instead of opening one per message."""
+
+    def __init__(self) -> None:
+        self.open: dict[tuple[str, str, int, str], tuple[http.client.HTTPConnection, float]] = {}
+
+    def take(self, key: tuple[str, str, int, str]) -> http.client.HTTPConnection | None:
+        found = self.open.pop(key, None)
+        if found is None:
+            return None
+        connection, last_used = found
+        if time.monotonic() - last_used > KEEP_ALIVE_SECONDS:
+            connection.close()  # the receiver has likely closed it already
+            return None
+        return connection
+
+    def give_back(self, key: tuple[str, str, int, str], connection) -> None:
+        self.open[key] = (connection, time.monotonic())
+
+
+_keep_alive = _KeepAlive()
+# Reuse a connection only if it was used this recently (servers close idle ones).
+KEEP_ALIVE_SECONDS = 20.0
+# A reused connection the receiver closed in the meantime fails like this before any
+# answer: the message is sent again on a new connection (its idempotency key makes that
+# safe even if it had arrived).
+_STALE = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
+
+
 def _post(url: str, payload: dict, headers: dict[str, str]) -> None:
     """POST JSON to the address that was checked; redirects are not followed (a 3xx is
-    a failure), so a receiver cannot bounce us to an internal address."""
+    a failure), so a receiver cannot bounce us to an internal address. The connection
+    stays open for the next message to the same receiver."""
     host, port, address = resolve_allowed(url)
     parts = urlsplit(url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     body = json.dumps(payload).encode()
-    connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
-    connection = connection_class(host, port, address, settings.OUTBOUND_TIMEOUT_SECONDS)
-    try:
-        connection.request(
-            "POST", path, body=body, headers={"Content-Type": "application/json", **headers}
-        )
-        status = connection.getresponse().status
-    except (OSError, http.client.HTTPException, ssl.SSLError) as exc:
-        raise DeliveryError("the receiver could not be reached") from exc
-    finally:
-        connection.close()
+    key = (parts.scheme, host, port, address)
+    reused = _keep_alive.take(key)
+    for connection in (reused, None) if reused is not None else (None,):
+        if connection is None:
+            connection_class = (
+                _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+            )
+            connection = connection_class(host, port, address, settings.OUTBOUND_TIMEOUT_SECONDS)
+        try:
+            connection.request(
+                "POST", path, body=body, headers={"Content-Type": "application/json", **headers}
+            )
+            response = connection.getresponse()
+            response.read(MAX_RESPONSE_BYTES)
+            status = response.status
+        except _STALE as exc:
+            connection.close()
+            if connection is reused:
+                continue
+            raise DeliveryError("the receiver could not be reached") from exc
+        except (OSError, http.client.HTTPException, ssl.SSLError) as exc:
+            connection.close()
+            raise DeliveryError("the receiver could not be reached") from exc
+        if response.will_close or not response.isclosed():
+            connection.close()  # the receiver closes it, or sent more than we read
+        else:
+            _keep_alive.give_back(key, connection)
+        break
     if status >= 300:
         raise DeliveryError(f"HTTP {status}")
+
+
+# What is read of a receiver's answer (only its status matters).
+MAX_RESPONSE_BYTES = 64 * 1024
 
 
 def send(notification: Notification, *, mail_connection=None) -> None:

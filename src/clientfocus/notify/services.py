@@ -129,6 +129,17 @@ def deliver(notification: Notification, *, now: datetime | None = None) -> bool:
     return True
 
 
+_pools: dict[int, ThreadPoolExecutor] = {}
+
+
+def _senders(threads: int) -> ThreadPoolExecutor:
+    """Sending threads kept for the life of the process: each keeps its connections to
+    the receivers open between batches (notify.channels)."""
+    if threads not in _pools:
+        _pools[threads] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="notify")
+    return _pools[threads]
+
+
 def deliver_due(*, limit: int = 50, parallel: int | None = None) -> int:
     """Claim and deliver what is due; returns how many were sent. Sending is network
     waiting, so a claimed batch goes out over ``parallel`` threads; the successes are
@@ -140,8 +151,7 @@ def deliver_due(*, limit: int = 50, parallel: int | None = None) -> int:
     if len(claimed) == 1 or parallel <= 1:
         reasons = _attempt_batch(claimed)
     else:
-        with ThreadPoolExecutor(max_workers=min(parallel, len(claimed))) as pool:
-            reasons = list(pool.map(_attempt, claimed))
+        reasons = list(_senders(parallel).map(_attempt, claimed))
     now = timezone.now()
     sent = [n.pk for n, reason in zip(claimed, reasons, strict=True) if reason is None]
     if sent:
