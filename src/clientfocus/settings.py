@@ -289,6 +289,8 @@ ALLOW_INTERNAL_URLS = _flag("ALLOW_INTERNAL_URLS")
 # No e-mail or SMS to customers inside these local hours (their own time zone).
 QUIET_HOURS = os.environ.get("QUIET_HOURS", "21:00-08:00")
 NOTIFY_SEND_THREADS = int(os.environ.get("NOTIFY_SEND_THREADS", "1"))
+# Messages a worker claims at a time (one claim and one write-back per batch).
+NOTIFY_BATCH = int(os.environ.get("NOTIFY_BATCH", "200"))
 NOTIFY_LEASE_SECONDS = float(os.environ.get("NOTIFY_LEASE_SECONDS", "60"))
 NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
 NOTIFY_BACKOFF_BASE_SECONDS = float(os.environ.get("NOTIFY_BACKOFF_BASE_SECONDS", "5"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from clientfocus.core.scheduler import Ticking
 from clientfocus.notify.services import deliver_due
 
@@ -12,10 +14,10 @@ class OutboxDeliverer(Ticking):
 
     label = "outbox delivery"
 
-    def __init__(self, *, idle_seconds: float = 0.5, batch: int = 50) -> None:
+    def __init__(self, *, idle_seconds: float = 0.5, batch: int | None = None) -> None:
         super().__init__("clientfocus-outbox")
         self.idle_seconds = idle_seconds
-        self.batch = batch
+        self.batch = batch or settings.NOTIFY_BATCH
         self.delivered = 0
 
     def tick(self) -> None:

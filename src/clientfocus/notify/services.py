@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from clientfocus.notify.channels import DeliveryError, send
@@ -69,11 +70,15 @@ def claim_due(*, limit: int = 50, now: datetime | None = None) -> list[Notificat
             )
             .order_by("next_attempt_at")[:limit]
         )
+        until = now + lease()
         for row in rows:
             row.state = DeliveryState.SENDING
             row.attempts += 1
-            row.next_attempt_at = now + lease()
-        Notification.objects.bulk_update(rows, ["state", "attempts", "next_attempt_at"])
+            row.next_attempt_at = until
+        # One plain UPDATE (bulk_update would build a CASE per row: most of a claim's time).
+        Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+            state=DeliveryState.SENDING, attempts=F("attempts") + 1, next_attempt_at=until
+        )
     return rows
 
 
