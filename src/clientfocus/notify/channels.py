@@ -81,7 +81,7 @@ def check_url(url: str) -> None:
     resolve_allowed(url)
 
 
-def _connect(address: str, port: int, timeout: float) -> socket.socket:
+def _connect(address: str, port: int, timeout: float | None) -> socket.socket:
     """A TCP connection that sends at once: http.client writes the headers and the body
     separately, and on a kept-alive connection Nagle's algorithm would hold the body
     back until the receiver's delayed ACK of the headers (40 ms per message)."""
