@@ -290,12 +290,57 @@ def median_ms(client, path: str, runs: int = 40) -> float:
     return statistics.median(timings)
 
 
+def seed_panels(rng: random.Random, customer_ids: list[int]) -> None:
+    """What the later apps add to the pages, so their panels have something to show:
+    100 playbooks over the request categories (knowledge), 200 e-mails received from the
+    customers (mail: their requests, quoted text, attachments) and 3 grants for each
+    customer whose record is timed (grants)."""
+    from django.contrib.auth import get_user_model
+
+    from clientfocus.grants.models import Grant, GrantState, Kind
+    from clientfocus.knowledge.models import Playbook
+    from clientfocus.mail.services import receive
+
+    if Grant.objects.exists():
+        return
+    started = time.perf_counter()
+    from knowledge import (
+        add_playbooks,  # the sibling benchmark's data (imported late: it imports this one)
+    )
+    from mail import typical_messages
+
+    if not Playbook.objects.filter(code__startswith="bench-").exists():
+        add_playbooks(rng, 100)
+    for raw in typical_messages(200, CUSTOMERS, rng, []):
+        receive(raw)
+    agent = get_user_model().objects.get(username="agent0")
+    Grant.objects.bulk_create(
+        Grant(
+            customer_id=cid,
+            kind=rng.choice(Kind.values),
+            amount=rng.randint(5, 80),
+            reason="Late delivery",
+            state=GrantState.APPROVED,
+            granted_by=agent,
+        )
+        for cid in customer_ids
+        for _ in range(3)
+    )
+    print(
+        f"  panels' data (playbooks, mail, grants) added in {time.perf_counter() - started:.0f} s"
+    )
+
+
 def page_timings(rng: random.Random) -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
     from clientfocus.customers.models import Customer
 
+    sample = list(
+        Customer.objects.filter(requests__isnull=False).values_list("pk", "public_id")[:200]
+    )
+    seed_panels(rng, [pk for pk, _ in sample])
     client = Client(HTTP_HOST="localhost")
     client.force_login(get_user_model().objects.get(username="agent0"))
     print(
@@ -305,16 +350,26 @@ def page_timings(rng: random.Random) -> None:
     print(
         f"queue tab counts (fetched after the page):  {median_ms(client, '/queue/counts/'):.1f} ms median"
     )
-    ids = list(
-        Customer.objects.filter(requests__isnull=False).values_list("public_id", flat=True)[:200]
-    )
+    ids = [public_id for _, public_id in sample]
     timings = []
     for public_id in rng.sample(ids, 40):
         started = time.perf_counter()
         response = client.get(f"/customers/{public_id}/")
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
-    print(f"customer record:                          {statistics.median(timings):.1f} ms median")
+    print(f"customer record (with grants, mail, value): {statistics.median(timings):.1f} ms median")
+    from clientfocus.service.models import Request
+
+    references = [
+        r.reference for r in Request.objects.filter(channel="email").order_by("-pk")[:200]
+    ]
+    timings = []
+    for reference in rng.sample(references, 40):
+        started = time.perf_counter()
+        response = client.get(f"/requests/{reference}/")
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+    print(f"request page (playbooks, mail, grants):   {statistics.median(timings):.1f} ms median")
     timings = []
     for _ in range(40):
         started = time.perf_counter()
@@ -323,10 +378,96 @@ def page_timings(rng: random.Random) -> None:
     print(f"customer search by e-mail:                {statistics.median(timings):.1f} ms median")
 
 
-def api_throughput(
-    url: str, seconds: float = 20.0, clients: int = 8, workers: int = 3, threads: int = 1
-) -> None:
-    import requests
+def drive(port: int, payload, headers: dict[str, str], seconds: float, clients: int = 8):
+    """``clients`` plain HTTP/1.1 clients POSTing request creations for ``seconds``:
+    (created, errors, elapsed). The load generator shares the machine's two cores with
+    the server and the database, so it should cost as little as possible."""
+    counts = [0] * clients
+    errors = [0] * clients
+    stop = time.perf_counter() + seconds
+
+    def client(index: int) -> None:
+        rng = random.Random(index)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.perf_counter() < stop:
+            body = json.dumps(payload(rng))
+            try:
+                connection.request("POST", "/api/requests", body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (http.client.HTTPException, OSError):
+                # The server closed the connection (no keep-alive): open a new one.
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            if response.getheader("Connection", "").lower() == "close":
+                connection.close()
+            if status == 201:
+                counts[index] += 1
+            else:
+                errors[index] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts), sum(errors), time.perf_counter() - started
+
+
+def _wait_up(port: int, path: str = "/health") -> None:
+    for _ in range(60):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", path)
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.5)
+
+
+def bare_throughput(url: str, seconds: float, workers: int) -> float:
+    """The limit: benchmarks/anchors/bare.py (one Django view, the same three INSERTs)
+    under gunicorn with the same workers, in a database of its own."""
+    import psycopg
+
+    anchor = url + "_anchor"
+    ensure_database(anchor, reload=True)
+    schema = (Path(__file__).parent / "anchors" / "schema.sql").read_text()
+    with psycopg.connect(anchor, autocommit=True) as connection:
+        connection.execute(schema)
+    port = 8790
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b",
+         f"127.0.0.1:{port}", "--chdir", str(Path(__file__).parent / "anchors"),
+         "bare:application"],
+        env={**os.environ, "DATABASE_URL": anchor},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        _wait_up(port, "/api/requests")
+        created, errors, elapsed = drive(
+            port,
+            lambda rng: {"customer": rng.randrange(1, 100_000), "subject": "Benchmark call",
+                         "body": "The fridge is warm", "priority": "normal"},
+            {"Authorization": "Bearer anchor-token", "Content-Type": "application/json"},
+            seconds,
+        )  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    rate = created / elapsed
+    print(
+        f"limit, bare Django (benchmarks/anchors/bare.py): {rate:.0f} requests/s "
+        f"({created} created, {errors} errors, {workers} gunicorn workers)"
+    )
+    return rate
+
+
+def api_throughput(url: str, seconds: float = 20.0, workers: int = 3, threads: int = 1) -> float:
     from django.contrib.auth import get_user_model
 
     from clientfocus.core.models import ApiToken
@@ -339,83 +480,30 @@ def api_throughput(
     port = 8765
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "benchmark-only"}
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "clientfocus.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
+        [sys.executable, "-m", "clientfocus.cli", "serve", "--port", str(port),
+         "--workers", str(workers), "--threads", str(threads)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    )  # fmt: skip
     try:
-        for _ in range(60):
-            try:
-                if requests.get(base + "/health", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.5)
-        counts = [0] * clients
-        errors = [0] * clients
-        stop = time.perf_counter() + seconds
-
-        def client(index: int) -> None:
-            # A plain HTTP/1.1 client: the load generator shares the machine's two cores
-            # with the server and the database, so it should cost as little as possible.
-            rng = random.Random(index)
-            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            while time.perf_counter() < stop:
-                payload = json.dumps(
-                    {
-                        "customer": rng.choice(customers),
-                        "subject": "Benchmark call",
-                        "body": "The fridge is warm",
-                        "queue": queue,
-                        "priority": "normal",
-                    }
-                )
-                try:
-                    connection.request("POST", "/api/requests", body=payload, headers=headers)
-                    response = connection.getresponse()
-                    response.read()
-                    status = response.status
-                except (http.client.HTTPException, OSError):
-                    # The server closed the connection (no keep-alive): open a new one.
-                    connection.close()
-                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                    connection.request("POST", "/api/requests", body=payload, headers=headers)
-                    response = connection.getresponse()
-                    response.read()
-                    status = response.status
-                if response.getheader("Connection", "").lower() == "close":
-                    connection.close()
-                if status == 201:
-                    counts[index] += 1
-                else:
-                    errors[index] += 1
-
-        started = time.perf_counter()
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - started
-        print(
-            f"API POST /api/requests: {sum(counts) / elapsed:.0f} requests/s with {clients} "
-            f"concurrent clients, {workers} gunicorn workers ({sum(counts)} created, "
-            f"{sum(errors)} errors, {elapsed:.1f} s)"
-        )
+        _wait_up(port)
+        created, errors, elapsed = drive(
+            port,
+            lambda rng: {"customer": rng.choice(customers), "subject": "Benchmark call",
+                         "body": "The fridge is warm", "queue": queue, "priority": "normal"},
+            {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            seconds,
+        )  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=10)
+    rate = created / elapsed
+    print(
+        f"API POST /api/requests: {rate:.0f} requests/s with 8 concurrent clients, "
+        f"{workers} gunicorn workers ({created} created, {errors} errors, {elapsed:.1f} s)"
+    )
+    return rate
 
 
 def main() -> None:
@@ -436,7 +524,9 @@ def main() -> None:
     load(rng)
     if not args.skip_pages:
         page_timings(rng)
-    api_throughput(url, seconds=seconds, workers=args.workers, threads=args.threads)
+    limit = bare_throughput(url, seconds, args.workers)
+    ours = api_throughput(url, seconds=seconds, workers=args.workers, threads=args.threads)
+    print(f"request creation: {ours / limit:.0%} of the bare-Django limit")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,41 @@
+"""What creating a request through the API costs the database: the customer, the queue
+and the three INSERTs (request, its opening event, the first message) in one transaction
+(the API token is verified from the process's cache) — nothing for event listeners or
+notification rules that have nothing to do."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from clientfocus.service.models import Message, Request, RequestEvent
+
+# customer, queue, INSERT request, INSERT event, INSERT message
+QUERIES_PER_CREATION = 5
+
+
+def test_a_creation_makes_five_queries(company, api_as):
+    api = api_as(company.agent)
+    payload = {
+        "customer": str(company.customer.public_id),
+        "subject": "The fridge is warm",
+        "body": "Since Monday.",
+        "queue": company.care_queue.pk,
+    }
+    assert api.post("/api/requests", payload).status_code == 201  # warm: caches, policies
+    with CaptureQueriesContext(connection) as captured:
+        response = api.post("/api/requests", payload)
+    assert response.status_code == 201
+    statements = [
+        q["sql"]
+        for q in captured.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))  # the test's transaction
+    ]
+    writes = [s for s in statements if s.startswith("INSERT")]
+    assert len(writes) == 3, statements
+    assert len(statements) <= QUERIES_PER_CREATION, "\n".join(s[:90] for s in statements)
+    created = Request.objects.get(pk=response.json()["id"]) if "id" in response.json() else None
+    request = created or Request.objects.order_by("-pk").first()
+    assert RequestEvent.objects.filter(request=request, kind="opened").exists()
+    assert Message.objects.filter(request=request).count() == 1
+    assert request.first_response_due is not None  # the SLA clock started
