@@ -360,8 +360,12 @@ def page_timings(rng: random.Random) -> None:
     print(f"customer record (with grants, mail, value): {statistics.median(timings):.1f} ms median")
     from clientfocus.service.models import Request
 
+    agent = get_user_model().objects.get(username="agent0")
     references = [
-        r.reference for r in Request.objects.filter(channel="email").order_by("-pk")[:200]
+        r.reference
+        for r in Request.objects.filter(
+            channel="email", queue__department=agent.employee.department
+        ).order_by("-pk")[:200]
     ]
     timings = []
     for reference in rng.sample(references, 40):

@@ -84,6 +84,7 @@ for bench in "service_desk.py" "orders_and_value.py" "mail.py" "notify_throughpu
   case "$1" in
     staffing.py|value_fit.py) db=() ;;
     notify_throughput.py) db=(--database-url "$PG_SERVER/clientfocus_notify_bench") ;;
+    orders_and_value.py) db=(--database-url "$PG_SERVER/clientfocus_orders_bench") ;;
     voice.py) db=(--database-url "$PG_SERVER/clientfocus_voice_bench") ;;
     ideas.py) db=(--database-url "$PG_SERVER/clientfocus_ideas_bench") ;;
     catalogue.py) db=(--database-url "$PG_SERVER/clientfocus_catalogue_bench") ;;

@@ -70,7 +70,9 @@ def wire() -> None:
         "orders",
         Importer(
             "`import orders FILE.csv`: order_id, customer (external reference, id or e-mail), "
-            "date, amount[, currency, status, channel, product_line]; idempotent by order id.",
+            "date, amount[, currency, status, channel, product_line]; with product, quantity, "
+            "line_amount one row per order line (amount then optional: the sum of the lines); "
+            "idempotent by order id.",
             import_orders,
         ),
         order=20,
