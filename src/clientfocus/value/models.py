@@ -30,8 +30,15 @@ class ValueFit(models.Model):
 
 
 class CustomerValue(models.Model):
+    # Derived figures, rebuilt by every refresh: no foreign-key constraint in the database
+    # (it would check a million rows at each refresh's commit); the refresh writes only
+    # customers it read, and deleting a customer deletes its figures (CASCADE, by Django).
     customer = models.OneToOneField(
-        "customers.Customer", on_delete=models.CASCADE, primary_key=True, related_name="value"
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="value",
+        db_constraint=False,
     )
     orders = models.PositiveIntegerField(_("orders"), default=0)
     purchase_days = models.PositiveIntegerField(default=0)

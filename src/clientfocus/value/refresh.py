@@ -26,11 +26,12 @@ from django.utils import timezone
 
 from clientfocus.orders.models import PURCHASE_STATUSES, Order
 from clientfocus.service.selectors import cost_to_serve_by_customer, customers_served_since
+from clientfocus.value import bulk
 from clientfocus.value.extensions import other_costs
 from clientfocus.value.lifetime import ModelError, fit_bgnbd, fit_gamma_gamma
 from clientfocus.value.models import CustomerValue, ValueFit, ValueMark
 from clientfocus.value.predict import Predictions, predict
-from clientfocus.value.rfm import rfm_scores
+from clientfocus.value.rfm import SEGMENTS, rfm_scores
 
 WEEK = 7.0
 HORIZON_WEEKS = 52.0
@@ -117,16 +118,29 @@ def _aggregate(now: datetime, customers: list[int] | None) -> list[tuple]:
         f"count(DISTINCT {_day('placed_at')}) AS days, sum(amount) AS revenue, "
         f"min(placed_at) AS lo, max(placed_at) AS hi FROM {table} WHERE {where} "
         "{only} GROUP BY customer_id) "
-        "SELECT s.customer_id, s.orders, s.days, CAST(s.revenue AS DOUBLE PRECISION), "
+        "SELECT s.customer_id, s.orders, s.days, CAST(s.revenue AS DOUBLE PRECISION) AS revenue, "
         "CASE WHEN s.days > 1 THEN CAST(s.revenue - ("
         f"SELECT sum(o.amount) FROM {table} o WHERE o.customer_id = s.customer_id "
         f"AND o.status IN ({statuses}) AND o.placed_at >= s.lo "
         f"AND o.placed_at < {_next_day_bound('s.lo')} "
-        f"AND {_day('o.placed_at')} = {_day('s.lo')}) AS DOUBLE PRECISION) ELSE 0 END, "
-        f"{_day_number('s.lo')}, {_day_number('s.hi')}, s.lo, s.hi FROM s"
+        f"AND {_day('o.placed_at')} = {_day('s.lo')}) AS DOUBLE PRECISION) ELSE 0 END "
+        f"AS repeat_revenue, {_day_number('s.lo')} AS first_day, {_day_number('s.hi')} "
+        "AS last_day, s.lo, s.hi FROM s"
     )
     head: list[Any] = [zone, *PURCHASE_STATUSES, now]
     tail: list[Any] = [*PURCHASE_STATUSES, zone, zone, zone, zone]
+    if connection.vendor == "postgresql":
+        # The summaries stay in the database (value.bulk).
+        if customers is None:
+            bulk.create_aggregate(sql.format(only=""), [*head, *tail])
+            return []
+        bulk.create_aggregate(sql.format(only="AND false"), [*head, *tail])
+        for start in range(0, len(customers), CHUNK):
+            chunk = customers[start : start + CHUNK]
+            only = "AND customer_id = ANY(%s::bigint[])"
+            bulk.add_to_aggregate(sql.format(only=only), [*head, chunk, *tail])
+        bulk.keep_unchanged(customers, zone, _day_number)
+        return []
     rows: list[tuple] = []
     with connection.cursor() as cursor:
         if customers is None:
@@ -321,6 +335,9 @@ def refresh_values(
     since = None if full else _full_due(now)
     fit = ValueFit(computed_at=now, full=since is None)
     say("reading orders")
+    if connection.vendor == "postgresql":
+        with transaction.atomic():  # the temporary tables live until the commit
+            return _refresh_in_database(now, since, fit, say)
     if since is None:
         rows = _aggregate(now, None)
         staff = cost_to_serve_by_customer()
@@ -347,6 +364,83 @@ def refresh_values(
         _write(records)
         mark_month(now)
     return RefreshResult(customers=len(s.customer), fit=fit, changed=changed)
+
+
+def _refresh_in_database(
+    now: datetime, since: datetime | None, fit: ValueFit, say: Callable[[str], None]
+) -> RefreshResult:
+    """PostgreSQL: aggregate into a temporary table, predict on its numeric columns, join
+    the predictions back in the database (value.bulk)."""
+    if since is None:
+        _aggregate(now, None)
+        staff = cost_to_serve_by_customer()
+        changed: int | None = None
+    else:
+        ids = sorted(changed_since(since, now))
+        _aggregate(now, ids)
+        staff = _stored_staff_costs(excluding=set(ids)) | cost_to_serve_by_customer(customers=ids)
+        changed = len(ids)
+    arrays = bulk.read_summaries()
+    s = Summaries(**arrays, first_at=[], last_at=[])
+    fit.customers = len(s.customer)
+    fit.changed = len(s.customer) if changed is None else changed
+    say("fitting models")
+    result = _fit(s, _day_of(now), fit) if len(s.customer) else None
+    if not len(s.customer):
+        fit.note = "no orders"
+    say("scoring")
+    bulk.write_new(_columns(s, result, staff, now))
+    say("saving")
+    fit.save()
+    bulk.replace_figures(SEGMENT_NAMES, now)
+    mark_month(now)
+    return RefreshResult(customers=len(s.customer), fit=fit, changed=fit.changed)
+
+
+SEGMENT_NAMES = [name for name, _ in SEGMENTS] + ["others", "no purchases"]
+
+
+def _columns(
+    s: Summaries, result: Predictions | None, staff: dict[int, float], now: datetime
+) -> dict[str, np.ndarray]:
+    """The scores, predictions and costs of every customer as arrays (`bulk.NEW`), the
+    customers with costs but no purchases after the buyers."""
+    scores = rfm_scores(_day_of(now) - s.last_day, s.days, s.revenue)
+    code = {name: i for i, name in enumerate(SEGMENT_NAMES)}
+    extra = other_costs()
+    buyers = s.customer.tolist()
+    others = sorted((set(staff) | set(extra)) - set(buyers))
+    ids = buyers + others
+    own = np.array([staff.get(c, 0.0) for c in ids], dtype=np.float64)
+    cost = own + np.array([extra.get(c, 0.0) for c in ids], dtype=np.float64)
+    margin = np.concatenate([np.round(s.revenue, 2), np.zeros(len(others))]) * float(
+        settings.GROSS_MARGIN
+    )
+    none = np.full(len(others), np.nan)
+    zeros = np.zeros(len(others), dtype=np.int16)
+
+    def predicted(values: np.ndarray | None) -> np.ndarray:
+        values = np.full(len(buyers), np.nan) if values is None else values
+        return np.concatenate([values, none])
+
+    return {
+        "customer_id": np.array(ids, dtype=np.int64),
+        "recency_score": np.concatenate([scores.recency, zeros]),
+        "frequency_score": np.concatenate([scores.frequency, zeros]),
+        "monetary_score": np.concatenate([scores.monetary, zeros]),
+        "segment": np.array(
+            [code[name] for name in scores.segments] + [code["no purchases"]] * len(others),
+            dtype=np.int16,
+        ),
+        "p_alive": predicted(result.p_alive if result else None),
+        "expected_purchases_12m": predicted(result.expected_purchases if result else None),
+        "expected_spend": predicted(result.expected_spend if result else None),
+        "lifetime_value_12m": predicted(result.lifetime_value if result else None),
+        "staff_cost": np.round(own, 2),
+        "cost_to_serve": np.round(cost, 2),
+        "margin": np.round(margin, 2),
+        "profitability": np.round(margin - cost, 2),
+    }
 
 
 def mark_month(now: datetime) -> int:

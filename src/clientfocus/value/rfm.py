@@ -35,10 +35,16 @@ def quintile_scores(values: ArrayLike, *, higher_is_better: bool = True) -> NDAr
     sorter = np.argsort(order, kind="stable")
     ranks = np.empty(len(order), dtype=np.float64)
     ranks[sorter] = np.arange(len(order), dtype=np.float64)
-    # Average the ranks of tied values.
-    _, inverse = np.unique(order, return_inverse=True)
-    sums = np.bincount(inverse, weights=ranks)
-    counts = np.bincount(inverse)
+    # Average the ranks of tied values: runs of equal values in sorted order.
+    ordered = order[sorter]
+    starts = np.empty(len(order), dtype=bool)
+    starts[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    group = np.cumsum(starts) - 1
+    sums = np.bincount(group, weights=ranks[sorter])
+    counts = np.bincount(group)
+    inverse = np.empty(len(order), dtype=np.intp)
+    inverse[sorter] = group
     mean_rank = (sums / counts)[inverse]
     fraction = (mean_rank + 0.5) / len(order)
     return np.clip(np.ceil(fraction * 5), 1, 5).astype(np.int8)
