@@ -158,12 +158,13 @@ def _database() -> dict[str, Any]:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     if config["ENGINE"] == "django.db.backends.postgresql" and _flag(
-        "DATABASE_PREPARED_STATEMENTS", default="1"
+        "DATABASE_PREPARED_STATEMENTS"
     ):
-        # Bind parameters on the server, so psycopg prepares a statement the fifth time it
-        # runs and PostgreSQL stops planning it again: planning was most of the time of the
-        # short queries a request makes (1 ms to plan, 0.2 ms to run a customer lookup).
-        # Off (0) behind a pooler that cannot keep prepared statements.
+        # Opt-in: bind parameters on the server, so psycopg prepares a statement the fifth
+        # time it runs and PostgreSQL stops planning it (request creation +20 %). Off by
+        # default: after five runs PostgreSQL may switch a statement to a generic plan,
+        # and the queue's tab counts took 460 ms instead of 27 ms with one
+        # (benchmarks/service_desk.py). Never behind a pooler that drops them.
         config.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
     return dict(config)
 
