@@ -45,20 +45,6 @@ def add_to_aggregate(sql: str, params: list[Any]) -> None:
         cursor.execute(f"INSERT INTO value_agg {sql}", params)
 
 
-def keep_unchanged(changed: list[int], zone: str, day_number) -> None:
-    """Add the stored summaries of customers who did not change."""
-    table = CustomerValue._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO value_agg SELECT customer_id, orders, purchase_days, "  # noqa: S608 - the table name comes from the model
-            "CAST(revenue AS DOUBLE PRECISION), CAST(repeat_revenue AS DOUBLE PRECISION), "
-            f"{day_number('first_order_at')}, {day_number('last_order_at')}, first_order_at, "
-            f"last_order_at FROM {table} WHERE purchase_days > 0 AND NOT "
-            "(customer_id = ANY(%s::bigint[]))",
-            [zone, zone, changed],
-        )
-
-
 def read_summaries() -> dict[str, np.ndarray]:
     """The aggregate's numeric columns, sorted by customer, as arrays."""
     columns = ", ".join(expression for _, expression, _ in SUMMARY)
@@ -95,6 +81,11 @@ NEW = (
 )
 
 
+NEW_NAMES = [name for name, _, _ in NEW]
+# The predictions a model may not give (NaN in `value_new`, NULL in the figures).
+OPTIONAL = ("p_alive", "expected_purchases_12m", "expected_spend", "lifetime_value_12m")
+
+
 def write_new(values: dict[str, np.ndarray]) -> None:
     """COPY the new scores and predictions into `value_new` in PostgreSQL's binary
     format, built as one numpy record array."""
@@ -117,8 +108,7 @@ def write_new(values: dict[str, np.ndarray]) -> None:
 def replace_figures(segments: list[str], now: datetime) -> None:
     """Every customer's figures from `value_new` joined with `value_agg`."""
     table = CustomerValue._meta.db_table
-    optional = ("p_alive", "expected_purchases_12m", "expected_spend", "lifetime_value_12m")
-    nullable = ", ".join(f"NULLIF(n.{name}, 'NaN')" for name in optional)
+    nullable = ", ".join(f"NULLIF(n.{name}, 'NaN')" for name in OPTIONAL)
     with connection.cursor() as cursor:
         # TRUNCATE refuses a table with deferred foreign-key checks pending in this
         # transaction (figures written earlier in it): run those checks first.
@@ -128,7 +118,7 @@ def replace_figures(segments: list[str], now: datetime) -> None:
         cursor.execute(
             f"INSERT INTO {table} (customer_id, orders, purchase_days, revenue, "  # noqa: S608 - the table name comes from the model
             "repeat_revenue, first_order_at, last_order_at, recency_score, frequency_score, "
-            f"monetary_score, segment, {', '.join(optional)}, staff_cost, cost_to_serve, "
+            f"monetary_score, segment, {', '.join(OPTIONAL)}, staff_cost, cost_to_serve, "
             "margin, profitability, computed_at) "
             "SELECT n.customer_id, COALESCE(a.orders, 0), COALESCE(a.days, 0), "
             "ROUND(COALESCE(a.revenue, 0)::numeric, 2), "

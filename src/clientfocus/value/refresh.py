@@ -14,7 +14,8 @@ changed).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -37,6 +38,8 @@ WEEK = 7.0
 HORIZON_WEEKS = 52.0
 # Customer ids per statement when only some customers are aggregated again.
 CHUNK = 20_000
+# The segment a figures row can have (bulk writes their index).
+SEGMENT_NAMES = [name for name, _ in SEGMENTS] + ["others", "no purchases"]
 
 
 @dataclass
@@ -103,11 +106,12 @@ def _next_day_bound(column: str) -> str:
     return f"datetime({column}, '+26 hours')"
 
 
-def _aggregate(now: datetime, customers: list[int] | None) -> list[tuple]:
+def _aggregate_sql(now: datetime) -> tuple[str, list[Any], list[Any]]:
     """Per customer: orders, distinct purchase days, revenue, repeat revenue (after the
     first purchase day), first and last purchase day and moment — one GROUP BY in the
     database; the first day's total is read by index only for customers with more
-    than one purchase day."""
+    than one purchase day. Returns the SQL (``{only}`` narrows the customers) and the
+    parameters before and after that place."""
     zone = timezone.get_current_timezone_name()
     table = Order._meta.db_table
     statuses = ", ".join(["%s"] * len(PURCHASE_STATUSES))
@@ -127,47 +131,61 @@ def _aggregate(now: datetime, customers: list[int] | None) -> list[tuple]:
         f"AS repeat_revenue, {_day_number('s.lo')} AS first_day, {_day_number('s.hi')} "
         "AS last_day, s.lo, s.hi FROM s"
     )
-    head: list[Any] = [zone, *PURCHASE_STATUSES, now]
-    tail: list[Any] = [*PURCHASE_STATUSES, zone, zone, zone, zone]
-    if connection.vendor == "postgresql":
-        # The summaries stay in the database (value.bulk).
-        if customers is None:
-            bulk.create_aggregate(sql.format(only=""), [*head, *tail])
-            return []
+    return sql, [zone, *PURCHASE_STATUSES, now], [*PURCHASE_STATUSES, zone, zone, zone, zone]
+
+
+def _stored_sql() -> tuple[str, list[Any]]:
+    """The summaries kept on the stored figures, in the aggregate's columns."""
+    zone = timezone.get_current_timezone_name()
+    table = CustomerValue._meta.db_table
+    return (
+        "SELECT customer_id, orders, purchase_days, CAST(revenue AS DOUBLE PRECISION), "  # noqa: S608 - the table name comes from the model
+        f"CAST(repeat_revenue AS DOUBLE PRECISION), {_day_number('first_order_at')}, "
+        f"{_day_number('last_order_at')}, first_order_at, last_order_at FROM {table} "
+        "WHERE purchase_days > 0",
+        [zone, zone],
+    )
+
+
+def _summaries_in_database(now: datetime, changed: list[int] | None) -> Summaries:
+    """PostgreSQL: the aggregate (for everyone, or the changed customers plus the others'
+    stored summaries) into a temporary table; only its numeric columns come back."""
+    sql, head, tail = _aggregate_sql(now)
+    if changed is None:
+        bulk.create_aggregate(sql.format(only=""), [*head, *tail])
+    else:
         bulk.create_aggregate(sql.format(only="AND false"), [*head, *tail])
-        for start in range(0, len(customers), CHUNK):
-            chunk = customers[start : start + CHUNK]
+        for start in range(0, len(changed), CHUNK):
+            chunk = changed[start : start + CHUNK]
             only = "AND customer_id = ANY(%s::bigint[])"
             bulk.add_to_aggregate(sql.format(only=only), [*head, chunk, *tail])
-        bulk.keep_unchanged(customers, zone, _day_number)
-        return []
+        stored, params = _stored_sql()
+        bulk.add_to_aggregate(
+            f"{stored} AND NOT (customer_id = ANY(%s::bigint[]))", [*params, changed]
+        )
+    return Summaries(**bulk.read_summaries(), first_at=[], last_at=[])
+
+
+def _summaries_in_python(now: datetime, changed: list[int] | None) -> Summaries:
+    """Other databases: the aggregate's rows (and the unchanged customers' stored ones)
+    read into Python."""
+    sql, head, tail = _aggregate_sql(now)
     rows: list[tuple] = []
     with connection.cursor() as cursor:
-        if customers is None:
+        if changed is None:
             cursor.execute(sql.format(only=""), [*head, *tail])
             rows = list(cursor.fetchall())
         else:
-            for start in range(0, len(customers), CHUNK):
-                chunk = customers[start : start + CHUNK]
+            for start in range(0, len(changed), CHUNK):
+                chunk = changed[start : start + CHUNK]
                 only = f"AND customer_id IN ({', '.join(['%s'] * len(chunk))})"
                 cursor.execute(sql.format(only=only), [*head, *chunk, *tail])
                 rows.extend(cursor.fetchall())
-    return rows
-
-
-def _stored(excluding: set[int]) -> list[tuple]:
-    """The summaries kept on the figures of customers who did not change."""
-    zone = timezone.get_current_timezone_name()
-    table = CustomerValue._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT customer_id, orders, purchase_days, CAST(revenue AS DOUBLE PRECISION), "  # noqa: S608 - the table name comes from the model
-            f"CAST(repeat_revenue AS DOUBLE PRECISION), {_day_number('first_order_at')}, "
-            f"{_day_number('last_order_at')}, first_order_at, last_order_at FROM {table} "
-            "WHERE purchase_days > 0",
-            [zone, zone],
-        )
-        return [row for row in cursor.fetchall() if row[0] not in excluding]
+            stored, params = _stored_sql()
+            cursor.execute(stored, params)
+            excluded = set(changed)
+            rows.extend(row for row in cursor.fetchall() if row[0] not in excluded)
+    return Summaries.of(rows)
 
 
 def _stored_staff_costs(excluding: set[int]) -> dict[int, float]:
@@ -224,28 +242,35 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def _write(rows: Iterable[tuple]) -> None:
-    """Replace every customer's figures: on PostgreSQL TRUNCATE and COPY (readers of the
-    figures wait for the commit: seconds, at night), elsewhere DELETE and batched
-    INSERTs."""
+def _write_rows(s: Summaries, columns: dict[str, np.ndarray], now: datetime) -> None:
+    """Other databases: replace every customer's figures by DELETE and batched INSERTs,
+    the rows made from the summaries and `_columns`."""
     table = CustomerValue._meta.db_table
+    buyers = len(s.customer)
+    values = {name: columns[name].tolist() for name in bulk.NEW_NAMES}
+    for name in bulk.OPTIONAL:  # NaN: not available
+        values[name] = [None if v != v else v for v in values[name]]
+    insert = (
+        f"INSERT INTO {table} ({', '.join(COLUMNS)}) "  # noqa: S608 - the table name comes from the model
+        f"VALUES ({', '.join(['%s'] * len(COLUMNS))})"
+    )
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # TRUNCATE refuses a table with deferred foreign-key checks pending in this
-            # transaction (figures written earlier in it): run those checks first.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"TRUNCATE {table}")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the table name comes from the model
-        marks = ", ".join(["%s"] * len(COLUMNS))
-        insert = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({marks})"  # noqa: S608
         batch: list[tuple] = []
-        for row in rows:
-            batch.append(row)
+        for i, cid in enumerate(values["customer_id"]):
+            summary = (
+                (int(s.orders[i]), int(s.days[i]), round(float(s.revenue[i]), 2),
+                 round(float(s.repeat_revenue[i]), 2), s.first_at[i], s.last_at[i])
+                if i < buyers
+                else (0, 0, 0.0, 0.0, None, None)
+            )  # fmt: skip
+            batch.append(
+                (cid, *summary, values["recency_score"][i], values["frequency_score"][i],
+                 values["monetary_score"][i], SEGMENT_NAMES[values["segment"][i]],
+                 *(values[name][i] for name in bulk.OPTIONAL), values["staff_cost"][i],
+                 values["cost_to_serve"][i], values["margin"][i], values["profitability"][i],
+                 now)
+            )  # fmt: skip
             if len(batch) == 5000:
                 cursor.executemany(insert, batch)
                 batch.clear()
@@ -256,52 +281,6 @@ def _write(rows: Iterable[tuple]) -> None:
 def _day_of(now: datetime) -> int:
     """Today as days since 1970-01-01, in the current time zone (as `_day_number`)."""
     return (timezone.localdate(now) - date(1970, 1, 1)).days
-
-
-def _rows(
-    s: Summaries, result: Predictions | None, staff: dict[int, float], now: datetime
-) -> Iterable[tuple]:
-    """The rows to write. Everything that reads the database is read here, before the
-    rows are streamed (a query cannot run on the connection while it COPYs)."""
-    today = _day_of(now)
-    scores = rfm_scores(today - s.last_day, s.days, s.revenue)
-    extra = other_costs()
-    return _stream(s, result, staff, extra, scores, now)
-
-
-def _stream(s, result, staff, extra, scores, now) -> Iterable[tuple]:
-    segments = scores.segments
-    margin_rate = float(settings.GROSS_MARGIN)
-    nothing = [None] * len(s.customer)
-
-    def column(values) -> list:
-        return nothing if values is None else values.tolist()
-
-    p_alive = column(result.p_alive if result else None)
-    expected = column(result.expected_purchases if result else None)
-    spend = column(result.expected_spend if result else None)
-    clv = column(result.lifetime_value if result else None)
-    buyers = set()
-    for i, cid in enumerate(s.customer.tolist()):
-        buyers.add(cid)
-        revenue = round(float(s.revenue[i]), 2)
-        own = staff.get(cid, 0.0)
-        cost = own + extra.get(cid, 0.0)
-        margin = revenue * margin_rate
-        yield (
-            cid, int(s.orders[i]), int(s.days[i]), revenue, round(float(s.repeat_revenue[i]), 2),
-            s.first_at[i], s.last_at[i], int(scores.recency[i]), int(scores.frequency[i]),
-            int(scores.monetary[i]), segments[i], p_alive[i], expected[i], spend[i], clv[i],
-            round(own, 2), round(cost, 2), round(margin, 2), round(margin - cost, 2), now,
-        )  # fmt: skip
-    # Customers who cost service time (or anything else) but have bought nothing yet.
-    for cid in sorted((set(staff) | set(extra)) - buyers):
-        own = staff.get(cid, 0.0)
-        cost = own + extra.get(cid, 0.0)
-        yield (
-            cid, 0, 0, 0.0, 0.0, None, None, 0, 0, 0, "no purchases", None, None, None, None,
-            round(own, 2), round(cost, 2), 0.0, -round(cost, 2), now,
-        )  # fmt: skip
 
 
 # -- the refresh ------------------------------------------------------------------------
@@ -334,70 +313,36 @@ def refresh_values(
     say = progress or (lambda _: None)
     since = None if full else _full_due(now)
     fit = ValueFit(computed_at=now, full=since is None)
-    say("reading orders")
-    if connection.vendor == "postgresql":
-        with transaction.atomic():  # the temporary tables live until the commit
-            return _refresh_in_database(now, since, fit, say)
-    if since is None:
-        rows = _aggregate(now, None)
-        staff = cost_to_serve_by_customer()
-        changed = len(rows)
-    else:
-        ids = changed_since(since, now)
-        rows = _aggregate(now, sorted(ids)) + _stored(excluding=ids)
-        staff = _stored_staff_costs(excluding=ids) | cost_to_serve_by_customer(customers=ids)
-        changed = len(ids)
-    s = Summaries.of(rows)
-    fit.customers = len(s.customer)
-    fit.changed = changed
-    say("fitting models")
-    result = None
-    if len(s.customer):
-        result = _fit(s, _day_of(now), fit)
-    else:
-        fit.note = "no orders"
-    say("scoring")
-    records = _rows(s, result, staff, now)
-    say("saving")
-    with transaction.atomic():
-        fit.save()
-        _write(records)
-        mark_month(now)
-    return RefreshResult(customers=len(s.customer), fit=fit, changed=changed)
-
-
-def _refresh_in_database(
-    now: datetime, since: datetime | None, fit: ValueFit, say: Callable[[str], None]
-) -> RefreshResult:
-    """PostgreSQL: aggregate into a temporary table, predict on its numeric columns, join
-    the predictions back in the database (value.bulk)."""
-    if since is None:
-        _aggregate(now, None)
-        staff = cost_to_serve_by_customer()
-        changed: int | None = None
-    else:
-        ids = sorted(changed_since(since, now))
-        _aggregate(now, ids)
-        staff = _stored_staff_costs(excluding=set(ids)) | cost_to_serve_by_customer(customers=ids)
-        changed = len(ids)
-    arrays = bulk.read_summaries()
-    s = Summaries(**arrays, first_at=[], last_at=[])
-    fit.customers = len(s.customer)
-    fit.changed = len(s.customer) if changed is None else changed
-    say("fitting models")
-    result = _fit(s, _day_of(now), fit) if len(s.customer) else None
-    if not len(s.customer):
-        fit.note = "no orders"
-    say("scoring")
-    bulk.write_new(_columns(s, result, staff, now))
-    say("saving")
-    fit.save()
-    bulk.replace_figures(SEGMENT_NAMES, now)
-    mark_month(now)
+    in_database = connection.vendor == "postgresql"
+    # On PostgreSQL the temporary tables live until the commit: one transaction.
+    with transaction.atomic() if in_database else contextlib.nullcontext():
+        say("reading orders")
+        changed = None if since is None else sorted(changed_since(since, now))
+        summaries = _summaries_in_database if in_database else _summaries_in_python
+        s = summaries(now, changed)
+        if changed is None:
+            staff = cost_to_serve_by_customer()
+        else:
+            staff = _stored_staff_costs(excluding=set(changed))
+            staff |= cost_to_serve_by_customer(customers=changed)
+        fit.customers = len(s.customer)
+        fit.changed = len(s.customer) if changed is None else len(changed)
+        say("fitting models")
+        result = _fit(s, _day_of(now), fit) if len(s.customer) else None
+        if not len(s.customer):
+            fit.note = "no orders"
+        say("scoring")
+        columns = _columns(s, result, staff, now)
+        say("saving")
+        with transaction.atomic():
+            fit.save()
+            if in_database:
+                bulk.write_new(columns)
+                bulk.replace_figures(SEGMENT_NAMES, now)
+            else:
+                _write_rows(s, columns, now)
+            mark_month(now)
     return RefreshResult(customers=len(s.customer), fit=fit, changed=fit.changed)
-
-
-SEGMENT_NAMES = [name for name, _ in SEGMENTS] + ["others", "no purchases"]
 
 
 def _columns(
