@@ -5,18 +5,20 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db import transaction
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import InvalidItems, NotAllowed, ServiceError
 from clientfocus.core.schemas import AwareDateTime
 from clientfocus.customers.selectors import visible_customer
-from clientfocus.orders.models import Order, OrderLine, OrderMilestone
+from clientfocus.orders.models import Order, OrderMilestone
 from clientfocus.orders.selectors import customer_orders
 from clientfocus.orders.services import (
     CustomerLookup,
     RowError,
     record_milestone,
+    store_new_lines,
     store_orders,
     validate_order,
 )
@@ -96,29 +98,16 @@ def add_orders(request, payload: OrdersIn):
             )
     if errors:
         raise InvalidItems(errors)
-    lines = {item.order_id: item.lines for item in payload.orders if item.lines}
+    lines = {
+        item.order_id.strip(): [(x.product, x.product_line, x.quantity, x.amount) for x in given]
+        for item in payload.orders
+        if (given := item.lines)
+    }
+    stamp = timezone.now()
     with transaction.atomic():
-        known = set(
-            Order.objects.filter(order_id__in=[o.order_id for o in valid]).values_list(
-                "order_id", flat=True
-            )
-        )
-        created = store_orders(valid)
+        created = store_orders(valid, now=stamp)
         # Lines come with new orders only: a stored order is left exactly as it was.
-        new_ids = [order_id for order_id in lines if order_id not in known]
-        OrderLine.objects.bulk_create(
-            OrderLine(
-                order_id=pk,
-                product=line.product,
-                quantity=line.quantity,
-                amount=line.amount,
-                product_line=line.product_line,
-            )
-            for order_id, pk in Order.objects.filter(order_id__in=new_ids).values_list(
-                "order_id", "pk"
-            )
-            for line in lines[order_id]
-        )
+        store_new_lines(lines, stamp)
     return Status(201, {"created": created, "unchanged": len(valid) - created})
 
 

@@ -28,14 +28,23 @@ from django.utils import timezone
 
 from clientfocus.core.spreadsheets import numbered_rows
 from clientfocus.customers.models import Customer
-from clientfocus.orders.models import Order, OrderLine, OrderStatus
+from clientfocus.orders.models import Order
 from clientfocus.orders.services import (
-    STATUSES,
+    ORDER_COPY_COLUMNS,
     CustomerLookup,
+    Line,
     OrderImportReport,
     RowError,
+    ValidOrder,
+    check_currency,
+    check_customer,
+    check_order_id,
+    check_status,
+    insert_skipping_stored,
     parse_amount,
     parse_when,
+    store_new_lines,
+    store_orders,
 )
 
 ORDER_COLUMNS = (
@@ -63,7 +72,19 @@ class _Order:
     status: str
     channel: str
     product_line: str
-    lines: list[tuple[str, str, int, Decimal]] | None = None
+    lines: list[Line] | None = None
+
+    def valid(self) -> ValidOrder:
+        return ValidOrder(
+            order_id=self.order_id,
+            customer_id=self.customer_id,
+            placed_at=datetime.fromisoformat(self.placed),
+            amount=Decimal(self.copy_amount()),
+            currency=self.currency,
+            status=self.status,
+            channel=self.channel,
+            product_line=self.product_line,
+        )
 
     def copy_amount(self) -> str:
         if self.amount is not None:
@@ -136,23 +157,10 @@ class _Rows:
             row = row + [""] * (self.width - len(row))
         row.append("")
         i = self.i
-        order_id = row[i["order_id"]].strip()
-        if not order_id:
-            raise RowError("order_id: missing")
-        if len(order_id) > 64:
-            raise RowError("order_id: longer than 64 characters")
-        reference = row[i["customer"]].strip()
-        if not reference:
-            raise RowError("customer: missing")
-        customer_id = self.lookup.find(reference)
-        if customer_id is None:
-            raise RowError(f"customer: unknown customer {reference!r}")
-        currency = row[i["currency"]].strip().upper() or "EUR"
-        if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
-            raise RowError(f"currency: {currency!r} is not a three-letter code")
-        status = row[i["status"]].strip().lower() or OrderStatus.COMPLETED
-        if status not in STATUSES:
-            raise RowError(f"status: {status!r} is not one of {', '.join(OrderStatus.values)}")
+        order_id = check_order_id(row[i["order_id"]])
+        customer_id = check_customer(row[i["customer"]], self.lookup)
+        currency = check_currency(row[i["currency"]])
+        status = check_status(row[i["status"]])
         placed = self.placed(row[i["date"]].strip())
         given = row[i["amount"]].strip()
         if not given and not self.has_lines:
@@ -172,7 +180,7 @@ class _Rows:
             order.lines = [self.order_line(row)]
         return order
 
-    def order_line(self, row: list[str]) -> tuple[str, str, int, Decimal]:
+    def order_line(self, row: list[str]) -> Line:
         i = self.i
         product = row[i["product"]].strip()
         if not product:
@@ -206,11 +214,6 @@ def _same_order(first: _Order, again: _Order) -> None:
 
 # -- storing ----------------------------------------------------------------------------
 
-COPY_COLUMNS = (
-    "order_id, customer_id, placed_at, amount, currency, status, channel, product_line, "
-    "imported_at, updated_at, stage"
-)
-
 
 def _missing_customers(batch: list[_Order]) -> set[int]:
     """Customers of the batch that no longer exist (deleted since the import read them):
@@ -234,7 +237,7 @@ def _store_postgresql(text: str, count: int) -> int:
     try:
         with (
             connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({COPY_COLUMNS}) FROM STDIN") as copy,
+            cursor.cursor.copy(f"COPY {table} ({ORDER_COPY_COLUMNS}) FROM STDIN") as copy,
         ):
             copy.write(text)
         transaction.savepoint_commit(sid)
@@ -243,76 +246,7 @@ def _store_postgresql(text: str, count: int) -> int:
         transaction.savepoint_rollback(sid)
         if getattr(exc, "sqlstate", None) != "23505":  # unique_violation
             raise
-    with connection.cursor() as cursor:
-        # Dropped at commit; emptied first in case an enclosing transaction used it.
-        cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS order_import (order_id text, customer_id bigint, "
-            "placed_at timestamptz, amount numeric(14, 2), currency text, status text, "
-            "channel text, product_line text, imported_at timestamptz, updated_at timestamptz, "
-            "stage text) ON COMMIT DROP"
-        )
-        cursor.execute("TRUNCATE order_import")
-        with cursor.cursor.copy(f"COPY order_import ({COPY_COLUMNS}) FROM STDIN") as copy:
-            copy.write(text)
-        cursor.execute(
-            f"INSERT INTO {table} ({COPY_COLUMNS}) SELECT {COPY_COLUMNS} FROM order_import "  # noqa: S608 - the table name comes from the model
-            "ON CONFLICT (order_id) DO NOTHING"
-        )
-        return cursor.rowcount
-
-
-def _store_lines(batch: list[_Order], created: int, now: datetime) -> None:
-    """Lines for the orders this batch created (a stored order is left as it was)."""
-    with_lines = {o.order_id: o.lines for o in batch if o.lines}
-    if not with_lines or not created:
-        return
-    new = Order.objects.filter(order_id__in=list(with_lines), imported_at=now)
-    rows = [
-        (pk, *line)
-        for pk, order_id in new.values_list("pk", "order_id").iterator(chunk_size=10_000)
-        for line in with_lines[order_id]
-    ]
-    if connection.vendor == "postgresql":
-        table = OrderLine._meta.db_table
-        columns = "order_id, product, product_line, quantity, amount"
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        return
-    OrderLine.objects.bulk_create(
-        (
-            OrderLine(order_id=pk, product=p, product_line=pl, quantity=q, amount=a)
-            for pk, p, pl, q, a in rows
-        ),
-        batch_size=2000,
-    )
-
-
-def _store_other(batch: list[_Order], now: datetime) -> int:
-    before = Order.objects.count()
-    Order.objects.bulk_create(
-        (
-            Order(
-                order_id=o.order_id,
-                customer_id=o.customer_id,
-                placed_at=datetime.fromisoformat(o.placed),
-                amount=Decimal(o.copy_amount()),
-                currency=o.currency,
-                status=o.status,
-                channel=o.channel,
-                product_line=o.product_line,
-                imported_at=now,
-                updated_at=now,
-            )
-            for o in batch
-        ),
-        batch_size=2000,
-        ignore_conflicts=True,
-    )
-    return Order.objects.count() - before
+    return insert_skipping_stored(lambda copy: copy.write(text))
 
 
 @dataclass
@@ -338,8 +272,9 @@ def _store(batch: list[_Order], now: datetime, escape: bool) -> _Stored:
                     order_id__in=[o.order_id for o in gone], imported_at=now
                 ).delete()[0]
         else:
-            created = _store_other(batch, now)
-        _store_lines(batch, created, now)
+            created = store_orders([o.valid() for o in batch], now=now)
+        if created:
+            store_new_lines({o.order_id: o.lines for o in batch if o.lines}, now)
     return _Stored(created, gone)
 
 

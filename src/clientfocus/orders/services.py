@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -19,6 +20,7 @@ from clientfocus.orders.models import (
     FINAL_MILESTONES,
     Milestone,
     Order,
+    OrderLine,
     OrderMilestone,
     OrderStatus,
 )
@@ -118,77 +120,101 @@ def parse_amount(value: str) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
-def validate_order(values: dict[str, Any], lookup: CustomerLookup, now: datetime) -> ValidOrder:
-    """Check one order given as strings (a CSV row or API fields); RowError says why not."""
-    order_id = str(values.get("order_id") or "").strip()
+def check_order_id(raw: Any) -> str:
+    order_id = str(raw or "").strip()
     if not order_id:
         raise RowError("order_id: missing")
     if len(order_id) > 64:
         raise RowError("order_id: longer than 64 characters")
-    reference = str(values.get("customer") or "").strip()
+    return order_id
+
+
+def check_customer(raw: Any, lookup: CustomerLookup) -> int:
+    reference = str(raw or "").strip()
     if not reference:
         raise RowError("customer: missing")
     customer_id = lookup.find(reference)
     if customer_id is None:
         raise RowError(f"customer: unknown customer {reference!r}")
-    currency = str(values.get("currency") or "EUR").strip().upper()
+    return customer_id
+
+
+def check_currency(raw: Any) -> str:
+    currency = str(raw or "EUR").strip().upper()
     if len(currency) != 3 or not currency.isalpha():
         raise RowError(f"currency: {currency!r} is not a three-letter code")
-    status = str(values.get("status") or OrderStatus.COMPLETED).strip().lower()
+    return currency
+
+
+def check_status(raw: Any) -> str:
+    status = str(raw or OrderStatus.COMPLETED).strip().lower()
     if status not in STATUSES:
         raise RowError(f"status: {status!r} is not one of {', '.join(OrderStatus.values)}")
+    return status
+
+
+def validate_order(values: dict[str, Any], lookup: CustomerLookup, now: datetime) -> ValidOrder:
+    """Check one order given as strings (API fields); RowError says why not. The CSV
+    import checks its rows with the same check_* functions (orders.importing)."""
     return ValidOrder(
-        order_id=order_id,
-        customer_id=customer_id,
+        order_id=check_order_id(values.get("order_id")),
+        customer_id=check_customer(values.get("customer"), lookup),
         placed_at=parse_when(str(values.get("date") or ""), now),
         amount=parse_amount(str(values.get("amount") if values.get("amount") is not None else "")),
-        currency=currency,
-        status=status,
+        currency=check_currency(values.get("currency")),
+        status=check_status(values.get("status")),
         channel=str(values.get("channel") or "").strip()[:30],
         product_line=str(values.get("product_line") or "").strip()[:60],
     )
 
 
-def store_orders(orders: list[ValidOrder]) -> int:
-    """Insert orders whose id is not stored yet; returns how many were new. PostgreSQL
-    streams them with COPY into a temporary table and inserts with ON CONFLICT DO
-    NOTHING; other databases use batched bulk inserts."""
+ORDER_COPY_COLUMNS = (
+    "order_id, customer_id, placed_at, amount, currency, status, channel, product_line, "
+    "imported_at, updated_at, stage"
+)
+
+
+def insert_skipping_stored(write: Callable[[Any], None]) -> int:
+    """PostgreSQL: ``write(copy)`` writes orders (ORDER_COPY_COLUMNS) into a temporary
+    table, which is inserted with ON CONFLICT DO NOTHING; returns how many were new."""
+    table = Order._meta.db_table
+    with connection.cursor() as cursor:
+        # Dropped at commit; emptied first in case an enclosing transaction (a test, a
+        # caller's atomic block) already used it.
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS order_import (order_id text, customer_id bigint, "
+            "placed_at timestamptz, amount numeric(14, 2), currency text, status text, "
+            "channel text, product_line text, imported_at timestamptz, updated_at timestamptz, "
+            "stage text) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE order_import")
+        with cursor.cursor.copy(f"COPY order_import ({ORDER_COPY_COLUMNS}) FROM STDIN") as copy:
+            write(copy)
+        cursor.execute(
+            f"INSERT INTO {table} ({ORDER_COPY_COLUMNS}) SELECT {ORDER_COPY_COLUMNS} "  # noqa: S608 - the table name comes from the model
+            "FROM order_import ON CONFLICT (order_id) DO NOTHING"
+        )
+        return cursor.rowcount
+
+
+def store_orders(orders: list[ValidOrder], *, now: datetime | None = None) -> int:
+    """Insert orders whose id is not stored yet, stamped ``now``; returns how many were
+    new. PostgreSQL streams them with COPY into a temporary table and inserts with ON
+    CONFLICT DO NOTHING; other databases use batched bulk inserts."""
     if not orders:
         return 0
-    now = timezone.now()
+    now = now or timezone.now()
     if connection.vendor == "postgresql":
-        table = Order._meta.db_table
-        with transaction.atomic(), connection.cursor() as cursor:
-            # Dropped at commit; emptied first in case an enclosing transaction (a test,
-            # a caller's atomic block) already used it.
-            cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS order_import (order_id text, "
-                "customer_id bigint, placed_at timestamptz, amount numeric(14,2), "
-                "currency text, status text, channel text, product_line text) ON COMMIT DROP"
-            )
-            cursor.execute("TRUNCATE order_import")
-            with cursor.cursor.copy("COPY order_import FROM STDIN") as copy:
-                for o in orders:
-                    copy.write_row(
-                        (
-                            o.order_id,
-                            o.customer_id,
-                            o.placed_at,
-                            o.amount,
-                            o.currency,
-                            o.status,
-                            o.channel,
-                            o.product_line,
-                        )
-                    )
-            cursor.execute(
-                f"INSERT INTO {table} (order_id, customer_id, placed_at, amount, currency, "  # noqa: S608
-                "status, channel, product_line, imported_at, updated_at, stage) SELECT order_id, "
-                "customer_id, placed_at, amount, currency, status, channel, product_line, %s, "
-                "%s, '' FROM order_import ON CONFLICT (order_id) DO NOTHING",
-                [now, now],
-            )
-            return cursor.rowcount
+
+        def write(copy) -> None:
+            for o in orders:
+                copy.write_row(
+                    (o.order_id, o.customer_id, o.placed_at, o.amount, o.currency, o.status,
+                     o.channel, o.product_line, now, now, "")
+                )  # fmt: skip
+
+        with transaction.atomic():
+            return insert_skipping_stored(write)
     before = Order.objects.count()
     with transaction.atomic():
         Order.objects.bulk_create(
@@ -197,6 +223,40 @@ def store_orders(orders: list[ValidOrder]) -> int:
             ignore_conflicts=True,
         )
     return Order.objects.count() - before
+
+
+# (product, product_line, quantity, amount)
+Line = tuple[str, str, int, Decimal]
+
+
+def store_new_lines(lines: dict[str, list[Line]], now: datetime) -> None:
+    """The lines of the orders just stored, stamped ``now``, by order id: an order stored
+    before is left exactly as it was. PostgreSQL: COPY."""
+    if not lines:
+        return
+    new = Order.objects.filter(order_id__in=list(lines), imported_at=now)
+    rows = [
+        (pk, *line)
+        for pk, order_id in new.values_list("pk", "order_id").iterator(chunk_size=10_000)
+        for line in lines[order_id]
+    ]
+    if connection.vendor == "postgresql":
+        table = OrderLine._meta.db_table
+        columns = "order_id, product, product_line, quantity, amount"
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    OrderLine.objects.bulk_create(
+        (
+            OrderLine(order_id=pk, product=p, product_line=pl, quantity=q, amount=a)
+            for pk, p, pl, q, a in rows
+        ),
+        batch_size=2000,
+    )
 
 
 def record_milestone(
