@@ -425,7 +425,7 @@ def drive(port: int, payload, headers: dict[str, str], seconds: float, clients: 
     return sum(counts), sum(errors), time.perf_counter() - started
 
 
-def _wait_up(port: int, path: str = "/health") -> None:
+def _wait_up(port: int, path: str) -> None:
     for _ in range(60):
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
@@ -434,6 +434,29 @@ def _wait_up(port: int, path: str = "/health") -> None:
             return
         except OSError:
             time.sleep(0.5)
+
+
+def served_rate(
+    command: list[str],
+    env: dict[str, str],
+    port: int,
+    ready: str,
+    payload,
+    headers: dict[str, str],
+    seconds: float,
+) -> tuple[float, int, int, float]:
+    """Start a server, drive it with request creations, stop it: (rate, created, errors,
+    elapsed)."""  # fmt: skip
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        _wait_up(port, ready)
+        created, errors, elapsed = drive(port, payload, headers, seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return created / elapsed, created, errors, elapsed
 
 
 def bare_throughput(url: str, seconds: float, workers: int) -> float:
@@ -447,27 +470,18 @@ def bare_throughput(url: str, seconds: float, workers: int) -> float:
     with psycopg.connect(anchor, autocommit=True) as connection:
         connection.execute(schema)
     port = 8790
-    server = subprocess.Popen(
+    rate, created, errors, _ = served_rate(
         [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b",
          f"127.0.0.1:{port}", "--chdir", str(Path(__file__).parent / "anchors"),
          "bare:application"],
-        env={**os.environ, "DATABASE_URL": anchor},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        {**os.environ, "DATABASE_URL": anchor},
+        port,
+        "/api/requests",
+        lambda rng: {"customer": rng.randrange(1, 100_000), "subject": "Benchmark call",
+                     "body": "The fridge is warm", "priority": "normal"},
+        {"Authorization": "Bearer anchor-token", "Content-Type": "application/json"},
+        seconds,
     )  # fmt: skip
-    try:
-        _wait_up(port, "/api/requests")
-        created, errors, elapsed = drive(
-            port,
-            lambda rng: {"customer": rng.randrange(1, 100_000), "subject": "Benchmark call",
-                         "body": "The fridge is warm", "priority": "normal"},
-            {"Authorization": "Bearer anchor-token", "Content-Type": "application/json"},
-            seconds,
-        )  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    rate = created / elapsed
     print(
         f"limit, bare Django (benchmarks/anchors/bare.py): {rate:.0f} requests/s "
         f"({created} created, {errors} errors, {workers} gunicorn workers)"
@@ -486,27 +500,17 @@ def api_throughput(url: str, seconds: float = 20.0, workers: int = 3, threads: i
     customers = [str(c) for c in Customer.objects.values_list("public_id", flat=True)[:5000]]
     queue = Queue.objects.first().pk
     port = 8765
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "benchmark-only"}
-    server = subprocess.Popen(
+    rate, created, errors, elapsed = served_rate(
         [sys.executable, "-m", "clientfocus.cli", "serve", "--port", str(port),
          "--workers", str(workers), "--threads", str(threads)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "benchmark-only"},
+        port,
+        "/health",
+        lambda rng: {"customer": rng.choice(customers), "subject": "Benchmark call",
+                     "body": "The fridge is warm", "queue": queue, "priority": "normal"},
+        {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        seconds,
     )  # fmt: skip
-    try:
-        _wait_up(port)
-        created, errors, elapsed = drive(
-            port,
-            lambda rng: {"customer": rng.choice(customers), "subject": "Benchmark call",
-                         "body": "The fridge is warm", "queue": queue, "priority": "normal"},
-            {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-            seconds,
-        )  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    rate = created / elapsed
     print(
         f"API POST /api/requests: {rate:.0f} requests/s with 8 concurrent clients, "
         f"{workers} gunicorn workers ({created} created, {errors} errors, {elapsed:.1f} s)"

@@ -471,6 +471,11 @@ def fit_gamma_gamma(
 # -- lifetime value ---------------------------------------------------------------------
 
 
+def check_horizon(periods: int, period_length: float, discount_rate: float) -> None:
+    if periods < 1 or period_length <= 0 or discount_rate < 0:
+        raise ModelError("periods ≥ 1, period_length > 0 and discount_rate ≥ 0 are required")
+
+
 def lifetime_value(
     purchases: BGNBD,
     spend: GammaGamma,
@@ -486,8 +491,7 @@ def lifetime_value(
 ) -> FloatArray:
     """Discounted expected margin over ``periods`` future periods of ``period_length``
     time units each (default: 12 months in weeks, 1 % discount per month)."""
-    if periods < 1 or period_length <= 0 or discount_rate < 0:
-        raise ModelError("periods ≥ 1, period_length > 0 and discount_rate ≥ 0 are required")
+    check_horizon(periods, period_length, discount_rate)
     value_per_purchase = spend.expected_spend(frequency, monetary_value) * margin
     return value_per_purchase * discounted_purchases(
         purchases,

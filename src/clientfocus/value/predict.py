@@ -18,7 +18,7 @@ from clientfocus.value.lifetime import (
     BGNBD,
     FloatArray,
     GammaGamma,
-    ModelError,
+    check_horizon,
     discounted_purchases,
     distinct_histories,
 )
@@ -50,8 +50,7 @@ def predict(
 ) -> Predictions:
     """P(alive), expected purchases over ``horizon``, expected spend per purchase and
     the discounted value over ``periods`` for every customer."""
-    if periods < 1 or period_length <= 0 or discount_rate < 0:
-        raise ModelError("periods ≥ 1, period_length > 0 and discount_rate ≥ 0 are required")
+    check_horizon(periods, period_length, discount_rate)
     histories, where = distinct_histories(frequency, recency, T)
     assert where is not None
     x, t_x, age = histories.x, histories.t_x, histories.T
