@@ -446,7 +446,7 @@ def served_rate(
     seconds: float,
 ) -> tuple[float, int, int, float]:
     """Start a server, drive it with request creations, stop it: (rate, created, errors,
-    elapsed)."""  # fmt: skip
+    elapsed)."""
     server = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
