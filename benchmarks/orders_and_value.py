@@ -209,15 +209,19 @@ def main() -> None:
     )
     del text
 
-    started = time.perf_counter()
-    result = refresh_values(full=True)
-    full = time.perf_counter() - started
+    # Twice: the first run in a process also imports and warms scipy's optimisers, which
+    # the limit's fit (timed after it) does not pay; the ratio uses the second.
+    runs = []
+    for _ in range(2):
+        started = time.perf_counter()
+        result = refresh_values(full=True)
+        runs.append(time.perf_counter() - started)
     fitting = fit_seconds()
     limit = group_limit + fitting
     print(
-        f"value refresh (full): {result.customers:,} customers in {full:.1f} s; limit "
-        f"GROUP BY {group_limit:.2f} s + fit {fitting:.2f} s = {limit:.2f} s: "
-        f"{full / limit:.1f}x the limit"
+        f"value refresh (full): {result.customers:,} customers in {runs[1]:.2f} s (first run "
+        f"in the process {runs[0]:.2f} s); limit GROUP BY {group_limit:.2f} s + fit "
+        f"{fitting:.2f} s = {limit:.2f} s: {runs[1] / limit:.1f}x the limit"
     )
 
     # The nightly run after 1 % of the customers bought again.

@@ -8,6 +8,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from clientfocus.orders.models import Order
@@ -96,3 +97,30 @@ def test_value_on_the_record_and_the_api(history, web_as, api_as, company):
     assert (
         api_as(company.manager).get(f"/api/customers/{nobody.public_id}/value").status_code == 404
     )
+
+
+def test_refresh_keeps_the_figures_indexes_and_exact_revenue(history):
+    """The bulk path drops the figures' secondary indexes while it writes and builds them
+    again: afterwards they are the ones the migrations made, and revenue is the exact sum
+    of the orders (no round trip through floating point)."""
+    customers, _ = history
+
+    def indexes() -> list[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            return sorted(
+                (index.name if hasattr(index, "name") else index, str(definition))
+                for index, definition in connection.introspection.get_constraints(
+                    cursor, CustomerValue._meta.db_table
+                ).items()
+            )
+
+    before = indexes()
+    call_command("value", "refresh", "--no-progress")
+    call_command("value", "refresh", "--no-progress")
+    assert indexes() == before
+    assert {"value_clv_desc", "value_segment"} <= {name for name, _ in before}
+    for customer in customers[:10]:
+        total = sum(
+            Order.objects.filter(customer=customer).values_list("amount", flat=True), Decimal(0)
+        )
+        assert CustomerValue.objects.get(customer=customer).revenue == total

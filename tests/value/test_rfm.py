@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from clientfocus.value.rfm import quintile_scores, rfm_scores
+from clientfocus.value.rfm import SEGMENTS, quintile_scores, rfm_scores
 
 
 def test_quintiles_split_evenly_and_respect_direction():
@@ -35,3 +35,14 @@ def test_bad_input():
         rfm_scores([1, 2], [1], [1, 2])
     with pytest.raises(ValueError, match="missing"):
         quintile_scores([1.0, float("nan")])
+
+
+def test_segment_codes_follow_the_first_rule_that_holds():
+    rng = np.random.default_rng(3)
+    scores = rfm_scores(rng.integers(0, 400, 500), rng.integers(1, 20, 500), rng.random(500))
+    names = [name for name, _ in SEGMENTS] + ["others"]
+    expected = []
+    for r, f, m in zip(scores.recency, scores.frequency, scores.monetary, strict=True):
+        hits = [name for name, rule in SEGMENTS if rule(r, f, m)]
+        expected.append(hits[0] if hits else "others")
+    assert [names[code] for code in scores.segment_codes] == expected == scores.segments

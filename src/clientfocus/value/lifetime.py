@@ -172,16 +172,22 @@ class BGNBD:
     ) -> FloatArray:
         """Expected number of purchases in the next ``t`` time units."""
         x, t_x, age = (np.asarray(v, dtype=np.float64) for v in (frequency, recency, T))
+        return self.purchases_if_alive(t, x, age) * self.p_alive(x, t_x, age)
+
+    def purchases_if_alive(
+        self, t: float | FloatArray, x: FloatArray, age: FloatArray
+    ) -> FloatArray:
+        """E[purchases in the next ``t``] divided by P(alive): the part that depends on
+        ``t`` (for several horizons, P(alive) is taken once)."""
         r, alpha, a, b = self.r, self.alpha, self.a, self.b
         t = np.asarray(t, dtype=np.float64)
         z = t / (alpha + age + t)
         hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
-        numerator = (
+        return (
             (a + b + x - 1)
             / (a - 1)
             * (1 - np.exp((r + x) * (np.log(alpha + age) - np.log(alpha + age + t))) * hyp)
         )
-        return numerator * self.p_alive(x, t_x, age)
 
     def expected_purchases_new_customer(self, t: float | FloatArray) -> FloatArray:
         """E[X(t)] for a customer just acquired (equation 9)."""
@@ -515,13 +521,14 @@ def discounted_purchases(
     discount_rate: float = 0.01,
 ) -> FloatArray:
     """Expected purchases in each of ``periods`` future periods, discounted and summed."""
-    total = np.zeros(len(np.atleast_1d(np.asarray(frequency))), dtype=np.float64)
-    previous = purchases.expected_purchases(0.0, frequency, recency, T)
+    x, t_x, age = (np.asarray(v, dtype=np.float64) for v in (frequency, recency, T))
+    total = np.zeros(len(np.atleast_1d(x)), dtype=np.float64)
+    previous: float | FloatArray = 0.0  # nothing is expected in no time
     for i in range(1, periods + 1):
-        cumulative = purchases.expected_purchases(i * period_length, frequency, recency, T)
+        cumulative = purchases.purchases_if_alive(i * period_length, x, age)
         total += (cumulative - previous) / (1 + discount_rate) ** i
         previous = cumulative
-    return total
+    return total * purchases.p_alive(x, t_x, age)
 
 
 # -- simulation (for tests and benchmarks) ----------------------------------------------

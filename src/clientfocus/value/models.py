@@ -50,7 +50,7 @@ class CustomerValue(models.Model):
     recency_score = models.PositiveSmallIntegerField(default=0)
     frequency_score = models.PositiveSmallIntegerField(default=0)
     monetary_score = models.PositiveSmallIntegerField(default=0)
-    segment = models.CharField(_("segment"), max_length=30, blank=True, db_index=True)
+    segment = models.CharField(_("segment"), max_length=30, blank=True)
     p_alive = models.FloatField(_("probability still active"), null=True, blank=True)
     expected_purchases_12m = models.FloatField(null=True, blank=True)
     expected_spend = models.FloatField(null=True, blank=True)
@@ -63,7 +63,12 @@ class CustomerValue(models.Model):
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["-lifetime_value_12m"], name="value_clv_desc")]
+        indexes = [
+            models.Index(fields=["-lifetime_value_12m"], name="value_clv_desc"),
+            # Equality only: no pattern-matching twin (db_index on a CharField adds one on
+            # PostgreSQL, and each index is rebuilt by every refresh).
+            models.Index(fields=["segment"], name="value_segment"),
+        ]
 
     def __str__(self) -> str:
         return f"value of {self.customer_id}"

@@ -38,8 +38,10 @@ WEEK = 7.0
 HORIZON_WEEKS = 52.0
 # Customer ids per statement when only some customers are aggregated again.
 CHUNK = 20_000
-# The segment a figures row can have (bulk writes their index).
+# The segment a figures row can have (bulk writes their index): RFMScores.segment_codes
+# order, then the customers with costs but no purchases.
 SEGMENT_NAMES = [name for name, _ in SEGMENTS] + ["others", "no purchases"]
+NO_PURCHASES = len(SEGMENT_NAMES) - 1
 
 
 @dataclass
@@ -122,12 +124,12 @@ def _aggregate_sql(now: datetime) -> tuple[str, list[Any], list[Any]]:
         f"count(DISTINCT {_day('placed_at')}) AS days, sum(amount) AS revenue, "
         f"min(placed_at) AS lo, max(placed_at) AS hi FROM {table} WHERE {where} "
         "{only} GROUP BY customer_id) "
-        "SELECT s.customer_id, s.orders, s.days, CAST(s.revenue AS DOUBLE PRECISION) AS revenue, "
-        "CASE WHEN s.days > 1 THEN CAST(s.revenue - ("
+        "SELECT s.customer_id, s.orders, s.days, s.revenue, "
+        "CASE WHEN s.days > 1 THEN s.revenue - ("
         f"SELECT sum(o.amount) FROM {table} o WHERE o.customer_id = s.customer_id "
         f"AND o.status IN ({statuses}) AND o.placed_at >= s.lo "
         f"AND o.placed_at < {_next_day_bound('s.lo')} "
-        f"AND {_day('o.placed_at')} = {_day('s.lo')}) AS DOUBLE PRECISION) ELSE 0 END "
+        f"AND {_day('o.placed_at')} = {_day('s.lo')}) ELSE 0 END "
         f"AS repeat_revenue, {_day_number('s.lo')} AS first_day, {_day_number('s.hi')} "
         "AS last_day, s.lo, s.hi FROM s"
     )
@@ -139,8 +141,8 @@ def _stored_sql() -> tuple[str, list[Any]]:
     zone = timezone.get_current_timezone_name()
     table = CustomerValue._meta.db_table
     return (
-        "SELECT customer_id, orders, purchase_days, CAST(revenue AS DOUBLE PRECISION), "  # noqa: S608 - the table name comes from the model
-        f"CAST(repeat_revenue AS DOUBLE PRECISION), {_day_number('first_order_at')}, "
+        "SELECT customer_id, orders, purchase_days, revenue, repeat_revenue, "  # noqa: S608 - the table name comes from the model
+        f"{_day_number('first_order_at')}, "
         f"{_day_number('last_order_at')}, first_order_at, last_order_at FROM {table} "
         "WHERE purchase_days > 0",
         [zone, zone],
@@ -351,13 +353,13 @@ def _columns(
     """The scores, predictions and costs of every customer as arrays (`bulk.NEW`), the
     customers with costs but no purchases after the buyers."""
     scores = rfm_scores(_day_of(now) - s.last_day, s.days, s.revenue)
-    code = {name: i for i, name in enumerate(SEGMENT_NAMES)}
     extra = other_costs()
-    buyers = s.customer.tolist()
-    others = sorted((set(staff) | set(extra)) - set(buyers))
-    ids = buyers + others
-    own = np.array([staff.get(c, 0.0) for c in ids], dtype=np.float64)
-    cost = own + np.array([extra.get(c, 0.0) for c in ids], dtype=np.float64)
+    buyers = s.customer
+    costed = np.array(sorted(set(staff) | set(extra)), dtype=np.int64)
+    others = costed[~np.isin(costed, buyers)]
+    ids = np.concatenate([buyers, others])
+    own, cost = _spread(ids, staff), _spread(ids, extra)
+    cost += own
     margin = np.concatenate([np.round(s.revenue, 2), np.zeros(len(others))]) * float(
         settings.GROSS_MARGIN
     )
@@ -369,13 +371,12 @@ def _columns(
         return np.concatenate([values, none])
 
     return {
-        "customer_id": np.array(ids, dtype=np.int64),
+        "customer_id": ids,
         "recency_score": np.concatenate([scores.recency, zeros]),
         "frequency_score": np.concatenate([scores.frequency, zeros]),
         "monetary_score": np.concatenate([scores.monetary, zeros]),
-        "segment": np.array(
-            [code[name] for name in scores.segments] + [code["no purchases"]] * len(others),
-            dtype=np.int16,
+        "segment": np.concatenate(
+            [scores.segment_codes, np.full(len(others), NO_PURCHASES, dtype=np.int16)]
         ),
         "p_alive": predicted(result.p_alive if result else None),
         "expected_purchases_12m": predicted(result.expected_purchases if result else None),
@@ -386,6 +387,18 @@ def _columns(
         "margin": np.round(margin, 2),
         "profitability": np.round(margin - cost, 2),
     }
+
+
+def _spread(ids: np.ndarray, amounts: dict[int, float]) -> np.ndarray:
+    """The amount of each customer in ``ids`` (0 for those without one); every key of
+    ``amounts`` is in ``ids``."""
+    values = np.zeros(len(ids), dtype=np.float64)
+    if amounts:
+        keys = np.fromiter(amounts.keys(), dtype=np.int64, count=len(amounts))
+        sorter = np.argsort(ids, kind="stable")
+        at = sorter[np.searchsorted(ids, keys, sorter=sorter)]
+        values[at] = np.fromiter(amounts.values(), dtype=np.float64, count=len(amounts))
+    return values
 
 
 def mark_month(now: datetime) -> int:

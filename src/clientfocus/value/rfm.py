@@ -64,14 +64,18 @@ class RFMScores:
         ]
 
     @property
+    def segment_codes(self) -> NDArray[np.int16]:
+        """Each customer's segment as its index in SEGMENTS (the first rule that holds);
+        len(SEGMENTS) for "others"."""
+        codes = np.full(len(self.recency), len(SEGMENTS), dtype=np.int16)
+        for code in range(len(SEGMENTS) - 1, -1, -1):  # the first rule that holds wins
+            codes[SEGMENTS[code][1](self.recency, self.frequency, self.monetary)] = code
+        return codes
+
+    @property
     def segments(self) -> list[str]:
-        names = np.full(len(self.recency), "others", dtype=object)
-        assigned = np.zeros(len(self.recency), dtype=bool)
-        for name, rule in SEGMENTS:
-            hit = rule(self.recency, self.frequency, self.monetary) & ~assigned
-            names[hit] = name
-            assigned |= hit
-        return list(names)
+        names = [name for name, _ in SEGMENTS] + ["others"]
+        return [names[code] for code in self.segment_codes.tolist()]
 
 
 def rfm_scores(days_since_last: ArrayLike, purchases: ArrayLike, revenue: ArrayLike) -> RFMScores:
