@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "clientfocus.core.logs.RequestLogMiddleware",
     "clientfocus.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "clientfocus.core.middleware.TokenApiMiddleware",  # the rest, less BROWSER_ONLY_MIDDLEWARE
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -119,6 +120,17 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clientfocus.core.middleware.ContentSecurityPolicyMiddleware",
 ]
+
+# What API calls with a bearer token skip (TokenApiMiddleware): they authenticate with the
+# token, carry no session cookie, need no CSRF token or flash messages, fetch no static files.
+BROWSER_ONLY_MIDDLEWARE = {
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "clientfocus.core.logs.UserContextMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+}
 
 ROOT_URLCONF = "clientfocus.urls"
 WSGI_APPLICATION = "clientfocus.wsgi.application"
@@ -142,6 +154,28 @@ TEMPLATES = [
 ]
 
 
+def _prepared_statements() -> dict[str, Any]:
+    """DATABASE_PREPARED_STATEMENTS: ``hot`` (default) prepares the few statements busy
+    endpoints run on every call (clientfocus.core.statements: unique-key lookups and
+    INSERTs, whose plan never depends on the value); ``off`` prepares nothing (behind a
+    connection pooler that drops prepared statements); ``all`` binds every parameter on
+    the server and prepares any statement run five times — then PostgreSQL may switch a
+    statement to a generic plan, and the queue's tab counts took 460 ms instead of 27 ms
+    with one (benchmarks/service_desk.py)."""
+    mode = os.environ.get("DATABASE_PREPARED_STATEMENTS", "hot").strip().lower()
+    if mode in {"all", "1", "true", "yes", "on"}:
+        return {"server_side_binding": True, "prepare_threshold": 5}
+    if mode in {"off", "0", "false", "no", "none"}:
+        return {"prepare_threshold": None}
+    if mode != "hot":
+        raise ImproperlyConfigured(
+            f"DATABASE_PREPARED_STATEMENTS must be hot, off or all, not {mode!r}"
+        )
+    # Django's own cursors bind on the client and never prepare; the threshold only lets
+    # the hot statements' cursors (which ask for it) prepare.
+    return {"prepare_threshold": 5}
+
+
 def _database() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
@@ -157,15 +191,8 @@ def _database() -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
-    if config["ENGINE"] == "django.db.backends.postgresql" and _flag(
-        "DATABASE_PREPARED_STATEMENTS"
-    ):
-        # Opt-in: bind parameters on the server, so psycopg prepares a statement the fifth
-        # time it runs and PostgreSQL stops planning it (request creation +20 %). Off by
-        # default: after five runs PostgreSQL may switch a statement to a generic plan,
-        # and the queue's tab counts took 460 ms instead of 27 ms with one
-        # (benchmarks/service_desk.py). Never behind a pooler that drops them.
-        config.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config.setdefault("OPTIONS", {}).update(_prepared_statements())
     return dict(config)
 
 

@@ -14,6 +14,7 @@ from pydantic import Field
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.schemas import AwareDateTime
 from clientfocus.customers.models import Customer
+from clientfocus.customers.selectors import customer_with_tier
 from clientfocus.people.models import Department
 from clientfocus.service import services
 from clientfocus.service.attachments import IncomingFile
@@ -24,7 +25,7 @@ from clientfocus.service.permissions import (
     is_requester_side,
     queues_visible_to,
 )
-from clientfocus.service.selectors import request_detail, request_list
+from clientfocus.service.selectors import queue_by_id, request_detail, request_list
 
 
 class BoundedLimitOffset(LimitOffsetPagination):
@@ -252,10 +253,10 @@ def _user(username: str | None, field: str):
 def _queue(queue_id: int | None, field: str = "queue") -> Queue | None:
     if queue_id is None:
         return None
-    try:
-        return Queue.objects.get(pk=queue_id)
-    except Queue.DoesNotExist as exc:
-        raise ServiceError(field, f"unknown queue {queue_id}") from exc
+    queue = queue_by_id(queue_id)
+    if queue is None:
+        raise ServiceError(field, f"unknown queue {queue_id}")
+    return queue
 
 
 class _Serialised:
@@ -304,9 +305,7 @@ def create_request(request, payload: RequestIn):
     department (``requesting_department``). Answers with the running targets."""
     customer = None
     if payload.customer is not None:
-        customer = (
-            Customer.objects.select_related("tier").filter(public_id=payload.customer).first()
-        )
+        customer = customer_with_tier(payload.customer)
         if customer is None:
             raise ServiceError("customer", "unknown customer")
     department = None

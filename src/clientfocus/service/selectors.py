@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, F, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
+from clientfocus.core.statements import Lookup
 from clientfocus.people.models import RoleCost
 from clientfocus.service.extensions import message_prefetch
 from clientfocus.service.models import (
@@ -17,6 +18,7 @@ from clientfocus.service.models import (
     AgentNotice,
     Message,
     MessageKind,
+    Queue,
     Request,
     RequestEvent,
     SlaState,
@@ -24,6 +26,13 @@ from clientfocus.service.models import (
 )
 from clientfocus.service.permissions import requests_visible_to
 from clientfocus.service.services import select_policy
+
+_QUEUE = Lookup(lambda: Queue.objects.all(), "pk")
+
+
+def queue_by_id(queue_id: int) -> Queue | None:
+    """The queue with this id, or None (compiled once, prepared: opening requests)."""
+    return _QUEUE.get(queue_id)  # type: ignore[return-value]
 
 
 def request_list(

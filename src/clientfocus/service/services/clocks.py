@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
+from clientfocus.core import statements
 from clientfocus.customers.models import Tier
 from clientfocus.service.clock import BusinessCalendar as CalendarRules
 from clientfocus.service.clock import TargetClock
@@ -152,7 +153,7 @@ def _refresh_sla(request: Request) -> None:
 
 
 def _record(request: Request, kind: str, *, actor=None, now: datetime, **data) -> RequestEvent:
-    return RequestEvent.objects.create(
+    event = RequestEvent(
         request=request,
         customer_id=request.customer_id,
         kind=kind,
@@ -160,6 +161,8 @@ def _record(request: Request, kind: str, *, actor=None, now: datetime, **data) -
         data=data,
         created_at=now,
     )
+    statements.insert(event)
+    return event
 
 
 def _lock(request: Request) -> Request:

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from clientfocus.core import statements
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.events import publish
 from clientfocus.core.html import sanitise_html, text_to_html
@@ -70,7 +71,7 @@ def _write_message(
     caller's transaction: a reply's outbox row commits with it). A message of files
     alone may have no text."""
     body_html = _body_html(body, is_html=body_is_html, allow_empty=bool(attachments))
-    message = Message.objects.create(
+    message = Message(
         request=request,
         kind=kind,
         author=author,
@@ -81,6 +82,7 @@ def _write_message(
         channel=channel,
         created_at=now,
     )
+    statements.insert(message)
     stored = attachment_files.store(message, attachments or [])
     publish(MessagePosted(message=message, request=request, attachments=stored))
     return message

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from clientfocus.core import statements
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.events import publish
 from clientfocus.customers.models import Customer, Tier
@@ -186,7 +187,7 @@ def _create(
     _start_clock(request, "first_response", now=now, remaining=None)
     _start_clock(request, "resolution", now=now, remaining=None)
     _refresh_sla(request)
-    request.save()
+    statements.insert(request)
     extra = {"follows": follows.reference} if follows is not None else {}
     _record(
         request,

@@ -1,0 +1,244 @@
+"""The statements a busy endpoint runs on every call, compiled by Django once per process
+and, on PostgreSQL, prepared once per database connection.
+
+Creating a request through the API spends about half of its CPU in Django turning
+querysets and model saves into SQL and rows back into objects, and PostgreSQL parses and
+plans the same few statements again on every call. Here a lookup by one field
+(`Lookup`) is compiled by Django's own compiler once, with a marker value in place of the
+one looked for, and runs afterwards with the real value; a new row (`insert`) is written
+by one cached INSERT … RETURNING with the values Django would send. Rows become model
+instances the way Django's own iterator makes them (``from_db``, select_related
+populators, converters), so the objects are the ORM's own.
+
+Only statements whose best plan does not depend on the value are worth preparing: a
+lookup by a unique key, an INSERT. (PostgreSQL switches a prepared statement to a generic
+plan after five runs, which made a ranged count 17 times slower; those stay unprepared.)
+
+`DATABASE_PREPARED_STATEMENTS=off` (behind a connection pooler that drops prepared
+statements) keeps the compiled SQL but prepares nothing. Everything here goes through
+Django's cursor wrappers: query logging, `CaptureQueriesContext` and execute wrappers
+see these statements like any other.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connections, router
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+from django.db.models import Model, QuerySet
+from django.db.models.expressions import DatabaseDefault
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
+from django.db.models.signals import post_save, pre_save
+
+try:  # psycopg 3: a cursor that binds on the server and prepares what it runs
+    from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
+
+    class _PreparingCursor(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):  # type: ignore[override]
+            return super().execute(query, params, prepare=True, binary=binary)
+
+except ImportError:  # pragma: no cover - psycopg 2 or no PostgreSQL driver
+    _PreparingCursor = None  # type: ignore[assignment,misc]
+
+
+def cursor(alias: str = "default"):
+    """A Django cursor whose statements PostgreSQL prepares once per connection (other
+    databases: the usual cursor). The connection's ``prepare_threshold`` decides: None
+    (DATABASE_PREPARED_STATEMENTS=off) prepares nothing."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql" or _PreparingCursor is None:
+        return connection.cursor()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    # The wrappers Django puts around every cursor it makes (execute wrappers, query
+    # logging), here around a server-binding cursor on the same connection.
+    wrapper = _LoggedStatements if connection.queries_logged else CursorWrapper
+    return wrapper(_PreparingCursor(connection.connection), connection)
+
+
+class _LoggedStatements(CursorDebugWrapper):
+    """Query logging for prepared statements: the SQL with its values merged in (the
+    backend would read it back from the cursor, which holds a statement name)."""
+
+    def debug_sql(self, sql=None, params=None, use_last_executed_query=False, many=False):
+        if use_last_executed_query and not many:
+            sql, use_last_executed_query = self.db.ops.compose_sql(sql, params), False
+        return super().debug_sql(sql, params, use_last_executed_query, many)
+
+
+class Lookup:
+    """At most one row of ``queryset()`` by the value of one field (a unique one: the
+    first row is taken), compiled once per database::
+
+        BY_PUBLIC_ID = Lookup(lambda: Customer.objects.select_related("tier"), "public_id")
+        customer = BY_PUBLIC_ID.get(value)  # None when there is none
+
+    ``queryset`` may filter, select related objects and defer fields; the value is
+    checked and converted by the field as a filter would (ValidationError, TypeError
+    and ValueError as from ``filter``)."""
+
+    def __init__(self, queryset: Callable[[], QuerySet], field: str) -> None:
+        self._queryset = queryset
+        self._field = field
+        self._compiled: dict[str, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def get(self, value: Any) -> Model | None:
+        base = self._queryset()
+        alias = base.db
+        compiled = self._compiled.get(alias)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.get(alias) or _Compiled(base, self._field, alias)
+                self._compiled[alias] = compiled
+        return compiled.first(value)
+
+
+class _Compiled:
+    def __init__(self, queryset: QuerySet, field_name: str, alias: str) -> None:
+        model = queryset.model
+        field = model._meta.pk if field_name == "pk" else model._meta.get_field(field_name)
+        connection = connections[alias]
+        marker = _marker(field)
+        # The statement, the columns' places and converters are kept; the compiler's own
+        # connection is not used again (connections belong to threads).
+        compiler = queryset.filter(**{field_name: marker})[:1].query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        prepared = field.get_db_prep_value(field.to_python(marker), connection, prepared=False)
+        at = [i for i, param in enumerate(params) if param == prepared]
+        if len(at) != 1:
+            raise ValueError(f"cannot compile a lookup of {model.__name__} by {field_name}")
+        self.field, self.alias, self.sql, self.params, self.at = (
+            field,
+            alias,
+            sql,
+            list(params),
+            at[0],
+        )
+        info = compiler.klass_info
+        fields = info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.model = info["model"]
+        self.names = [column[0].target.attname for column in compiler.select[self.start : self.end]]
+        self.related = get_related_populators(info, compiler.select, alias)
+        columns = [column[0] for column in compiler.select[: compiler.col_count]]
+        self.converters = compiler.get_converters(columns)
+
+    def first(self, value: Any) -> Model | None:
+        connection = connections[self.alias]
+        params = list(self.params)
+        params[self.at] = self.field.get_db_prep_value(
+            self.field.to_python(value), connection, prepared=False
+        )
+        with cursor(self.alias) as c:
+            c.execute(self.sql, params)
+            row = c.fetchone()
+        if row is None:
+            return None
+        if self.converters:
+            row = list(row)
+            for at, (converters, expression) in self.converters.items():
+                value = row[at]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[at] = value
+        obj = self.model.from_db(self.alias, self.names, row[self.start : self.end])
+        for populator in self.related:
+            populator.populate(row, obj)
+        return obj
+
+
+def _marker(field) -> Any:
+    """A value of the field's type that no real lookup uses, to find its place among the
+    compiled statement's parameters."""
+    kind = field.get_internal_type()
+    if kind == "UUIDField":
+        return uuid.uuid4()
+    if kind in {"AutoField", "BigAutoField", "IntegerField", "BigIntegerField",
+                "PositiveIntegerField", "PositiveBigIntegerField", "ForeignKey"}:  # fmt: skip
+        return -int.from_bytes(uuid.uuid4().bytes[:6], "big") - 1
+    return f"\x1f{uuid.uuid4().hex}"
+
+
+# -- inserts ---------------------------------------------------------------------------
+
+# (model, database, which fields take their database default) -> _insert_sql's answer
+_INSERTS: dict[tuple[type[Model], str, tuple[bool, ...]], tuple[str, list[Any], list[Any]]] = {}
+
+
+def insert(instance: Model) -> None:
+    """``instance.save()`` for a new row: the values Django would write (``pre_save``,
+    ``get_db_prep_save``, database defaults), one cached INSERT … RETURNING, the returned
+    columns set on the instance. Models with save signals, parents, a save() of their
+    own or values that are expressions are saved by Django instead."""
+    model = type(instance)
+    meta = model._meta
+    alias = router.db_for_write(model, instance=instance)
+    connection = connections[alias]
+    if (
+        not _plain(model)
+        or meta.parents
+        or meta.order_with_respect_to
+        or instance._is_pk_set(meta)  # type: ignore[attr-defined]
+        or not connection.features.can_return_columns_from_insert
+        or pre_save.has_listeners(model)
+        or post_save.has_listeners(model)
+    ):
+        instance.save(using=alias)
+        return
+    instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+    values = [f.pre_save(instance, True) for f in fields]
+    if any(hasattr(v, "resolve_expression") and not isinstance(v, DatabaseDefault) for v in values):
+        instance.save(using=alias)
+        return
+    defaults = tuple(isinstance(v, DatabaseDefault) for v in values)
+    key = (model, alias, defaults)
+    statement = _INSERTS.get(key)
+    if statement is None:
+        statement = _INSERTS[key] = _insert_sql(model, fields, defaults, connection)
+    sql, returning, converters = statement
+    params = [
+        f.get_db_prep_save(v, connection)
+        for f, v, default in zip(fields, values, defaults, strict=True)
+        if not default
+    ]
+    with cursor(alias) as c:
+        c.execute(sql, params)
+        row = c.fetchone()
+    for field, value, (column, convert) in zip(returning, row, converters, strict=True):
+        for converter in convert:
+            value = converter(value, column, connection)
+        setattr(instance, field.attname, value)
+    instance._state.adding = False
+    instance._state.db = alias
+
+
+def _insert_sql(model: type[Model], fields, defaults, connection) -> tuple[str, list, list]:
+    """The statement, the fields it returns and their converters (as Django applies them
+    to returned columns)."""
+    quote = connection.ops.quote_name
+    returning = list(model._meta.db_returning_fields)
+    converters = []
+    for field in returning:
+        column = field.get_col(model._meta.db_table)
+        convert = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        converters.append((column, convert))
+    columns = ", ".join(quote(f.column) for f in fields)
+    values = ", ".join("DEFAULT" if default else "%s" for default in defaults)
+    back = ", ".join(quote(f.column) for f in returning)
+    table = quote(model._meta.db_table)
+    # Names come from the model; every value is a parameter.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {back}"  # noqa: S608
+    return sql, returning, converters
+
+
+def _plain(model: type[Model]) -> bool:
+    """Whether saving a new row of ``model`` is Model.save's plain INSERT (or a save()
+    marked ``insert_as_is``: it only checks what `insert` requires anyway)."""
+    save = model.save
+    return save is Model.save or getattr(save, "insert_as_is", False)
