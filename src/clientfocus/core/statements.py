@@ -197,6 +197,9 @@ def insert(instance: Model) -> None:
         instance.save(using=alias)
         return
     defaults = tuple(isinstance(v, DatabaseDefault) for v in values)
+    if any(defaults) and not connection.features.supports_default_keyword_in_insert:
+        instance.save(using=alias)  # SQLite: Django writes the default's expression
+        return
     key = (model, alias, defaults)
     statement = _INSERTS.get(key)
     if statement is None:

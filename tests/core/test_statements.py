@@ -1,0 +1,88 @@
+"""core.statements: lookups compiled once and new rows by one cached INSERT give the same
+objects and rows as the ORM, and PostgreSQL prepares them."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models.signals import pre_save
+from django.test.utils import CaptureQueriesContext
+
+from clientfocus.core import statements
+from clientfocus.customers.models import Customer
+from clientfocus.service.models import Message, Queue, Request, RequestEvent
+
+WITH_TIER = statements.Lookup(lambda: Customer.objects.select_related("tier"), "public_id")
+QUEUE = statements.Lookup(lambda: Queue.objects.all(), "pk")
+
+
+def test_a_lookup_gives_the_orms_object(company):
+    customer = company.customer
+    with CaptureQueriesContext(connection) as captured:
+        found = WITH_TIER.get(customer.public_id)
+        again = WITH_TIER.get(str(customer.public_id))  # as text, converted by the field
+        assert found.tier.code == customer.tier.code  # selected with it: no query
+    assert len(captured.captured_queries) == 2
+    ormed = Customer.objects.select_related("tier").get(pk=customer.pk)
+    for field in Customer._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(ormed, field.attname), field.name
+    assert again.pk == found.pk and found._state.db == "default" and not found._state.adding
+    assert QUEUE.get(company.care_queue.pk).name == "Care"
+
+
+def test_a_lookup_of_nothing_or_nonsense(company):
+    assert WITH_TIER.get(uuid.uuid4()) is None
+    assert QUEUE.get(10**12) is None
+    with pytest.raises(ValidationError):
+        WITH_TIER.get("not-a-uuid")
+
+
+def test_an_insert_writes_what_save_would(company):
+    request = Request.objects.filter(customer=company.customer).first()
+    if request is None:
+        from clientfocus.service import services
+
+        request = services.open_request(
+            actor=company.agent, customer=company.customer, subject="Hot", body="Text"
+        )
+    # quoted_html and channel have database defaults: left unset, the database fills them.
+    message = Message(request=request, kind="note", author_name="Ana", body_html="<p>x</p>")
+    statements.insert(message)
+    assert message.pk and not message._state.adding
+    stored = Message.objects.get(pk=message.pk)
+    assert (stored.quoted_html, stored.channel, stored.body_html) == ("", "", "<p>x</p>")
+    assert stored.created_at is not None
+    event = RequestEvent(request=request, customer_id=request.customer_id, kind="hot", data={})
+    statements.insert(event)  # append-only rows: their save() allows it
+    assert RequestEvent.objects.get(pk=event.pk).kind == "hot"
+    with pytest.raises(ValueError, match="append-only"):
+        statements.insert(event)  # stored already: Django's save() is asked, and refuses
+
+
+def test_an_insert_leaves_models_with_save_signals_to_django(company):
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    pre_save.connect(listener, sender=Queue)
+    try:
+        queue = Queue(name="Signalled", department=company.care_queue.department)
+        statements.insert(queue)
+    finally:
+        pre_save.disconnect(listener, sender=Queue)
+    assert seen == [queue] and Queue.objects.filter(name="Signalled").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares")
+def test_postgresql_prepares_them_once_per_connection(company):
+    WITH_TIER.get(company.customer.public_id)
+    WITH_TIER.get(company.gold_customer.public_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    lookups = [s for s in prepared if "customers_customer" in s and "public_id" in s]
+    assert len(lookups) == 1, prepared
