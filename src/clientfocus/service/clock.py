@@ -11,6 +11,7 @@ transition is its real (absolute) length.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -134,6 +135,7 @@ class BusinessCalendar:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - calendars are few, frozen, hashable
     def _local_instant(self, day: date, minute: int) -> datetime:
         """The UTC instant of local wall time ``minute`` on ``day`` (1440 = next midnight).
 
