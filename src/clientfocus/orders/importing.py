@@ -53,6 +53,8 @@ ORDER_COLUMNS = (
 LINE_COLUMNS = ("product", "quantity", "line_amount")
 REQUIRED = ("order_id", "customer", "date")
 BATCH = 50_000
+# An import that stores this many orders refreshes the planner's statistics (PostgreSQL).
+ANALYZE_AFTER = 100_000
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -377,6 +379,12 @@ def import_rows(
         writer.finish()
         if collecting:
             gc.enable()
+    if report.created >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        # The planner's row counts are stale after a bulk load until autovacuum gets to
+        # the table: the next value refresh sorted ten million orders on disk instead of
+        # reading them in index order (6.5 s against 5.0 s). A sampled ANALYZE: 0.2 s.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Order._meta.db_table}")
     report.errors.sort()
     return report
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+import psycopg
 from django.db import connection
 
 from clientfocus.value.models import CustomerValue
@@ -56,17 +57,20 @@ def add_to_aggregate(sql: str, params: list[Any]) -> None:
 
 def read_summaries() -> dict[str, np.ndarray]:
     """The aggregate's numeric columns, sorted by customer, as arrays: the database packs
-    every row's binary values into one bytea (a COPY arrives as one message per row,
-    and iterating them was most of the read)."""
+    every row's binary values into one bytea, sent in binary (a COPY arrives as one
+    message per row, and iterating them was most of the read; hex text doubled the
+    transfer); numpy sorts (the database's ORDER BY took a third of the read)."""
     packed = " || ".join(expression for _, expression, _ in SUMMARY)
-    with connection.cursor() as cursor:
+    # A psycopg cursor of its own on Django's connection (same transaction): Django's
+    # cursors bind on the client and cannot ask for a binary result.
+    with psycopg.Cursor(connection.connection) as cursor:
         # The column expressions are the constants above.
-        cursor.execute(
-            f"SELECT string_agg({packed}, ''::bytea ORDER BY customer_id) FROM value_agg"  # noqa: S608
-        )
-        body = bytes(cursor.fetchone()[0] or b"")
+        cursor.execute(f"SELECT string_agg({packed}, ''::bytea) FROM value_agg", binary=True)  # noqa: S608
+        row = cursor.fetchone()
+    body = bytes(row[0] or b"") if row else b""
     rows = np.frombuffer(body, dtype=np.dtype([(name, kind) for name, _, kind in SUMMARY]))
-    return {name: rows[name].astype(kind.replace(">", "<")) for name, _, kind in SUMMARY}
+    order = np.argsort(rows["customer"], kind="stable")
+    return {name: rows[name][order].astype(kind.replace(">", "<")) for name, _, kind in SUMMARY}
 
 
 # What goes back: per customer (buyers and those with costs only).
