@@ -7,12 +7,16 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import pre_save
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from clientfocus.core import statements
 from clientfocus.customers.models import Customer
+from clientfocus.orders.models import Order
+from clientfocus.service import services
 from clientfocus.service.models import Message, Queue, Request, RequestEvent
 
 WITH_TIER = statements.Lookup(lambda: Customer.objects.select_related("tier"), "public_id")
@@ -43,8 +47,6 @@ def test_a_lookup_of_nothing_or_nonsense(company):
 def test_an_insert_writes_what_save_would(company):
     request = Request.objects.filter(customer=company.customer).first()
     if request is None:
-        from clientfocus.service import services
-
         request = services.open_request(
             actor=company.agent, customer=company.customer, subject="Hot", body="Text"
         )
@@ -86,3 +88,22 @@ def test_postgresql_prepares_them_once_per_connection(company):
         prepared = [row[0] for row in cursor.fetchall()]
     lookups = [s for s in prepared if "customers_customer" in s and "public_id" in s]
     assert len(lookups) == 1, prepared
+
+
+def test_database_errors_are_djangos_and_a_broken_transaction_is_refused(company):
+    """The kept cursor translates errors like Django's own and refuses to run inside
+    a transaction marked for rollback, as Django's cursors do."""
+    now = timezone.now()
+    first = Order(order_id="S-1", customer=company.customer, amount=10, placed_at=now)
+    statements.insert(first)
+    again = Order(order_id="S-1", customer=company.customer, amount=5, placed_at=now)
+    with transaction.atomic():
+        with pytest.raises(IntegrityError), transaction.atomic():
+            statements.insert(again)
+        assert QUEUE.get(company.care_queue.pk) is not None  # back at the savepoint
+    with transaction.atomic():
+        with pytest.raises(IntegrityError), transaction.atomic(savepoint=False):
+            statements.insert(again)
+        with pytest.raises(TransactionManagementError):
+            QUEUE.get(company.care_queue.pk)
+    assert QUEUE.get(company.care_queue.pk).pk == company.care_queue.pk

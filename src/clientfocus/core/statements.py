@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -58,6 +59,38 @@ def cursor(alias: str = "default"):
     # logging), here around a server-binding cursor on the same connection.
     wrapper = _LoggedStatements if connection.queries_logged else CursorWrapper
     return wrapper(_PreparingCursor(connection.connection), connection)
+
+
+# A prepared-statement cursor kept per database connection, for `fetch_one`.
+_KEPT: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def fetch_one(sql: str, params: list[Any], alias: str = "default") -> tuple | None:
+    """Run one statement (prepared on PostgreSQL) and return its first row. Unless
+    queries are logged or execute wrappers are installed (then Django's cursor wrapper
+    runs it, so they see it), it runs on a cursor kept for the connection, with Django's
+    checks and error translation: making and wrapping a cursor per statement was a
+    third of a prepared statement's CPU."""
+    connection = connections[alias]
+    if (
+        connection.vendor != "postgresql"
+        or _PreparingCursor is None
+        or connection.queries_logged
+        or connection.execute_wrappers
+    ):
+        with cursor(alias) as c:
+            c.execute(sql, params)
+            return c.fetchone()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    connection.validate_no_broken_transaction()
+    raw = connection.connection
+    kept = _KEPT.get(raw)
+    if kept is None:
+        kept = _KEPT[raw] = _PreparingCursor(raw)
+    with connection.wrap_database_errors:
+        kept.execute(sql, params)
+        return kept.fetchone()
 
 
 class _LoggedStatements(CursorDebugWrapper):
@@ -134,13 +167,11 @@ class _Compiled:
         params[self.at] = self.field.get_db_prep_value(
             self.field.to_python(value), connection, prepared=False
         )
-        with cursor(self.alias) as c:
-            c.execute(self.sql, params)
-            row = c.fetchone()
-        if row is None:
+        found = fetch_one(self.sql, params, self.alias)
+        if found is None:
             return None
+        row = list(found)
         if self.converters:
-            row = list(row)
             for at, (converters, expression) in self.converters.items():
                 value = row[at]
                 for converter in converters:
@@ -210,9 +241,8 @@ def insert(instance: Model) -> None:
         for f, v, default in zip(fields, values, defaults, strict=True)
         if not default
     ]
-    with cursor(alias) as c:
-        c.execute(sql, params)
-        row = c.fetchone()
+    row = fetch_one(sql, params, alias)
+    assert row is not None  # INSERT … RETURNING gives the row it wrote
     for field, value, (column, convert) in zip(returning, row, converters, strict=True):
         for converter in convert:
             value = converter(value, column, connection)
