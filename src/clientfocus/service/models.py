@@ -385,6 +385,13 @@ class Request(TimeStampedModel):
                 condition=models.Q(resolved_at__isnull=False),
                 name="request_resolved",
             ),
+            # Deleting a request finds the ones that follow it (SET NULL, and PostgreSQL's
+            # check at commit): without this, one read of all requests per deleted one.
+            models.Index(
+                fields=["follows"],
+                condition=models.Q(follows__isnull=False),
+                name="request_follows",
+            ),
         ]
 
     def __str__(self) -> str:
