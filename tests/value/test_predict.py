@@ -1,9 +1,12 @@
 """The vectorised prediction pass gives every customer what the per-customer formulas
 give, evaluating each distinct history once."""
 
+import itertools
+
 import numpy as np
 import pytest
 
+from clientfocus.value import predict as predicting
 from clientfocus.value.lifetime import (
     BGNBD,
     GammaGamma,
@@ -39,6 +42,20 @@ def test_predictions_equal_the_per_customer_formulas():
     np.testing.assert_allclose(
         result.lifetime_value, lifetime_value(PURCHASES, SPEND, x, t_x, T, m), rtol=1e-10
     )
+
+
+def test_histories_shared_across_threads_give_the_same_predictions(monkeypatch):
+    x, t_x, T, m = _customers()
+    alone = predict(PURCHASES, SPEND, x, t_x, T, m, horizon=52.0)
+    monkeypatch.setattr(predicting, "PARALLEL_FROM", 100)  # several parts even here
+    monkeypatch.setattr(predicting.os, "cpu_count", lambda: 3)
+    assert len(predicting._parts(alone.histories)) == 3
+    shared = predict(PURCHASES, SPEND, x, t_x, T, m, horizon=52.0)
+    for name in ("p_alive", "expected_purchases", "expected_spend", "lifetime_value"):
+        np.testing.assert_array_equal(getattr(shared, name), getattr(alone, name))
+    parts = predicting._parts(1001)
+    assert parts[0].start == 0 and parts[-1].stop == 1001
+    assert all(a.stop == b.start for a, b in itertools.pairwise(parts))
 
 
 def test_without_a_spend_model_only_the_purchase_figures():

@@ -64,7 +64,7 @@ class TokenApiMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (
-            request.path.startswith("/api/")
+            request.path_info.startswith("/api/")
             and request.headers.get("Authorization", "").lower().startswith("bearer ")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         ):

@@ -118,16 +118,18 @@ class Lookup:
         self._queryset = queryset
         self._field = field
         self._compiled: dict[str, _Compiled] = {}
+        self._model: type[Model] | None = None  # known after the first lookup
         self._lock = threading.Lock()
 
     def get(self, value: Any) -> Model | None:
-        base = self._queryset()
-        alias = base.db
-        compiled = self._compiled.get(alias)
+        alias = router.db_for_read(self._model) if self._model else None
+        compiled = self._compiled.get(alias) if alias else None
         if compiled is None:
+            base = self._queryset()
+            alias = base.db
             with self._lock:
                 compiled = self._compiled.get(alias) or _Compiled(base, self._field, alias)
-                self._compiled[alias] = compiled
+                self._compiled[alias], self._model = compiled, base.model
         return compiled.first(value)
 
 

@@ -10,8 +10,12 @@ spread back to the customers; the spend model is cheap and runs per customer.
 
 from __future__ import annotations
 
+import itertools
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
 from numpy.typing import ArrayLike
 
 from clientfocus.value.lifetime import (
@@ -54,18 +58,45 @@ def predict(
     histories, where = distinct_histories(frequency, recency, T)
     assert where is not None
     x, t_x, age = histories.x, histories.t_x, histories.T
-    alive = purchases.p_alive(x, t_x, age)[where]
-    expected = purchases.expected_purchases(horizon, x, t_x, age)[where]
+    with_value = spend is not None
+
+    def evaluate(part: slice) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+        alive = purchases.p_alive(x[part], t_x[part], age[part])
+        expected = purchases.expected_purchases(horizon, x[part], t_x[part], age[part])
+        discounted = None
+        if with_value:
+            discounted = discounted_purchases(
+                purchases,
+                x[part],
+                t_x[part],
+                age[part],
+                periods=periods,
+                period_length=period_length,
+                discount_rate=discount_rate,
+            )
+        return alive, expected, discounted
+
+    parts = _parts(len(x))
+    if len(parts) == 1:
+        results = [evaluate(parts[0])]
+    else:
+        # SciPy's special functions release the GIL: the cores share the distinct histories.
+        with ThreadPoolExecutor(len(parts)) as pool:
+            results = list(pool.map(evaluate, parts))
+    alive = np.concatenate([r[0] for r in results])[where]
+    expected = np.concatenate([r[1] for r in results])[where]
     if spend is None:
         return Predictions(alive, expected, None, None, len(x))
     per_purchase = spend.expected_spend(frequency, monetary_value)
-    discounted = discounted_purchases(
-        purchases,
-        x,
-        t_x,
-        age,
-        periods=periods,
-        period_length=period_length,
-        discount_rate=discount_rate,
-    )[where]
+    discounted = np.concatenate([r[2] for r in results])[where]  # type: ignore[misc]
     return Predictions(alive, expected, per_purchase, discounted * per_purchase, len(x))
+
+
+# Distinct histories per thread before the evaluation is split across the cores.
+PARALLEL_FROM = 100_000
+
+
+def _parts(count: int) -> list[slice]:
+    threads = min(os.cpu_count() or 1, 8, max(1, count // PARALLEL_FROM))
+    bounds = np.linspace(0, count, threads + 1).astype(int)
+    return [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds.tolist())]
