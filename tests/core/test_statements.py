@@ -6,13 +6,14 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import pre_save
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from clientfocus import settings as configured
 from clientfocus.core import statements
 from clientfocus.customers.models import Customer
 from clientfocus.orders.models import Order
@@ -107,3 +108,18 @@ def test_database_errors_are_djangos_and_a_broken_transaction_is_refused(company
         with pytest.raises(TransactionManagementError):
             QUEUE.get(company.care_queue.pk)
     assert QUEUE.get(company.care_queue.pk).pk == company.care_queue.pk
+
+
+def test_the_prepared_statements_setting(monkeypatch):
+    def options(value=None):
+        if value is None:
+            monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
+        else:
+            monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", value)
+        return configured._prepared_statements()
+
+    assert options() == {"prepare_threshold": 5}  # hot: only what asks for it
+    assert options("off") == options("0") == {"prepare_threshold": None}
+    assert options("all") == {"server_side_binding": True, "prepare_threshold": 5}
+    with pytest.raises(ImproperlyConfigured, match="hot, off or all"):
+        options("sometimes")
