@@ -218,6 +218,7 @@ def insert(instance: Model) -> None:
         or meta.order_with_respect_to
         or instance._is_pk_set(meta)  # type: ignore[attr-defined]
         or not connection.features.can_return_columns_from_insert
+        or not meta.db_returning_fields
         or pre_save.has_listeners(model)
         or post_save.has_listeners(model)
     ):
