@@ -522,13 +522,30 @@ def discounted_purchases(
 ) -> FloatArray:
     """Expected purchases in each of ``periods`` future periods, discounted and summed."""
     x, t_x, age = (np.asarray(v, dtype=np.float64) for v in (frequency, recency, T))
+    if_alive = discounted_purchases_if_alive(
+        purchases, x, age, periods=periods, period_length=period_length,
+        discount_rate=discount_rate,
+    )  # fmt: skip
+    return if_alive * purchases.p_alive(x, t_x, age)
+
+
+def discounted_purchases_if_alive(
+    purchases: BGNBD,
+    x: FloatArray,
+    age: FloatArray,
+    *,
+    periods: int,
+    period_length: float,
+    discount_rate: float,
+) -> FloatArray:
+    """`discounted_purchases` divided by P(alive) (for a caller that has P(alive))."""
     total = np.zeros(len(np.atleast_1d(x)), dtype=np.float64)
     previous: float | FloatArray = 0.0  # nothing is expected in no time
     for i in range(1, periods + 1):
         cumulative = purchases.purchases_if_alive(i * period_length, x, age)
         total += (cumulative - previous) / (1 + discount_rate) ** i
         previous = cumulative
-    return total * purchases.p_alive(x, t_x, age)
+    return total
 
 
 # -- simulation (for tests and benchmarks) ----------------------------------------------

@@ -23,7 +23,7 @@ from clientfocus.value.lifetime import (
     FloatArray,
     GammaGamma,
     check_horizon,
-    discounted_purchases,
+    discounted_purchases_if_alive,
     distinct_histories,
 )
 
@@ -61,14 +61,14 @@ def predict(
     with_value = spend is not None
 
     def evaluate(part: slice) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+        # P(alive) once: both expectations are a function of time times it.
         alive = purchases.p_alive(x[part], t_x[part], age[part])
-        expected = purchases.expected_purchases(horizon, x[part], t_x[part], age[part])
+        expected = purchases.purchases_if_alive(horizon, x[part], age[part]) * alive
         discounted = None
         if with_value:
-            discounted = discounted_purchases(
+            discounted = alive * discounted_purchases_if_alive(
                 purchases,
                 x[part],
-                t_x[part],
                 age[part],
                 periods=periods,
                 period_length=period_length,
