@@ -358,7 +358,8 @@ def _columns(
     costed = np.array(sorted(set(staff) | set(extra)), dtype=np.int64)
     others = costed[~np.isin(costed, buyers)]
     ids = np.concatenate([buyers, others])
-    own, cost = _spread(ids, staff), _spread(ids, extra)
+    sorter = np.argsort(ids, kind="stable")
+    own, cost = _spread(ids, sorter, staff), _spread(ids, sorter, extra)
     cost += own
     margin = np.concatenate([np.round(s.revenue, 2), np.zeros(len(others))]) * float(
         settings.GROSS_MARGIN
@@ -389,13 +390,12 @@ def _columns(
     }
 
 
-def _spread(ids: np.ndarray, amounts: dict[int, float]) -> np.ndarray:
-    """The amount of each customer in ``ids`` (0 for those without one); every key of
-    ``amounts`` is in ``ids``."""
+def _spread(ids: np.ndarray, sorter: np.ndarray, amounts: dict[int, float]) -> np.ndarray:
+    """The amount of each customer in ``ids`` (0 for those without one; ``sorter`` sorts
+    ``ids``); every key of ``amounts`` is in ``ids``."""
     values = np.zeros(len(ids), dtype=np.float64)
     if amounts:
         keys = np.fromiter(amounts.keys(), dtype=np.int64, count=len(amounts))
-        sorter = np.argsort(ids, kind="stable")
         at = sorter[np.searchsorted(ids, keys, sorter=sorter)]
         values[at] = np.fromiter(amounts.values(), dtype=np.float64, count=len(amounts))
     return values
