@@ -1,7 +1,8 @@
 """The value refresh's PostgreSQL path: the customers' summaries stay in the database.
 
 The aggregate goes into a temporary table (`value_agg`); Python fetches only its numeric
-columns, as one binary COPY read straight into numpy; the scores and predictions go back
+columns, packed by the database into one binary value read straight into numpy; the
+scores and predictions go back
 as one binary COPY built by numpy (`value_new`); one INSERT … SELECT joins the two into
 the figures. No timestamp, decimal or row tuple crosses into Python: at a million
 customers those conversions were three quarters of the refresh.
@@ -94,6 +95,12 @@ NEW = (
 NEW_NAMES = [name for name, _, _ in NEW]
 # The predictions a model may not give (NaN in `value_new`, NULL in the figures).
 OPTIONAL = ("p_alive", "expected_purchases_12m", "expected_spend", "lifetime_value_12m")
+# The figures' columns in the order both writers (here and refresh._write_rows) fill them.
+COLUMNS = (
+    "customer_id", "orders", "purchase_days", "revenue", "repeat_revenue", "first_order_at",
+    "last_order_at", "recency_score", "frequency_score", "monetary_score", "segment",
+    *OPTIONAL, "staff_cost", "cost_to_serve", "margin", "profitability", "computed_at",
+)  # fmt: skip
 
 
 def write_new(values: dict[str, np.ndarray]) -> None:
@@ -132,10 +139,7 @@ def replace_figures(segments: list[str], now: datetime) -> None:
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         cursor.execute(
-            f"INSERT INTO {table} (customer_id, orders, purchase_days, revenue, "  # noqa: S608 - the table name comes from the model
-            "repeat_revenue, first_order_at, last_order_at, recency_score, frequency_score, "
-            f"monetary_score, segment, {', '.join(OPTIONAL)}, staff_cost, cost_to_serve, "
-            "margin, profitability, computed_at) "
+            f"INSERT INTO {table} ({', '.join(COLUMNS)}) "  # noqa: S608 - the table name comes from the model
             "SELECT n.customer_id, COALESCE(a.orders, 0), COALESCE(a.days, 0), "
             "COALESCE(a.revenue, 0), COALESCE(a.repeat_revenue, 0), a.lo, a.hi, "
             "n.recency_score, "

@@ -236,13 +236,6 @@ def _fit(s: Summaries, today: int, fit: ValueFit) -> Predictions | None:
 
 # -- writing ----------------------------------------------------------------------------
 
-COLUMNS = (
-    "customer_id", "orders", "purchase_days", "revenue", "repeat_revenue", "first_order_at",
-    "last_order_at", "recency_score", "frequency_score", "monetary_score", "segment",
-    "p_alive", "expected_purchases_12m", "expected_spend", "lifetime_value_12m",
-    "staff_cost", "cost_to_serve", "margin", "profitability", "computed_at",
-)  # fmt: skip
-
 
 def _write_rows(s: Summaries, columns: dict[str, np.ndarray], now: datetime) -> None:
     """Other databases: replace every customer's figures by DELETE and batched INSERTs,
@@ -253,8 +246,8 @@ def _write_rows(s: Summaries, columns: dict[str, np.ndarray], now: datetime) -> 
     for name in bulk.OPTIONAL:  # NaN: not available
         values[name] = [None if v != v else v for v in values[name]]
     insert = (
-        f"INSERT INTO {table} ({', '.join(COLUMNS)}) "  # noqa: S608 - the table name comes from the model
-        f"VALUES ({', '.join(['%s'] * len(COLUMNS))})"
+        f"INSERT INTO {table} ({', '.join(bulk.COLUMNS)}) "  # noqa: S608 - the table name comes from the model
+        f"VALUES ({', '.join(['%s'] * len(bulk.COLUMNS))})"
     )
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the table name comes from the model
