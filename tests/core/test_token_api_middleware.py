@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.test import Client
+from django.core.exceptions import MiddlewareNotUsed
+from django.test import Client, override_settings
 
 from clientfocus.core.middleware import TokenApiMiddleware
 
@@ -54,3 +55,20 @@ def test_a_session_cookie_takes_the_whole_chain(company, web_as):
     client = web_as(company.agent)
     response = client.get("/api/queues", HTTP_AUTHORIZATION="Bearer not-a-token")
     assert response.status_code == 200
+
+
+class _NotNeeded:
+    def __init__(self, get_response):
+        raise MiddlewareNotUsed
+
+
+def test_a_middleware_that_opts_out_is_left_out_of_the_lean_chain_too():
+    names = [
+        "clientfocus.core.middleware.TokenApiMiddleware",
+        f"{__name__}._NotNeeded",
+        "django.middleware.common.CommonMiddleware",
+    ]
+    with override_settings(MIDDLEWARE=names):
+        shortcut = TokenApiMiddleware(lambda request: None)
+    first = shortcut.lean.chain.__wrapped__
+    assert type(first).__name__ == "CommonMiddleware"

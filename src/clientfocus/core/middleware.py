@@ -10,6 +10,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import MiddlewareNotUsed
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse
@@ -88,7 +89,10 @@ class _Chain(BaseHandler):
         self._exception_middleware: list = []
         handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]
         for name in reversed(names):
-            middleware = import_string(name)(handler)
+            try:
+                middleware = import_string(name)(handler)
+            except MiddlewareNotUsed:  # it opts out at start-up, as in Django's own chain
+                continue
             if hasattr(middleware, "process_view"):
                 self._view_middleware.insert(0, middleware.process_view)
             if hasattr(middleware, "process_template_response"):
