@@ -108,6 +108,15 @@ def _next_day_bound(column: str) -> str:
     return f"datetime({column}, '+26 hours')"
 
 
+def _money(expression: str) -> str:
+    """A sum of amounts in cents, as stored: PostgreSQL adds numeric amounts exactly; SQLite
+    adds them as floating point, and the stray fraction of a cent made the models' inputs
+    differ from the stored summaries an incremental refresh reads back."""
+    if connection.vendor == "postgresql":
+        return expression
+    return f"ROUND({expression}, 2)"
+
+
 def _aggregate_sql(now: datetime) -> tuple[str, list[Any], list[Any]]:
     """Per customer: orders, distinct purchase days, revenue, repeat revenue (after the
     first purchase day), first and last purchase day and moment — one GROUP BY in the
@@ -119,17 +128,20 @@ def _aggregate_sql(now: datetime) -> tuple[str, list[Any], list[Any]]:
     statuses = ", ".join(["%s"] * len(PURCHASE_STATUSES))
     where = f"status IN ({statuses}) AND placed_at <= %s"
     # Table and column names come from the model; every value is a parameter.
+    first_day_total = (
+        f"SELECT sum(o.amount) FROM {table} o WHERE o.customer_id = s.customer_id "  # noqa: S608
+        f"AND o.status IN ({statuses}) AND o.placed_at >= s.lo "
+        f"AND o.placed_at < {_next_day_bound('s.lo')} "
+        f"AND {_day('o.placed_at')} = {_day('s.lo')}"
+    )
+    repeat_revenue = _money(f"s.revenue - ({first_day_total})")
     sql = (
         f"WITH s AS (SELECT customer_id, count(*) AS orders, "  # noqa: S608
-        f"count(DISTINCT {_day('placed_at')}) AS days, sum(amount) AS revenue, "
+        f"count(DISTINCT {_day('placed_at')}) AS days, {_money('sum(amount)')} AS revenue, "
         f"min(placed_at) AS lo, max(placed_at) AS hi FROM {table} WHERE {where} "
         "{only} GROUP BY customer_id) "
         "SELECT s.customer_id, s.orders, s.days, s.revenue, "
-        "CASE WHEN s.days > 1 THEN s.revenue - ("
-        f"SELECT sum(o.amount) FROM {table} o WHERE o.customer_id = s.customer_id "
-        f"AND o.status IN ({statuses}) AND o.placed_at >= s.lo "
-        f"AND o.placed_at < {_next_day_bound('s.lo')} "
-        f"AND {_day('o.placed_at')} = {_day('s.lo')}) ELSE 0 END "
+        f"CASE WHEN s.days > 1 THEN {repeat_revenue} ELSE 0 END "
         f"AS repeat_revenue, {_day_number('s.lo')} AS first_day, {_day_number('s.hi')} "
         "AS last_day, s.lo, s.hi FROM s"
     )
