@@ -65,6 +65,83 @@ def test_an_insert_writes_what_save_would(company):
         statements.insert(event)  # stored already: Django's save() is asked, and refuses
 
 
+def _opened(company, subject="Together"):
+    """A new request with its opening event and first message, none of them saved."""
+    now = timezone.now()
+    request = Request(
+        customer=company.customer,
+        subject=subject,
+        queue=company.care_queue,
+        tier=company.customer.tier,
+        channel="api",
+        paused_minutes={},
+        sla_flags={},
+        created_at=now,
+    )
+    event = RequestEvent(request=request, customer_id=request.customer_id, kind="opened", data={})
+    message = Message(request=request, kind="customer", author_name="Ana", body_html="<p>y</p>")
+    return request, event, message
+
+
+def test_rows_inserted_together_are_what_inserting_each_writes(company):
+    request, event, message = _opened(company)
+    with CaptureQueriesContext(connection) as captured:
+        statements.insert_together(request, event, message)
+    sql = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(("SAVEP", "REL"))]
+    if connection.vendor == "postgresql":
+        assert len(sql) == 1 and sql[0].startswith("WITH") and sql[0].count("INSERT INTO") == 3
+    else:
+        assert len(sql) == 3  # one INSERT each
+    assert request.pk and event.request_id == request.pk and message.request_id == request.pk
+    assert event.request is request and message.request is request
+    assert not any(obj._state.adding for obj in (request, event, message))
+    stored = Message.objects.get(pk=message.pk)
+    assert (stored.request_id, stored.quoted_html, stored.channel) == (request.pk, "", "")
+    assert RequestEvent.objects.get(pk=event.pk).request_id == request.pk
+    assert Request.objects.get(pk=request.pk).reference == request.reference  # returned
+    # The same rows, one by one: every stored column but the keys and times agrees.
+    again, event_again, message_again = _opened(company)
+    statements.insert(again)
+    event_again.request, message_again.request = again, again
+    statements.insert(event_again)
+    statements.insert(message_again)
+    skip = {"id", "request", "created_at", "updated_at"}
+    for first, second in ((request, again), (event, event_again), (message, message_again)):
+        model = type(first)
+        one, other = model.objects.get(pk=first.pk), model.objects.get(pk=second.pk)
+        for field in model._meta.concrete_fields:
+            if field.name not in skip:
+                assert getattr(one, field.attname) == getattr(other, field.attname), field.name
+
+
+def test_rows_inserted_together_fall_back_to_one_by_one(company):
+    """A child with a save signal, or one that does not refer to the parent, makes the
+    rows go one by one (Django saves the signalled one, so its listeners hear it)."""
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    request, event, message = _opened(company, "Signalled")
+    pre_save.connect(listener, sender=Message)
+    try:
+        statements.insert_together(request, event, message)
+    finally:
+        pre_save.disconnect(listener, sender=Message)
+    assert seen == [message] and message.request_id == request.pk and event.request_id == request.pk
+    request, event, _message = _opened(company, "Unrelated")
+    stranger = RequestEvent(request=Request.objects.first(), kind="noted", data={})
+    statements.insert_together(request, event, stranger)
+    assert stranger.pk and stranger.request_id != request.pk and event.request_id == request.pk
+
+
+def test_rows_inserted_together_refuse_an_unsaved_related_object(company):
+    request, event, message = _opened(company, "Unsaved")
+    message.author = type(company.agent)(username="nobody-yet")
+    with pytest.raises(ValueError, match="unsaved related object 'author'"):
+        statements.insert_together(request, event, message)
+
+
 def test_an_insert_leaves_models_with_save_signals_to_django(company):
     seen = []
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from django.db import connections, router
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from django.db.models import Model, QuerySet
+from django.db.models import ForeignKey, Model, QuerySet
 from django.db.models.expressions import DatabaseDefault
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.models.signals import post_save, pre_save
@@ -208,50 +208,213 @@ def insert(instance: Model) -> None:
     ``get_db_prep_save``, database defaults), one cached INSERT … RETURNING, the returned
     columns set on the instance. Models with save signals, parents, a save() of their
     own or values that are expressions are saved by Django instead."""
-    model = type(instance)
-    meta = model._meta
-    alias = router.db_for_write(model, instance=instance)
+    alias = router.db_for_write(type(instance), instance=instance)
     connection = connections[alias]
-    if (
-        not _plain(model)
-        or meta.parents
-        or meta.order_with_respect_to
-        or instance._is_pk_set(meta)  # type: ignore[attr-defined]
-        or not connection.features.can_return_columns_from_insert
-        or not meta.db_returning_fields
-        or pre_save.has_listeners(model)
-        or post_save.has_listeners(model)
-    ):
+    row = None
+    if _insertable(type(instance), connection) and not instance._is_pk_set():  # type: ignore[attr-defined]
+        instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+        row = _Row.of(instance, connection)
+    if row is None:
         instance.save(using=alias)
         return
-    instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
-    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
-    values = [f.pre_save(instance, True) for f in fields]
-    if any(hasattr(v, "resolve_expression") and not isinstance(v, DatabaseDefault) for v in values):
-        instance.save(using=alias)
-        return
-    defaults = tuple(isinstance(v, DatabaseDefault) for v in values)
-    if any(defaults) and not connection.features.supports_default_keyword_in_insert:
-        instance.save(using=alias)  # SQLite: Django writes the default's expression
-        return
-    key = (model, alias, defaults)
+    key = (type(instance), alias, row.defaults)
     statement = _INSERTS.get(key)
     if statement is None:
-        statement = _INSERTS[key] = _insert_sql(model, fields, defaults, connection)
+        statement = _insert_sql(type(instance), row.fields, row.defaults, connection)
+        _INSERTS[key] = statement
     sql, returning, converters = statement
-    params = [
-        f.get_db_prep_save(v, connection)
-        for f, v, default in zip(fields, values, defaults, strict=True)
-        if not default
-    ]
-    row = fetch_one(sql, params, alias)
-    assert row is not None  # INSERT … RETURNING gives the row it wrote
-    for field, value, (column, convert) in zip(returning, row, converters, strict=True):
+    returned = fetch_one(sql, row.params(connection), alias)
+    assert returned is not None  # INSERT … RETURNING gives the row it wrote
+    _set_returned(instance, returning, converters, returned, connection, alias)
+
+
+def insert_together(parent: Model, *children: Model) -> None:
+    """Insert a new row and rows that refer to it (``child.parent_field = parent``, both
+    unsaved) as `insert` would each, in one statement on PostgreSQL: the children's
+    INSERTs take the parent's new key from the parent's INSERT (``WITH parent AS (INSERT
+    … RETURNING …) INSERT … VALUES ((SELECT id FROM parent), …)``), so the rows of a new
+    request, its opening event and first message cost one round trip, not three.
+    Elsewhere, or when one of them is saved by Django, they are inserted one by one."""
+    model = type(parent)
+    alias = router.db_for_write(model, instance=parent)
+    connection = connections[alias]
+    rows: list[_Row | None] = []
+    if connection.vendor == "postgresql" and all(
+        _insertable(type(obj), connection)
+        and router.db_for_write(type(obj), instance=obj) == alias
+        and not obj._is_pk_set()  # type: ignore[attr-defined]
+        for obj in (parent, *children)
+    ):
+        parent._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+        for child in children:
+            _check_related(child, parent)
+        rows = [_Row.of(obj, connection, parent=parent) for obj in (parent, *children)]
+    if (
+        not rows
+        or parent._meta.pk not in parent._meta.db_returning_fields
+        or any(row is None or (row is not rows[0] and not any(row.links)) for row in rows)
+    ):
+        insert(parent)
+        for child in children:
+            _link(child, parent)
+            insert(child)
+        return
+    key = (tuple((type(r.instance), r.defaults, r.links) for r in rows), alias)  # type: ignore[union-attr]
+    statement = _TOGETHER.get(key)
+    if statement is None:
+        statement = _TOGETHER[key] = _together_sql(rows, connection)  # type: ignore[arg-type]
+    sql, parts = statement
+    params = [value for row in rows for value in row.params(connection)]  # type: ignore[union-attr]
+    returned = fetch_one(sql, params, alias)
+    assert returned is not None  # each INSERT … RETURNING gives the row it wrote
+    at = 0
+    for obj, (returning, converters) in zip((parent, *children), parts, strict=True):
+        values = returned[at : at + len(returning)]
+        _set_returned(obj, returning, converters, values, connection, alias)
+        at += len(returning)
+    for child in children:
+        _link(child, parent)
+
+
+class _Row:
+    """One new row as `insert` writes it: the fields, the values Django would save
+    (``pre_save``), which take the database default, and which refer to ``parent``."""
+
+    __slots__ = ("defaults", "fields", "instance", "links", "values")
+
+    def __init__(self, instance, fields, values, defaults, links) -> None:
+        self.instance, self.fields, self.values = instance, fields, values
+        self.defaults: tuple[bool, ...] = defaults
+        self.links: tuple[bool, ...] = links
+
+    @classmethod
+    def of(cls, instance: Model, connection, parent: Model | None = None) -> _Row | None:
+        """The row, or None when Django must save the instance itself (a primary key
+        given, a value that is an expression, a default SQLite cannot write)."""
+        meta = instance._meta
+        fields = [
+            f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field
+        ]
+        links = tuple(
+            parent is not None and instance is not parent and _refers_to(f, instance, parent)
+            for f in fields
+        )
+        values = [
+            None if link else f.pre_save(instance, True)
+            for f, link in zip(fields, links, strict=True)
+        ]
+        if any(
+            hasattr(v, "resolve_expression") and not isinstance(v, DatabaseDefault) for v in values
+        ):
+            return None
+        defaults = tuple(isinstance(v, DatabaseDefault) for v in values)
+        if any(defaults) and not connection.features.supports_default_keyword_in_insert:
+            return None  # SQLite: Django writes the default's expression
+        return cls(instance, fields, values, defaults, links)
+
+    @property
+    def skipped(self) -> list[bool]:
+        """The fields with no parameter (their default, or the parent's new key)."""
+        return [default or link for default, link in zip(self.defaults, self.links, strict=True)]
+
+    def params(self, connection) -> list[Any]:
+        return [
+            f.get_db_prep_save(v, connection)
+            for f, v, skip in zip(self.fields, self.values, self.skipped, strict=True)
+            if not skip
+        ]
+
+
+def _insertable(model: type[Model], connection) -> bool:
+    """Whether a new row of ``model`` may be written here rather than by ``save()``."""
+    meta = model._meta
+    return (
+        _plain(model)
+        and not meta.parents
+        and not meta.order_with_respect_to
+        and connection.features.can_return_columns_from_insert
+        and bool(meta.db_returning_fields)
+        and not pre_save.has_listeners(model)
+        and not post_save.has_listeners(model)
+    )
+
+
+def _refers_to(field, child: Model, parent: Model) -> bool:
+    """``field`` of ``child`` holds ``parent`` itself and refers to its primary key."""
+    return (
+        isinstance(field, ForeignKey)
+        and field.is_cached(child)
+        and field.get_cached_value(child) is parent
+        and field.target_field is parent._meta.pk
+    )
+
+
+def _link(child: Model, parent: Model) -> None:
+    """The child's fields that hold the parent take its (new) key."""
+    for field in child._meta.concrete_fields:
+        if _refers_to(field, child, parent):
+            setattr(child, field.name, parent)
+
+
+def _check_related(child: Model, parent: Model) -> None:
+    """Django's check before a save (a related object must be saved first), for every
+    related object but the parent, which this very statement writes."""
+    for field in (*child._meta.concrete_fields, *child._meta.private_fields):
+        if not field.is_relation or not field.is_cached(child):
+            continue
+        related = field.get_cached_value(child)
+        if related is None or related is parent:
+            continue
+        if related.pk is None:
+            raise ValueError(
+                f"save() prohibited to prevent data loss due to unsaved related object "
+                f"'{field.name}'."
+            )
+        if field.concrete and getattr(child, field.attname) in field.empty_values:
+            setattr(child, field.name, related)
+
+
+def _set_returned(instance, returning, converters, values, connection, alias) -> None:
+    for field, value, (column, convert) in zip(returning, values, converters, strict=True):
         for converter in convert:
             value = converter(value, column, connection)
         setattr(instance, field.attname, value)
     instance._state.adding = False
     instance._state.db = alias
+
+
+# (models, their defaults and links, database) -> _together_sql's answer
+_TOGETHER: dict[tuple, tuple[str, list[tuple[list, list]]]] = {}
+
+
+def _together_sql(rows: list[_Row], connection) -> tuple[str, list[tuple[list, list]]]:
+    """``WITH r0 AS (INSERT … RETURNING …), r1 AS (INSERT … VALUES ((SELECT pk FROM r0),
+    …) RETURNING …), … SELECT r0.*, r1.*, … FROM r0, r1, …`` and, per row, the fields it
+    returns and their converters."""
+    quote = connection.ops.quote_name
+    parent_pk = quote(rows[0].instance._meta.pk.column)
+    pick = f"(SELECT {parent_pk} FROM r0)"  # noqa: S608 - a column name from the model
+    ctes: list[str] = []
+    parts: list[tuple[list, list]] = []
+    selected: list[str] = []
+    for at, row in enumerate(rows):
+        model = type(row.instance)
+        _sql, returning, converters = _insert_sql(model, row.fields, row.defaults, connection)
+        parts.append((returning, converters))
+        values = ", ".join(
+            pick if link else "DEFAULT" if default else "%s"
+            for default, link in zip(row.defaults, row.links, strict=True)
+        )
+        columns = ", ".join(quote(f.column) for f in row.fields)
+        back = ", ".join(quote(f.column) for f in returning)
+        ctes.append(
+            f"r{at} AS (INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
+            f"VALUES ({values}) RETURNING {back})"
+        )
+        selected.extend(f"r{at}.{quote(f.column)}" for f in returning)
+    names = ", ".join(f"r{at}" for at in range(len(rows)))
+    sql = f"WITH {', '.join(ctes)} SELECT {', '.join(selected)} FROM {names}"  # noqa: S608
+    return sql, parts
 
 
 def _insert_sql(model: type[Model], fields, defaults, connection) -> tuple[str, list, list]:

@@ -153,7 +153,14 @@ def _refresh_sla(request: Request) -> None:
 
 
 def _record(request: Request, kind: str, *, actor=None, now: datetime, **data) -> RequestEvent:
-    event = RequestEvent(
+    event = _event(request, kind, actor=actor, now=now, **data)
+    statements.insert(event)
+    return event
+
+
+def _event(request: Request, kind: str, *, actor=None, now: datetime, **data) -> RequestEvent:
+    """An event of ``request``, not yet written (`_record` writes it)."""
+    return RequestEvent(
         request=request,
         customer_id=request.customer_id,
         kind=kind,
@@ -161,8 +168,6 @@ def _record(request: Request, kind: str, *, actor=None, now: datetime, **data) -
         data=data,
         created_at=now,
     )
-    statements.insert(event)
-    return event
 
 
 def _lock(request: Request) -> Request:

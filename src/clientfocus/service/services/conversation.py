@@ -70,8 +70,40 @@ def _write_message(
     """Store a message with its files and announce it to the apps above (inside the
     caller's transaction: a reply's outbox row commits with it). A message of files
     alone may have no text."""
-    body_html = _body_html(body, is_html=body_is_html, allow_empty=bool(attachments))
-    message = Message(
+    message = _new_message(
+        request,
+        kind=kind,
+        author=author,
+        author_name=author_name,
+        body=body,
+        body_is_html=body_is_html,
+        now=now,
+        quoted_html=quoted_html,
+        channel=channel,
+        has_files=bool(attachments),
+    )
+    statements.insert(message)
+    _posted(message, request, attachments)
+    return message
+
+
+def _new_message(
+    request: Request,
+    *,
+    kind: str,
+    author,
+    author_name: str,
+    body: str,
+    body_is_html: bool,
+    now: datetime,
+    quoted_html: str = "",
+    channel: str = "",
+    has_files: bool = False,
+) -> Message:
+    """A message of ``request``, sanitised, not yet written: `_write_message` writes it
+    and then `_posted` stores its files and announces it."""
+    body_html = _body_html(body, is_html=body_is_html, allow_empty=has_files)
+    return Message(
         request=request,
         kind=kind,
         author=author,
@@ -82,10 +114,12 @@ def _write_message(
         channel=channel,
         created_at=now,
     )
-    statements.insert(message)
+
+
+def _posted(message: Message, request: Request, attachments: list[IncomingFile] | None) -> None:
+    """A written message: its files are stored and the apps above hear of it."""
     stored = attachment_files.store(message, attachments or [])
     publish(MessagePosted(message=message, request=request, attachments=stored))
-    return message
 
 
 def _lock_open_request(request: Request) -> Request:

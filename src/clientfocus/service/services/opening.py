@@ -31,8 +31,18 @@ from clientfocus.service.models import (
 from clientfocus.service.permissions import (
     can_file_external_requests,
 )
-from clientfocus.service.services.clocks import _record, _refresh_sla, _start_clock, select_policy
-from clientfocus.service.services.conversation import _write_message, receive_customer_message
+from clientfocus.service.services.clocks import (
+    _event,
+    _record,
+    _refresh_sla,
+    _start_clock,
+    select_policy,
+)
+from clientfocus.service.services.conversation import (
+    _new_message,
+    _posted,
+    receive_customer_message,
+)
 
 # -- opening -------------------------------------------------------------------------
 
@@ -187,9 +197,8 @@ def _create(
     _start_clock(request, "first_response", now=now, remaining=None)
     _start_clock(request, "resolution", now=now, remaining=None)
     _refresh_sla(request)
-    statements.insert(request)
     extra = {"follows": follows.reference} if follows is not None else {}
-    _record(
+    opened = _event(
         request,
         "opened",
         actor=actor,
@@ -203,7 +212,7 @@ def _create(
     )
     message = None
     if body.strip() or attachments:
-        message = _write_message(
+        message = _new_message(
             request,
             kind=MessageKind.CUSTOMER,
             author=actor if requesting_department is not None else None,
@@ -212,9 +221,13 @@ def _create(
             body_is_html=body_is_html,
             quoted_html=quoted_html,
             channel=channel if channel != Channel.INTERNAL else "",
-            attachments=attachments,
+            has_files=bool(attachments),
             now=now,
         )
+    # The request, its opening and its first message: one statement on PostgreSQL.
+    statements.insert_together(request, opened, *([message] if message is not None else []))
+    if message is not None:
+        _posted(message, request, attachments)
     if assignee is not None:
         _record(request, "assigned", actor=actor, now=now, assignee=assignee.get_username())
     return request, message
