@@ -36,6 +36,20 @@ def test_create_answers_201_with_reference_state_tier_and_due_times(company, api
     assert round((first - created).total_seconds() / 60) == 60
 
 
+def test_the_created_request_answers_as_reading_it_does(company, api_as):
+    """The creation's answer is built without validating again: it must be what reading
+    the request gives, field for field; an unknown queue is named like a bad customer."""
+    api = api_as(company.agent)
+    created = create(api, company).json()
+    read = api.get(f"/api/requests/{created['reference']}").json()
+    assert created == {name: read[name] for name in created}
+    assert created["customer"] == str(company.gold_customer.public_id)
+    assert created["queue"] == company.care_queue.pk and created["queue_name"] == "Care"
+    unknown = create(api, company, queue=10**9)
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"][0]["loc"] == ["body", "queue"]
+
+
 def test_internal_request_through_the_api(company, api_as):
     response = api_as(company.logistics_staff).post(
         "/api/requests",

@@ -200,3 +200,47 @@ def test_the_prepared_statements_setting(monkeypatch):
     assert options("all") == {"server_side_binding": True, "prepare_threshold": 5}
     with pytest.raises(ImproperlyConfigured, match="hot, off or all"):
         options("sometimes")
+
+
+def test_values_sent_unprepared_are_what_django_would_send():
+    """Where `insert` skips a field's get_db_prep_save (text to a text field, a key to a
+    serial key, an aware time on PostgreSQL), Django's preparation gives the same value
+    of the same type, for every field of every model of ours."""
+    from django.apps import apps
+
+    samples = [None, "text", "", True, False, 7, 2**40, timezone.now()]
+    checked = 0
+    for model in apps.get_models():
+        if not model.__module__.startswith("clientfocus."):
+            continue
+        plan = statements._Plan.of(model, connection.vendor)
+        for field, keep in zip(plan.fields, plan.keeps, strict=True):
+            for value in samples:
+                if keep is not None and keep(value):
+                    prepared = field.get_db_prep_save(value, connection)
+                    assert prepared == value and type(prepared) is type(value), (field, value)
+                    checked += 1
+    assert checked > 500
+    naive = timezone.now().replace(tzinfo=None)
+    assert not any(k(naive) for k in statements._Plan.of(Request, connection.vendor).keeps if k)
+
+
+def test_lookups_joined_give_what_each_gives(company):
+    """get_each: the customer and the queue by one statement on PostgreSQL; a value not
+    found, or None (nothing looked for), answers None in its place."""
+    customer, queue = company.customer, company.care_queue
+    with CaptureQueriesContext(connection) as captured:
+        found, found_queue = statements.get_each((WITH_TIER, customer.public_id), (QUEUE, queue.pk))
+    assert len(captured.captured_queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert found.pk == customer.pk and found.tier.code == customer.tier.code
+    assert found_queue.name == queue.name and not found_queue._state.adding
+    ormed = Customer.objects.get(pk=customer.pk)
+    for field in Customer._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(ormed, field.attname), field.name
+    assert statements.get_each((WITH_TIER, uuid.uuid4()), (QUEUE, queue.pk))[0] is None
+    missing, found_queue = statements.get_each((WITH_TIER, customer.public_id), (QUEUE, 10**12))
+    assert missing.pk == customer.pk and found_queue is None
+    with CaptureQueriesContext(connection) as captured:
+        assert statements.get_each((WITH_TIER, None), (QUEUE, None)) == [None, None]
+    assert captured.captured_queries == []
+    assert statements.get_each((WITH_TIER, None), (QUEUE, queue.pk))[1].pk == queue.pk

@@ -26,11 +26,27 @@ import threading
 import uuid
 import weakref
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.db import connections, router
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from django.db.models import ForeignKey, Model, QuerySet
+from django.db.models import (
+    AutoField,
+    BigAutoField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    EmailField,
+    Field,
+    ForeignKey,
+    Model,
+    QuerySet,
+    SlugField,
+    SmallAutoField,
+    TextField,
+    URLField,
+)
 from django.db.models.expressions import DatabaseDefault
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.models.signals import post_save, pre_save
@@ -122,6 +138,9 @@ class Lookup:
         self._lock = threading.Lock()
 
     def get(self, value: Any) -> Model | None:
+        return self.compiled().first(value)
+
+    def compiled(self) -> _Compiled:
         alias = router.db_for_read(self._model) if self._model else None
         compiled = self._compiled.get(alias) if alias else None
         if compiled is None:
@@ -130,7 +149,48 @@ class Lookup:
             with self._lock:
                 compiled = self._compiled.get(alias) or _Compiled(base, self._field, alias)
                 self._compiled[alias], self._model = compiled, base.model
-        return compiled.first(value)
+        return compiled
+
+
+def get_each(*wanted: tuple[Lookup, Any]) -> list[Model | None]:
+    """Several lookups, each a `Lookup` and the value it looks for (None: nothing is
+    looked for, None is its answer), in one statement on PostgreSQL::
+
+        customer, queue = get_each((CUSTOMER, public_id), (QUEUE, queue_id))
+
+    ``SELECT * FROM (SELECT 1) one LEFT JOIN (lookup 1) l0 ON TRUE LEFT JOIN (lookup 2)
+    l1 ON TRUE``: one round trip instead of one per lookup. Elsewhere one by one."""
+    found: list[Model | None] = [None] * len(wanted)
+    asked = [(at, lookup.compiled(), value) for at, (lookup, value) in enumerate(wanted)]
+    asked = [(at, compiled, value) for at, compiled, value in asked if value is not None]
+    parts = tuple(compiled for _, compiled, _ in asked)
+    alias = parts[0].alias if parts else "default"
+    if (
+        len(parts) < 2
+        or any(part.alias != alias for part in parts)
+        or connections[alias].vendor != "postgresql"
+    ):
+        for at, compiled, value in asked:
+            found[at] = compiled.first(value)
+        return found
+    sql = _JOINED.get(parts)
+    if sql is None:
+        joined = " ".join(
+            f"LEFT JOIN ({part.sql}) AS l{at} ON TRUE" for at, part in enumerate(parts)
+        )
+        sql = _JOINED[parts] = f"SELECT * FROM (SELECT 1) AS one {joined}"  # noqa: S608
+    params = [param for _, part, value in asked for param in part.params_for(value)]
+    row = fetch_one(sql, params, alias)
+    assert row is not None and len(row) == 1 + sum(part.width for part in parts)
+    start = 1
+    for at, part, _value in asked:
+        found[at] = part.made(row[start : start + part.width])
+        start += part.width
+    return found
+
+
+# The joined statements of get_each, by the compiled lookups they join.
+_JOINED: dict[tuple[_Compiled, ...], str] = {}
 
 
 class _Compiled:
@@ -159,19 +219,29 @@ class _Compiled:
         self.start, self.end = fields[0], fields[-1] + 1
         self.model = info["model"]
         self.names = [column[0].target.attname for column in compiler.select[self.start : self.end]]
+        self.key = self.start + self.names.index(self.model._meta.pk.attname)
+        self.width = compiler.col_count
         self.related = get_related_populators(info, compiler.select, alias)
         columns = [column[0] for column in compiler.select[: compiler.col_count]]
         self.converters = compiler.get_converters(columns)
 
     def first(self, value: Any) -> Model | None:
-        connection = connections[self.alias]
+        found = fetch_one(self.sql, self.params_for(value), self.alias)
+        return None if found is None else self.made(found)
+
+    def params_for(self, value: Any) -> list[Any]:
         params = list(self.params)
         params[self.at] = self.field.get_db_prep_value(
-            self.field.to_python(value), connection, prepared=False
+            self.field.to_python(value), connections[self.alias], prepared=False
         )
-        found = fetch_one(self.sql, params, self.alias)
-        if found is None:
+        return params
+
+    def made(self, found) -> Model | None:
+        """The object of a row the statement gave (None for a row of NULLs: the outer
+        join of `get_each` found nothing)."""
+        if found[self.key] is None:
             return None
+        connection = connections[self.alias]
         row = list(found)
         if self.converters:
             for at, (converters, expression) in self.converters.items():
@@ -280,28 +350,25 @@ class _Row:
     """One new row as `insert` writes it: the fields, the values Django would save
     (``pre_save``), which take the database default, and which refer to ``parent``."""
 
-    __slots__ = ("defaults", "fields", "instance", "links", "values")
+    __slots__ = ("defaults", "fields", "instance", "links", "plan", "values")
 
-    def __init__(self, instance, fields, values, defaults, links) -> None:
-        self.instance, self.fields, self.values = instance, fields, values
+    def __init__(self, instance, plan, values, defaults, links) -> None:
+        self.instance, self.plan, self.fields, self.values = instance, plan, plan.fields, values
         self.defaults: tuple[bool, ...] = defaults
         self.links: tuple[bool, ...] = links
 
     @classmethod
     def of(cls, instance: Model, connection, parent: Model | None = None) -> _Row | None:
-        """The row, or None when Django must save the instance itself (a primary key
-        given, a value that is an expression, a default SQLite cannot write)."""
-        meta = instance._meta
-        fields = [
-            f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field
-        ]
-        links = tuple(
-            parent is not None and instance is not parent and _refers_to(f, instance, parent)
-            for f in fields
-        )
+        """The row, or None when Django must save the instance itself (a value that is
+        an expression, a default SQLite cannot write)."""
+        plan = _Plan.of(type(instance), connection.vendor)
+        links = [False] * len(plan.fields)
+        if parent is not None and instance is not parent:
+            for at in plan.foreign_keys:
+                links[at] = _refers_to(plan.fields[at], instance, parent)
         values = [
-            None if link else f.pre_save(instance, True)
-            for f, link in zip(fields, links, strict=True)
+            None if link else getattr(instance, read) if read else f.pre_save(instance, True)
+            for f, read, link in zip(plan.fields, plan.reads, links, strict=True)
         ]
         if any(
             hasattr(v, "resolve_expression") and not isinstance(v, DatabaseDefault) for v in values
@@ -310,19 +377,79 @@ class _Row:
         defaults = tuple(isinstance(v, DatabaseDefault) for v in values)
         if any(defaults) and not connection.features.supports_default_keyword_in_insert:
             return None  # SQLite: Django writes the default's expression
-        return cls(instance, fields, values, defaults, links)
-
-    @property
-    def skipped(self) -> list[bool]:
-        """The fields with no parameter (their default, or the parent's new key)."""
-        return [default or link for default, link in zip(self.defaults, self.links, strict=True)]
+        return cls(instance, plan, values, defaults, tuple(links))
 
     def params(self, connection) -> list[Any]:
+        """The values as Django's ``get_db_prep_save`` sends them (skipped where a field's
+        preparation is known to give the value back unchanged)."""
         return [
-            f.get_db_prep_save(v, connection)
-            for f, v, skip in zip(self.fields, self.values, self.skipped, strict=True)
-            if not skip
+            v if keep is not None and keep(v) else f.get_db_prep_save(v, connection)
+            for f, keep, v, default, link in zip(
+                self.fields, self.plan.keeps, self.values, self.defaults, self.links, strict=True
+            )
+            if not default and not link
         ]
+
+
+class _Plan:
+    """How a model's new rows are read and prepared, worked out once per database kind:
+    its fields; for each, the attribute to read when its ``pre_save`` is Field's own
+    (just the value), and a test for values its ``get_db_prep_save`` gives back
+    unchanged (None: always ask the field); where the foreign keys are."""
+
+    _made: dict[tuple[type[Model], str], _Plan] = {}
+
+    def __init__(self, model: type[Model], vendor: str) -> None:
+        meta = model._meta
+        self.fields = [
+            f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field
+        ]
+        self.reads = [f.attname if type(f).pre_save is Field.pre_save else "" for f in self.fields]
+        self.keeps = [_unchanged(f, vendor) for f in self.fields]
+        self.foreign_keys = [at for at, f in enumerate(self.fields) if isinstance(f, ForeignKey)]
+
+    @classmethod
+    def of(cls, model: type[Model], vendor: str) -> _Plan:
+        plan = cls._made.get((model, vendor))
+        if plan is None:
+            plan = cls._made[model, vendor] = cls(model, vendor)
+        return plan
+
+
+def _text(value) -> bool:
+    return value is None or type(value) is str
+
+
+def _flag(value) -> bool:
+    return value is None or type(value) is bool
+
+
+def _key(value) -> bool:
+    return value is None or type(value) is int
+
+
+def _aware(value) -> bool:
+    return value is None or (type(value) is datetime and value.tzinfo is not None)
+
+
+# Fields (exact classes) whose get_db_prep_save returns such values as they are: text to
+# CharField is text, an int key to a serial primary key is that int. Integer fields are
+# not here: on PostgreSQL Django wraps their values in sized integer types.
+_TEXT_FIELDS = (CharField, TextField, EmailField, SlugField, URLField)
+_AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
+
+
+def _unchanged(field, vendor: str) -> Callable[[Any], bool] | None:
+    kind = type(field)
+    if kind in _TEXT_FIELDS:
+        return _text
+    if kind is BooleanField:
+        return _flag
+    if kind is ForeignKey and type(field.target_field) in _AUTO_FIELDS:
+        return _key
+    if kind is DateTimeField and vendor == "postgresql":
+        return _aware  # PostgreSQL's adapt_datetimefield_value is the identity
+    return None
 
 
 def _insertable(model: type[Model], connection) -> bool:

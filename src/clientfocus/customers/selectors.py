@@ -15,13 +15,14 @@ from clientfocus.customers.models import (
 )
 from clientfocus.customers.permissions import can_view_customers
 
-# A customer with their tier by public id: compiled once, prepared (opening requests).
-_WITH_TIER = Lookup(lambda: Customer.objects.select_related("tier"), "public_id")
+# A customer with their tier by public id: compiled once, prepared (opening requests;
+# core.statements.get_each joins it with other lookups).
+CUSTOMER_WITH_TIER = Lookup(lambda: Customer.objects.select_related("tier"), "public_id")
 
 
 def customer_with_tier(public_id) -> Customer | None:
     """The customer with this public id (a UUID) and their tier, or None."""
-    return _WITH_TIER.get(public_id)  # type: ignore[return-value]
+    return CUSTOMER_WITH_TIER.get(public_id)  # type: ignore[return-value]
 
 
 def customers_with_profile() -> QuerySet[Customer]:

@@ -27,12 +27,14 @@ from clientfocus.service.models import (
 from clientfocus.service.permissions import requests_visible_to
 from clientfocus.service.services import select_policy
 
-_QUEUE = Lookup(lambda: Queue.objects.all(), "pk")
+# A queue by id: compiled once, prepared (opening requests; core.statements.get_each
+# joins it with other lookups).
+QUEUE_BY_ID = Lookup(lambda: Queue.objects.all(), "pk")
 
 
 def queue_by_id(queue_id: int) -> Queue | None:
     """The queue with this id, or None (compiled once, prepared: opening requests)."""
-    return _QUEUE.get(queue_id)  # type: ignore[return-value]
+    return QUEUE_BY_ID.get(queue_id)  # type: ignore[return-value]
 
 
 def request_list(
