@@ -150,6 +150,9 @@ from clientfocus.voice.api import router as voice_router  # noqa: E402
 from clientfocus.voice.departments_api import router as departments_router  # noqa: E402
 from clientfocus.voice.evaluation_api import router as voice_evaluation_router  # noqa: E402
 
+# Requests first: what API clients call most is matched first.
+api.add_router("/requests", service_router)
+api.add_router("/requests", request_knowledge_router)
 # Before the customers router: "/customers/at-risk" is not a customer's id.
 api.add_router("/customers", at_risk_router)
 api.add_router("/customers", customers_router)
@@ -159,8 +162,6 @@ api.add_router("/customers", customer_privacy_router)
 api.add_router("/customers", customer_fees_router)
 api.add_router("/customers", customer_grants_router)
 api.add_router("/privacy", privacy_router)
-api.add_router("/requests", service_router)
-api.add_router("/requests", request_knowledge_router)
 api.add_router("/queues", queues_router)
 api.add_router("/orders", orders_router)
 api.add_router("/webhooks", webhook_router)

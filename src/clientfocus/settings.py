@@ -109,7 +109,7 @@ MIDDLEWARE = [
     "clientfocus.core.middleware.TokenApiMiddleware",  # the rest, less BROWSER_ONLY_MIDDLEWARE
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "clientfocus.core.middleware.LocaleMiddleware",  # Django's, without unused URL checks
     "clientfocus.core.middleware.BrowserTimezoneMiddleware",
     "django.middleware.common.CommonMiddleware",
     "clientfocus.core.input_guard.InputGuardMiddleware",

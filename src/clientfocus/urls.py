@@ -7,6 +7,7 @@ from clientfocus.core import views as core_views
 handler400 = "clientfocus.core.views.bad_request"
 
 urlpatterns = [
+    path("api/", api.urls),  # first: API clients call many times a second
     path("", core_views.home, name="home"),
     path("login/", core_views.ThrottledLoginView.as_view(), name="login"),
     path("logout/", core_views.logout_view, name="logout"),
@@ -14,7 +15,6 @@ urlpatterns = [
     path("health", core_views.health, name="health"),
     path("favicon.ico", core_views.favicon),
     path("admin/", admin.site.urls),
-    path("api/", api.urls),
     path("", include("clientfocus.service.urls")),
     path("", include("clientfocus.customers.urls")),
     path("", include("clientfocus.insights.urls")),

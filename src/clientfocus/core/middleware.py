@@ -1,6 +1,7 @@
 """Show times in the reader's own time zone (the browser reports it in a cookie), send
-the Content-Security-Policy with every page, and spare token calls to the API the
-browser-only middleware."""
+the Content-Security-Policy with every page, spare token calls to the API the
+browser-only middleware, and pick the language without Django's URL-prefix checks when
+no URL has a language prefix."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from collections.abc import Callable
 from importlib import import_module
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import MiddlewareNotUsed
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
-from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 
 TIMEZONE_COOKIE = "cf_tz"
@@ -101,3 +105,28 @@ class _Chain(BaseHandler):
                 self._exception_middleware.append(middleware.process_exception)
             handler = convert_exception_to_response(middleware)
         self.chain = handler
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's LocaleMiddleware. Where no URL carries a language prefix (no
+    ``i18n_patterns``, as here), the language comes from the cookie or Accept-Language
+    and Django's look-ups of the path's first segment as a language, made twice per
+    request, change nothing: they are left out. With prefixed URLs, Django's own."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        if is_language_prefix_patterns_used(urlconf)[0]:
+            super().process_request(request)
+            return
+        translation.activate(translation.get_language_from_request(request, check_path=False))
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        if is_language_prefix_patterns_used(urlconf)[0]:
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
