@@ -179,3 +179,20 @@ def test_target_clock_warns_when_the_share_is_left():
         calendar, at=start, remaining_minutes=10, target_minutes=100, at_risk_share=0.25
     )
     assert resumed.warn_at == start
+
+
+def test_a_calendars_rules_follow_its_fields_even_changed_in_place(db):
+    """BusinessCalendar.rules is kept on the instance: a change of its fields (a new
+    value, or the hours edited in place) gives new rules, no change the same ones."""
+    from clientfocus.service.models import BusinessCalendar
+
+    calendar = BusinessCalendar.objects.create(name="Kept", timezone="Europe/Vilnius")
+    first = calendar.rules()
+    assert calendar.rules() is first
+    calendar.hours["sat"] = [["10:00", "14:00"]]  # edited in place
+    saturday = calendar.rules()
+    assert saturday is not first and saturday.hours[5] == ((600, 840),)
+    calendar.timezone = "Asia/Kolkata"
+    assert calendar.rules().zone.key == "Asia/Kolkata"
+    calendar.holidays = ["2026-12-24"]
+    assert calendar.rules() != saturday

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import re
@@ -47,12 +48,22 @@ class BusinessCalendar(models.Model):
         return self.name
 
     def rules(self) -> CalendarRules:
-        return _calendar_rules(
+        """The calendar's rules for the clocks (service/clock.py). Kept on the instance
+        with a copy of the fields they came from (every request's clocks ask twice;
+        writing the fields out as the cache key was most of the cost): fields changed
+        since, even in place, give new rules."""
+        state = (self.timezone, self.hours, self.holidays)
+        kept = self.__dict__.get("_rules")
+        if kept is not None and kept[0] == state:
+            return kept[1]
+        rules = _calendar_rules(
             json.dumps(
                 {"timezone": self.timezone, "hours": self.hours, "holidays": self.holidays},
                 sort_keys=True,
             )
         )
+        self.__dict__["_rules"] = (copy.deepcopy(state), rules)
+        return rules
 
     def clean(self) -> None:
         try:
