@@ -53,7 +53,12 @@ class BusinessCalendar:
     hours: tuple[tuple[tuple[int, int], ...], ...]
     holidays: frozenset[date] = frozenset()
 
+    def __hash__(self) -> int:
+        # Hashed for every cached local instant: computed once (the fields are frozen).
+        return self._hash  # type: ignore[attr-defined,no-any-return]
+
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.timezone, self.hours, self.holidays)))
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:

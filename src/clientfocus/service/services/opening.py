@@ -46,6 +46,9 @@ from clientfocus.service.services.conversation import (
 
 # -- opening -------------------------------------------------------------------------
 
+# The choices' values, once (Django builds the list, labels and all, on every .values).
+_PRIORITIES, _CHANNELS = frozenset(Priority.values), frozenset(Channel.values)
+
 
 def _check_assignee(assignee, queue: Queue) -> None:
     if assignee is None:
@@ -98,9 +101,9 @@ def open_request(
         raise ServiceError("subject", "a subject is required")
     if len(subject) > 250:
         raise ServiceError("subject", "the subject is longer than 250 characters")
-    if priority not in Priority.values:
+    if priority not in _PRIORITIES:
         raise ServiceError("priority", f"unknown priority {priority!r}")
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         raise ServiceError("channel", f"unknown channel {channel!r}")
     if (customer is None) == (requesting_department is None):
         raise ServiceError(
