@@ -282,7 +282,7 @@ def insert(instance: Model) -> None:
     connection = connections[alias]
     row = None
     if _insertable(type(instance), connection) and not instance._is_pk_set():  # type: ignore[attr-defined]
-        instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+        _check_related(instance, _Plan.of(type(instance), connection.vendor), None)
         row = _Row.of(instance, connection)
     if row is None:
         instance.save(using=alias)
@@ -293,7 +293,7 @@ def insert(instance: Model) -> None:
         statement = _insert_sql(type(instance), row.fields, row.defaults, connection)
         _INSERTS[key] = statement
     sql, returning, converters = statement
-    returned = fetch_one(sql, row.params(connection), alias)
+    returned = fetch_one(sql, row.params, alias)
     assert returned is not None  # INSERT … RETURNING gives the row it wrote
     _set_returned(instance, returning, converters, returned, connection, alias)
 
@@ -315,9 +315,8 @@ def insert_together(parent: Model, *children: Model) -> None:
         and not obj._is_pk_set()  # type: ignore[attr-defined]
         for obj in (parent, *children)
     ):
-        parent._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
-        for child in children:
-            _check_related(child, parent)
+        for obj in (parent, *children):
+            _check_related(obj, _Plan.of(type(obj), connection.vendor), parent)
         rows = [_Row.of(obj, connection, parent=parent) for obj in (parent, *children)]
     if (
         not rows
@@ -334,7 +333,7 @@ def insert_together(parent: Model, *children: Model) -> None:
     if statement is None:
         statement = _TOGETHER[key] = _together_sql(rows, connection)  # type: ignore[arg-type]
     sql, parts = statement
-    params = [value for row in rows for value in row.params(connection)]  # type: ignore[union-attr]
+    params = [value for row in rows for value in row.params]  # type: ignore[union-attr]
     returned = fetch_one(sql, params, alias)
     assert returned is not None  # each INSERT … RETURNING gives the row it wrote
     at = 0
@@ -347,13 +346,14 @@ def insert_together(parent: Model, *children: Model) -> None:
 
 
 class _Row:
-    """One new row as `insert` writes it: the fields, the values Django would save
-    (``pre_save``), which take the database default, and which refer to ``parent``."""
+    """One new row as `insert` writes it: its parameters (the values Django would save,
+    ``pre_save`` then ``get_db_prep_save``), which fields take the database default and
+    which refer to ``parent`` (neither has a parameter)."""
 
-    __slots__ = ("defaults", "fields", "instance", "links", "plan", "values")
+    __slots__ = ("defaults", "fields", "instance", "links", "params", "plan")
 
-    def __init__(self, instance, plan, values, defaults, links) -> None:
-        self.instance, self.plan, self.fields, self.values = instance, plan, plan.fields, values
+    def __init__(self, instance, plan, params, defaults, links) -> None:
+        self.instance, self.plan, self.fields, self.params = instance, plan, plan.fields, params
         self.defaults: tuple[bool, ...] = defaults
         self.links: tuple[bool, ...] = links
 
@@ -366,29 +366,31 @@ class _Row:
         if parent is not None and instance is not parent:
             for at in plan.foreign_keys:
                 links[at] = _refers_to(plan.fields[at], instance, parent)
-        values = [
-            None if link else getattr(instance, read) if read else f.pre_save(instance, True)
-            for f, read, link in zip(plan.fields, plan.reads, links, strict=True)
-        ]
-        if any(
-            hasattr(v, "resolve_expression") and not isinstance(v, DatabaseDefault) for v in values
-        ):
-            return None
-        defaults = tuple(isinstance(v, DatabaseDefault) for v in values)
-        if any(defaults) and not connection.features.supports_default_keyword_in_insert:
-            return None  # SQLite: Django writes the default's expression
-        return cls(instance, plan, values, defaults, tuple(links))
-
-    def params(self, connection) -> list[Any]:
-        """The values as Django's ``get_db_prep_save`` sends them (skipped where a field's
-        preparation is known to give the value back unchanged)."""
-        return [
-            v if keep is not None and keep(v) else f.get_db_prep_save(v, connection)
-            for f, keep, v, default, link in zip(
-                self.fields, self.plan.keeps, self.values, self.defaults, self.links, strict=True
+        defaults = [False] * len(plan.fields)
+        params = []
+        for at, (field, read, keep) in enumerate(plan.columns):
+            if links[at]:
+                continue
+            value = getattr(instance, read) if read else field.pre_save(instance, True)
+            if type(value) not in _PLAIN_TYPES:
+                if isinstance(value, DatabaseDefault):
+                    if not connection.features.supports_default_keyword_in_insert:
+                        return None  # SQLite: Django writes the default's expression
+                    defaults[at] = True
+                    continue
+                if hasattr(value, "resolve_expression"):
+                    return None
+            # Django's preparation, skipped where it is known to give the value back.
+            params.append(
+                value
+                if keep is not None and keep(value)
+                else field.get_db_prep_save(value, connection)
             )
-            if not default and not link
-        ]
+        return cls(instance, plan, params, tuple(defaults), tuple(links))
+
+
+# Values that are never expressions nor database defaults.
+_PLAIN_TYPES = frozenset({str, int, bool, float, type(None), datetime, dict, list})
 
 
 class _Plan:
@@ -406,7 +408,9 @@ class _Plan:
         ]
         self.reads = [f.attname if type(f).pre_save is Field.pre_save else "" for f in self.fields]
         self.keeps = [_unchanged(f, vendor) for f in self.fields]
+        self.columns = list(zip(self.fields, self.reads, self.keeps, strict=True))
         self.foreign_keys = [at for at, f in enumerate(self.fields) if isinstance(f, ForeignKey)]
+        self.private_relations = [f for f in meta.private_fields if f.is_relation]
 
     @classmethod
     def of(cls, model: type[Model], vendor: str) -> _Plan:
@@ -477,28 +481,43 @@ def _refers_to(field, child: Model, parent: Model) -> bool:
 
 
 def _link(child: Model, parent: Model) -> None:
-    """The child's fields that hold the parent take its (new) key."""
+    """The child's fields that hold the parent take its (new) key (the parent stays the
+    cached related object, as Django's own assignment leaves it)."""
     for field in child._meta.concrete_fields:
         if _refers_to(field, child, parent):
-            setattr(child, field.name, parent)
+            child.__dict__[field.attname] = parent.pk
 
 
-def _check_related(child: Model, parent: Model) -> None:
-    """Django's check before a save (a related object must be saved first), for every
-    related object but the parent, which this very statement writes."""
-    for field in (*child._meta.concrete_fields, *child._meta.private_fields):
-        if not field.is_relation or not field.is_cached(child):
+def _check_related(instance: Model, plan: _Plan, parent: Model | None) -> None:
+    """Django's check before a save (Model._prepare_related_fields_for_save: a related
+    object must be saved first, its key is taken over), for every related object but
+    ``parent``, which this very statement writes."""
+    for at in plan.foreign_keys:
+        field: Any = plan.fields[at]
+        if not field.is_cached(instance):
             continue
-        related = field.get_cached_value(child)
-        if related is None or related is parent:
+        related = field.get_cached_value(instance)
+        if not related or related is parent:
             continue
         if related.pk is None:
+            if not field.remote_field.multiple:
+                field.remote_field.delete_cached_value(related)
             raise ValueError(
                 f"save() prohibited to prevent data loss due to unsaved related object "
                 f"'{field.name}'."
             )
-        if field.concrete and getattr(child, field.attname) in field.empty_values:
-            setattr(child, field.name, related)
+        if getattr(instance, field.attname) in field.empty_values:
+            setattr(instance, field.name, related)
+        if getattr(related, field.target_field.attname) != getattr(instance, field.attname):
+            field.delete_cached_value(instance)
+    for generic in plan.private_relations:
+        if generic.is_cached(instance) and hasattr(generic, "fk_field"):
+            related = generic.get_cached_value(instance, default=None)
+            if related and related.pk is None:
+                raise ValueError(
+                    f"save() prohibited to prevent data loss due to unsaved related object "
+                    f"'{generic.name}'."
+                )
 
 
 def _set_returned(instance, returning, converters, values, connection, alias) -> None:
