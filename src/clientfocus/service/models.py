@@ -1,4 +1,5 @@
-"""Requests (external and internal), conversations, queues, calendars and SLA policies."""
+"""Requests (external and internal), conversations, queues, calendars and SLA policies
+(their choices: service/choices.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clientfocus.core.models import AppendOnlyModel, TimeStampedModel
+from clientfocus.service.choices import ACTIVE_STATES as ACTIVE_STATES
+from clientfocus.service.choices import CLOCK_RUNNING_STATES as CLOCK_RUNNING_STATES
+from clientfocus.service.choices import TARGETS as TARGETS
+from clientfocus.service.choices import Channel as Channel
+from clientfocus.service.choices import MessageKind as MessageKind
+from clientfocus.service.choices import Priority as Priority
+from clientfocus.service.choices import SlaState as SlaState
+from clientfocus.service.choices import State as State
 from clientfocus.service.clock import BusinessCalendar as CalendarRules
 from clientfocus.service.clock import CalendarError
 
@@ -70,13 +79,6 @@ class BusinessCalendar(models.Model):
             self.rules()
         except CalendarError as exc:
             raise ValidationError({"hours": str(exc)}) from exc
-
-
-class Priority(models.TextChoices):
-    LOW = "low", _("Low")
-    NORMAL = "normal", _("Normal")
-    HIGH = "high", _("High")
-    URGENT = "urgent", _("Urgent")
 
 
 class SlaPolicy(models.Model):
@@ -195,36 +197,6 @@ class Category(models.Model):
         return self.name
 
 
-class State(models.TextChoices):
-    NEW = "new", _("New")
-    OPEN = "open", _("Open")
-    WAITING_ON_CUSTOMER = "waiting_on_customer", _("Waiting on customer")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
-
-
-ACTIVE_STATES = (State.NEW, State.OPEN, State.WAITING_ON_CUSTOMER)
-CLOCK_RUNNING_STATES = (State.NEW, State.OPEN)
-
-
-class Channel(models.TextChoices):
-    PHONE = "phone", _("Phone")
-    EMAIL = "email", _("E-mail")
-    WEB = "web", _("Web form")
-    PORTAL = "portal", _("Portal")
-    CHAT = "chat", _("Chat")
-    SMS = "sms", _("SMS")
-    API = "api", _("API")
-    INTERNAL = "internal", _("Internal")
-
-
-class SlaState(models.TextChoices):
-    OK = "ok", _("On track")
-    AT_RISK = "at_risk", _("At risk")
-    BREACHED = "breached", _("Breached")
-
-
-TARGETS = ("first_response", "next_response", "resolution")
 REFERENCE_PATTERN = re.compile(r"^REQ-(\d{1,18})$", re.IGNORECASE)
 
 
@@ -443,12 +415,6 @@ class Request(TimeStampedModel):
         warns = [w for w in (getattr(self, f"{t}_warn_at") for t in TARGETS) if w is not None]
         self.due_at = min(dues) if dues else None
         self.warn_at = min(warns) if warns else None
-
-
-class MessageKind(models.TextChoices):
-    REPLY = "reply", _("Public reply")
-    NOTE = "note", _("Internal note")
-    CUSTOMER = "customer", _("Customer message")
 
 
 class Message(models.Model):
