@@ -181,7 +181,11 @@ def get_each(*wanted: tuple[Lookup, Any]) -> list[Model | None]:
         sql = _JOINED[parts] = f"SELECT * FROM (SELECT 1) AS one {joined}"  # noqa: S608
     params = [param for _, part, value in asked for param in part.params_for(value)]
     row = fetch_one(sql, params, alias)
-    assert row is not None and len(row) == 1 + sum(part.width for part in parts)
+    if row is None or len(row) != 1 + sum(part.width for part in parts):
+        # A lookup selects more than its compiler counted (extra columns): one by one.
+        for at, compiled, value in asked:
+            found[at] = compiled.first(value)
+        return found
     start = 1
     for at, part, _value in asked:
         found[at] = part.made(row[start : start + part.width])
