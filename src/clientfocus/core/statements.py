@@ -165,24 +165,22 @@ def get_each(*wanted: tuple[Lookup, Any]) -> list[Model | None]:
     asked = [(at, compiled, value) for at, compiled, value in asked if value is not None]
     parts = tuple(compiled for _, compiled, _ in asked)
     alias = parts[0].alias if parts else "default"
+    row = None
     if (
-        len(parts) < 2
-        or any(part.alias != alias for part in parts)
-        or connections[alias].vendor != "postgresql"
+        len(parts) > 1
+        and all(part.alias == alias for part in parts)
+        and connections[alias].vendor == "postgresql"
     ):
-        for at, compiled, value in asked:
-            found[at] = compiled.first(value)
-        return found
-    sql = _JOINED.get(parts)
-    if sql is None:
-        joined = " ".join(
-            f"LEFT JOIN ({part.sql}) AS l{at} ON TRUE" for at, part in enumerate(parts)
-        )
-        sql = _JOINED[parts] = f"SELECT * FROM (SELECT 1) AS one {joined}"  # noqa: S608
-    params = [param for _, part, value in asked for param in part.params_for(value)]
-    row = fetch_one(sql, params, alias)
+        sql = _JOINED.get(parts)
+        if sql is None:
+            joined = " ".join(
+                f"LEFT JOIN ({part.sql}) AS l{at} ON TRUE" for at, part in enumerate(parts)
+            )
+            sql = _JOINED[parts] = f"SELECT * FROM (SELECT 1) AS one {joined}"  # noqa: S608
+        params = [param for _, part, value in asked for param in part.params_for(value)]
+        row = fetch_one(sql, params, alias)
+    # Not joined, or a lookup selects more than its compiler counted: one by one.
     if row is None or len(row) != 1 + sum(part.width for part in parts):
-        # A lookup selects more than its compiler counted (extra columns): one by one.
         for at, compiled, value in asked:
             found[at] = compiled.first(value)
         return found
@@ -286,7 +284,6 @@ def insert(instance: Model) -> None:
     connection = connections[alias]
     row = None
     if _insertable(type(instance), connection) and not instance._is_pk_set():  # type: ignore[attr-defined]
-        _check_related(instance, _Plan.of(type(instance), connection.vendor), None)
         row = _Row.of(instance, connection)
     if row is None:
         instance.save(using=alias)
@@ -319,8 +316,6 @@ def insert_together(parent: Model, *children: Model) -> None:
         and not obj._is_pk_set()  # type: ignore[attr-defined]
         for obj in (parent, *children)
     ):
-        for obj in (parent, *children):
-            _check_related(obj, _Plan.of(type(obj), connection.vendor), parent)
         rows = [_Row.of(obj, connection, parent=parent) for obj in (parent, *children)]
     if (
         not rows
@@ -364,8 +359,10 @@ class _Row:
     @classmethod
     def of(cls, instance: Model, connection, parent: Model | None = None) -> _Row | None:
         """The row, or None when Django must save the instance itself (a value that is
-        an expression, a default SQLite cannot write)."""
+        an expression, a default SQLite cannot write). Its related objects are checked
+        first, as Django's save does (ValueError for an unsaved one but ``parent``)."""
         plan = _Plan.of(type(instance), connection.vendor)
+        _check_related(instance, plan, parent)
         links = [False] * len(plan.fields)
         if parent is not None and instance is not parent:
             for at in plan.foreign_keys:
@@ -542,34 +539,28 @@ def _together_sql(rows: list[_Row], connection) -> tuple[str, list[tuple[list, l
     …) RETURNING …), … SELECT r0.*, r1.*, … FROM r0, r1, …`` and, per row, the fields it
     returns and their converters."""
     quote = connection.ops.quote_name
-    parent_pk = quote(rows[0].instance._meta.pk.column)
-    pick = f"(SELECT {parent_pk} FROM r0)"  # noqa: S608 - a column name from the model
+    pick = f"(SELECT {quote(rows[0].instance._meta.pk.column)} FROM r0)"  # noqa: S608
     ctes: list[str] = []
     parts: list[tuple[list, list]] = []
     selected: list[str] = []
     for at, row in enumerate(rows):
-        model = type(row.instance)
-        _sql, returning, converters = _insert_sql(model, row.fields, row.defaults, connection)
+        sql, returning, converters = _insert_sql(
+            type(row.instance), row.fields, row.defaults, connection, links=row.links, pick=pick
+        )
         parts.append((returning, converters))
-        values = ", ".join(
-            pick if link else "DEFAULT" if default else "%s"
-            for default, link in zip(row.defaults, row.links, strict=True)
-        )
-        columns = ", ".join(quote(f.column) for f in row.fields)
-        back = ", ".join(quote(f.column) for f in returning)
-        ctes.append(
-            f"r{at} AS (INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
-            f"VALUES ({values}) RETURNING {back})"
-        )
+        ctes.append(f"r{at} AS ({sql})")
         selected.extend(f"r{at}.{quote(f.column)}" for f in returning)
     names = ", ".join(f"r{at}" for at in range(len(rows)))
     sql = f"WITH {', '.join(ctes)} SELECT {', '.join(selected)} FROM {names}"  # noqa: S608
     return sql, parts
 
 
-def _insert_sql(model: type[Model], fields, defaults, connection) -> tuple[str, list, list]:
+def _insert_sql(
+    model: type[Model], fields, defaults, connection, links=(), pick: str = ""
+) -> tuple[str, list, list]:
     """The statement, the fields it returns and their converters (as Django applies them
-    to returned columns)."""
+    to returned columns). A field marked in ``links`` takes ``pick`` (the parent's new
+    key, in `insert_together`) instead of a parameter."""
     quote = connection.ops.quote_name
     returning = list(model._meta.db_returning_fields)
     converters = []
@@ -578,7 +569,10 @@ def _insert_sql(model: type[Model], fields, defaults, connection) -> tuple[str, 
         convert = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         converters.append((column, convert))
     columns = ", ".join(quote(f.column) for f in fields)
-    values = ", ".join("DEFAULT" if default else "%s" for default in defaults)
+    values = ", ".join(
+        pick if links and links[at] else "DEFAULT" if default else "%s"
+        for at, default in enumerate(defaults)
+    )
     back = ", ".join(quote(f.column) for f in returning)
     table = quote(model._meta.db_table)
     # Names come from the model; every value is a parameter.
