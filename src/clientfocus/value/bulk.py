@@ -2,10 +2,10 @@
 
 The aggregate goes into a temporary table (`value_agg`); Python fetches only its numeric
 columns, packed by the database into one binary value read straight into numpy; the
-scores and predictions go back
-as one binary COPY built by numpy (`value_new`); one INSERT … SELECT joins the two into
-the figures. No timestamp, decimal or row tuple crosses into Python: at a million
-customers those conversions were three quarters of the refresh.
+scores and predictions go back as one binary COPY built by numpy (`value_new`); one
+INSERT … SELECT joins the two into the figures. No timestamp, decimal or row tuple
+crosses into Python: at a million customers those conversions were three quarters of the
+refresh.
 """
 
 from __future__ import annotations
