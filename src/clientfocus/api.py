@@ -15,6 +15,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from clientfocus.core.api_json import OrjsonParser, OrjsonRenderer
 from clientfocus.core.auth import BearerToken
 from clientfocus.core.errors import InvalidItems, NotAllowed, ServiceError
 
@@ -73,6 +74,8 @@ api = ClientfocusAPI(
     version="1",
     description=__doc__ or "",
     auth=[BearerToken(), django_auth],
+    parser=OrjsonParser(),
+    renderer=OrjsonRenderer(),
     urls_namespace="api",
     # The interactive docs and the schema: signed-in people only.
     docs_decorator=login_required,

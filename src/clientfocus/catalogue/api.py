@@ -18,7 +18,7 @@ from clientfocus.catalogue import changes, selectors, services
 from clientfocus.catalogue.models import Fee, Service, Version, VersionState
 from clientfocus.catalogue.permissions import can_see_catalogue
 from clientfocus.core.errors import NotAllowed
-from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.schemas import AwareDateTime, Input
 from clientfocus.customers.models import Customer
 
 router = Router(tags=["catalogue"])
@@ -45,7 +45,7 @@ def _number(number: int) -> int:
     return number
 
 
-class FeeIn(Schema):
+class FeeIn(Input):
     code: str = Field(max_length=60)
     tier: str | None = Field(None, max_length=30, description="tier code; empty: every other tier")
     names: Texts
@@ -123,7 +123,7 @@ def list_services(request):
     return [_service_out(s, all_versions=False) for s in selectors.published()]
 
 
-class ServiceIn(Schema):
+class ServiceIn(Input):
     code: str = Field("", max_length=60)
     names: Texts
     product_line: str = Field("", max_length=60)
@@ -155,7 +155,7 @@ def get_version(request, code: str, number: int):
     return _version_out(versions.get(number=_number(number)))
 
 
-class DraftIn(Schema):
+class DraftIn(Input):
     names: Texts | None = None
     descriptions: Texts | None = None
     change_note: Texts | None = None
@@ -242,7 +242,7 @@ def preview(request, code: str):
     )
 
 
-class PublishIn(Schema):
+class PublishIn(Input):
     valid_from: AwareDateTime | None = None
     valid_to: AwareDateTime | None = None
     lead_days: int | None = Field(None, ge=0, le=3650)
@@ -275,7 +275,7 @@ class NoticeOut(Schema):
     told_at: AwareDateTime | None
 
 
-class NoticeQuery(Schema):
+class NoticeQuery(Input):
     state: Literal["", "sent", "queued", "failed", "unreachable"] = ""
     offset: int = Field(0, ge=0, le=10_000_000)
     limit: int = Field(100, ge=1, le=1000)

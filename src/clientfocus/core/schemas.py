@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
-from pydantic import AfterValidator, PlainSerializer
+from ninja import Schema
+from pydantic import (
+    AfterValidator,
+    ModelWrapValidatorHandler,
+    PlainSerializer,
+    ValidationInfo,
+    model_validator,
+)
 
 EARLIEST, LATEST = datetime(1970, 1, 2, tzinfo=UTC), datetime(2999, 12, 30, tzinfo=UTC)
 
@@ -30,3 +37,19 @@ AwareDateTime = Annotated[
 
 # One of the languages the product speaks (settings.LANGUAGES), as an API field.
 LanguageCode = Literal[tuple(code for code, _name in settings.LANGUAGES)]  # type: ignore[valid-type]
+
+
+class Input(Schema):
+    """A request body or query: a dict read from JSON or the query string is validated as
+    it is. (ninja's Schema wraps whatever it validates in a getter that reads ORM objects'
+    attributes and calls their methods, one Python call per field; a parsed body holds
+    neither. Anything else, or a schema with ``resolve_*`` methods, goes that way still.)"""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        if type(values) is dict and not cls._ninja_resolvers:  # type: ignore[attr-defined]
+            return handler(values)
+        return super()._run_root_validator(values, handler, info)  # type: ignore[misc,operator]

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed, ServiceError
-from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.schemas import AwareDateTime, Input
 from clientfocus.customers.access import access_log, record_access
 from clientfocus.customers.export import export_customer, export_filename
 from clientfocus.customers.extensions import customer_timeline
@@ -72,7 +72,7 @@ class CustomerOut(Schema):
         return obj.company.public_id if obj.company else None
 
 
-class CustomerIn(Schema):
+class CustomerIn(Input):
     name: str = Field(min_length=1, max_length=200)
     kind: str = Field(default="person", pattern="^(person|company)$")
     emails: list[str] = Field(default_factory=list, max_length=20)
@@ -92,7 +92,7 @@ class CustomerIn(Schema):
     external_ref: str = Field(default="", max_length=100)
 
 
-class CustomerPatch(Schema):
+class CustomerPatch(Input):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     kind: str | None = Field(default=None, pattern="^(person|company)$")
     emails: list[str] | None = Field(default=None, max_length=20)

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed
+from clientfocus.core.schemas import Input
 from clientfocus.customers.models import Erasure
 from clientfocus.customers.permissions import can_export_customers
 from clientfocus.customers.privacy import (
@@ -28,7 +29,7 @@ customer_router = Router(tags=["privacy"])
 router = Router(tags=["privacy"])
 
 
-class EraseIn(Schema):
+class EraseIn(Input):
     reason: str = Field(min_length=1, max_length=MAX_REASON)
 
 
@@ -49,7 +50,7 @@ class ErasureOut(Schema):
         return obj.actor.get_username() if obj.actor else None
 
 
-class LegalHoldIn(Schema):
+class LegalHoldIn(Input):
     hold: bool
     reason: str = Field("", max_length=MAX_REASON)
 
@@ -73,7 +74,7 @@ class RetentionOut(Schema):
     last_run_removed: dict[str, int]
 
 
-class RetentionIn(Schema):
+class RetentionIn(Input):
     days: int = Field(ge=0, le=MAX_RETENTION_DAYS)
 
 

@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed
-from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.schemas import AwareDateTime, Input
 from clientfocus.customers.models import Customer, Tier
 from clientfocus.grants import selectors, services
 from clientfocus.grants.models import Grant, GrantLimit
@@ -26,7 +26,7 @@ customer_router = Router(tags=["grants"])
 KindCode = Literal["refund", "discount", "goodwill", "free_delivery", "fee_waiver", "replacement"]
 
 
-class GrantIn(Schema):
+class GrantIn(Input):
     kind: KindCode
     amount: Decimal = Field(ge=0, le=Decimal("1000000"), decimal_places=2)
     currency: str = Field("EUR", min_length=3, max_length=3)
@@ -114,7 +114,7 @@ def pending(request):
     return [grant_out(g) for g in services.pending_for(request.auth)]
 
 
-class DecideIn(Schema):
+class DecideIn(Input):
     approve: bool
     note: str = Field("", max_length=300)
 
@@ -130,7 +130,7 @@ def decide(request, grant_id: int, payload: DecideIn):
     )
 
 
-class LimitIn(Schema):
+class LimitIn(Input):
     role: Literal["agent", "manager", "admin", "department_staff"]
     kind: KindCode
     tier: str | None = Field(None, max_length=30, description="tier code; null: every tier")

@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed, ServiceError
-from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.schemas import AwareDateTime, Input
 from clientfocus.customers.models import Customer
 from clientfocus.ideas import selectors, services
 from clientfocus.ideas.models import (
@@ -128,7 +128,7 @@ class RankedOut(Schema):
     rank_by_weight: int | None = Field(description="place by weighted votes; null below 1000")
 
 
-class RankingQuery(Schema):
+class RankingQuery(Input):
     sort: Literal["weighted", "votes", "value", "newest"] = "weighted"
     tier: int | None = Field(None, ge=1, le=2**31 - 1)
     segment: str = Field("", max_length=30)
@@ -160,7 +160,7 @@ def ranking(request, filters: Query[RankingQuery]):
     ]  # fmt: skip
 
 
-class SimilarQuery(Schema):
+class SimilarQuery(Input):
     q: str = Field(..., min_length=1, max_length=800)
     language: Literal["en", "ru", "lt", "sl", "hi"] = "en"
 
@@ -192,7 +192,7 @@ def loop(request):
     )  # fmt: skip
 
 
-class IdeaIn(Schema):
+class IdeaIn(Input):
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
     product_line: str = Field("", max_length=60)
@@ -231,7 +231,7 @@ def duplicates(request):
     ]  # fmt: skip
 
 
-class DecisionIn(Schema):
+class DecisionIn(Input):
     decision: Literal["merge", "dismiss"]
 
 
@@ -254,7 +254,7 @@ def detail(request, idea_id: UUID):
     return IdeaOut.from_idea(_idea(request, idea_id))
 
 
-class EditIn(Schema):
+class EditIn(Input):
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
     product_line: str = Field("", max_length=60)
@@ -267,7 +267,7 @@ def edit(request, idea_id: UUID, body: EditIn):
     return IdeaOut.from_idea(idea)
 
 
-class StatusIn(Schema):
+class StatusIn(Input):
     status: StatusCode
     message: str = Field(..., min_length=1, max_length=2000)
 
@@ -295,7 +295,7 @@ def history(request, idea_id: UUID):
     return list(_idea(request, idea_id).history.all())
 
 
-class VoteIn(Schema):
+class VoteIn(Input):
     customer: UUID
     importance: ImportanceCode = ""
 
@@ -335,7 +335,7 @@ def voters(request, idea_id: UUID):
     ]  # fmt: skip
 
 
-class LinkIn(Schema):
+class LinkIn(Input):
     customer: UUID
     request: str | None = Field(None, max_length=40)
     feedback: int | None = Field(None, ge=1, le=2**63 - 1)
@@ -377,7 +377,7 @@ def links(request, idea_id: UUID):
     return [_link_out(link) for link in visible.order_by("-created_at")[:1000]]
 
 
-class CommentIn(Schema):
+class CommentIn(Input):
     text: str = Field(..., min_length=1, max_length=3000)
     official: bool = False
 
@@ -408,7 +408,7 @@ def comments(request, idea_id: UUID):
     ]  # fmt: skip
 
 
-class ModerationIn(Schema):
+class ModerationIn(Input):
     action: Literal["approve", "hide", "show"]
     reason: str = Field("", max_length=300)
 
@@ -421,7 +421,7 @@ def moderate(request, idea_id: UUID, body: ModerationIn):
     return IdeaOut.from_idea(idea)
 
 
-class MergeIn(Schema):
+class MergeIn(Input):
     into: UUID
     reason: str = Field("", max_length=300)
 

@@ -14,7 +14,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed
-from clientfocus.core.schemas import AwareDateTime, LanguageCode
+from clientfocus.core.schemas import AwareDateTime, Input, LanguageCode
 from clientfocus.knowledge import selectors, services
 from clientfocus.knowledge.models import (
     Article,
@@ -80,7 +80,7 @@ def article_out(article: Article) -> dict:
     }
 
 
-class ArticleIn(Schema):
+class ArticleIn(Input):
     language: LanguageCode  # type: ignore[valid-type]
     title: str = Field(min_length=1, max_length=200)
     body: str = Field(min_length=1, max_length=100_000)
@@ -89,7 +89,7 @@ class ArticleIn(Schema):
     review_every_days: int | None = Field(None, ge=1, le=3650)
 
 
-class ArticleStateIn(Schema):
+class ArticleStateIn(Input):
     state: Literal["draft", "published", "archived"]
 
 
@@ -101,7 +101,7 @@ class FoundOut(Schema):
     state: str
 
 
-class ArticleFilters(Schema):
+class ArticleFilters(Input):
     q: str = Field("", max_length=200)
     language: LanguageCode = "en"  # type: ignore[valid-type]
     state: Literal["draft", "published", "archived", ""] = ""
@@ -154,7 +154,7 @@ def article_reviewed(request, code: str):
 # -- templates -----------------------------------------------------------------------------
 
 
-class TemplateIn(Schema):
+class TemplateIn(Input):
     name: str = Field(min_length=1, max_length=120)
     texts: Texts
     state: Literal["draft", "published", "archived"] | None = None
@@ -211,7 +211,7 @@ def write_template(request, code: str, payload: TemplateIn):
 # -- playbooks -----------------------------------------------------------------------------
 
 
-class StepIn(Schema):
+class StepIn(Input):
     kind: Literal["do", "dont"] = "do"
     texts: Texts
     mandatory: bool = False
@@ -221,7 +221,7 @@ class StepOut(StepIn):
     id: int
 
 
-class PlaybookIn(Schema):
+class PlaybookIn(Input):
     titles: Texts
     steps: list[StepIn] = Field(default_factory=list, max_length=40)
     categories: list[str] = Field(
@@ -392,7 +392,7 @@ def request_playbooks(request, reference: str):
     ]
 
 
-class TickIn(Schema):
+class TickIn(Input):
     done: bool = True
 
 
@@ -415,7 +415,7 @@ class FilledOut(Schema):
     text: str
 
 
-class FillIn(Schema):
+class FillIn(Input):
     language: LanguageCode | None = None  # type: ignore[valid-type]
 
 
@@ -429,7 +429,7 @@ def fill_template(request, reference: str, code: str, payload: FillIn):
     return {"template": template.code, "language": language, "text": text}
 
 
-class LearnIn(Schema):
+class LearnIn(Input):
     into: Literal["article", "template"]
 
 

@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed
-from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.schemas import AwareDateTime, Input
 from clientfocus.knowledge import services
 from clientfocus.knowledge.api import Texts, _staff
 from clientfocus.knowledge.models import Article, Course, Enrolment, Playbook
@@ -22,13 +22,13 @@ router = Router(tags=["knowledge"])
 # -- training ------------------------------------------------------------------------------
 
 
-class AudienceIn(Schema):
+class AudienceIn(Input):
     role: str | None = Field(None, max_length=20)
     department: str | None = Field(None, max_length=40)
     queue: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
-class CourseIn(Schema):
+class CourseIn(Input):
     titles: Texts
     descriptions: Texts = Field(default_factory=dict)
     playbooks: list[str] = Field(default_factory=list, max_length=100)
@@ -124,7 +124,7 @@ def training(request, user: str = Query("", max_length=150)):  # type: ignore[ty
     return [enrolment_out(e) for e in found]
 
 
-class AckIn(Schema):
+class AckIn(Input):
     playbook: str | None = Field(None, max_length=80)
     article: str | None = Field(None, max_length=80)
 
@@ -148,7 +148,7 @@ def acknowledge(request, code: str, payload: AckIn):
     return enrolment_out(enrolment)
 
 
-class QuizIn(Schema):
+class QuizIn(Input):
     answers: list[int | None] = Field(max_length=20)
 
 

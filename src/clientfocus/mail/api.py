@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed, ServiceError
-from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.schemas import AwareDateTime, Input
 from clientfocus.mail import services
 from clientfocus.mail.models import InboundMail, InboundState, Mailbox
 from clientfocus.mail.permissions import can_receive_mail, can_review_mail
@@ -48,7 +48,7 @@ class InboundOut(Schema):
         return obj.request.reference if obj.request else None
 
 
-class InboundFilters(Schema):
+class InboundFilters(Input):
     state: Literal["received", "processed", "ignored", "held", "failed"] | None = None
     limit: int = Field(default=50, ge=1, le=500)
 
@@ -68,7 +68,7 @@ class MailboxOut(Schema):
         return obj.queue.name
 
 
-class RetryIn(Schema):
+class RetryIn(Input):
     release: bool = Field(default=False, description="also process a held message")
 
 

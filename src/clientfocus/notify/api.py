@@ -7,7 +7,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed, ServiceError
-from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.schemas import AwareDateTime, Input
 from clientfocus.customers.models import Customer, Tier
 from clientfocus.notify import selectors, services
 from clientfocus.notify.addresses import valid_webhook_url
@@ -80,7 +80,7 @@ class TemplateIO(Schema):
     body: str = Field(min_length=1, max_length=5000)
 
 
-class RuleIn(Schema):
+class RuleIn(Input):
     name: str = Field(min_length=1, max_length=100)
     event: str
     channel: str

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import InvalidItems, NotAllowed, ServiceError
-from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.schemas import AwareDateTime, Input
 from clientfocus.customers.selectors import visible_customer
 from clientfocus.orders.models import Order, OrderMilestone
 from clientfocus.orders.selectors import customer_orders
@@ -29,14 +29,14 @@ from clientfocus.people.selectors import role_of
 router = Router(tags=["orders"])
 
 
-class LineIn(Schema):
+class LineIn(Input):
     product: str = Field(min_length=1, max_length=120)
     quantity: int = Field(default=1, ge=1, le=1_000_000)
     amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     product_line: str = Field(default="", max_length=60)
 
 
-class OrderIn(Schema):
+class OrderIn(Input):
     order_id: str = Field(min_length=1, max_length=64)
     customer: str = Field(description="external reference, customer id or e-mail")
     date: str = Field(description="YYYY-MM-DD or ISO 8601 time, not in the future")
@@ -48,7 +48,7 @@ class OrderIn(Schema):
     lines: list[LineIn] = Field(default_factory=list, max_length=500)
 
 
-class OrdersIn(Schema):
+class OrdersIn(Input):
     orders: list[OrderIn] = Field(min_length=1, max_length=10_000)
 
 
@@ -111,7 +111,7 @@ def add_orders(request, payload: OrdersIn):
     return Status(201, {"created": created, "unchanged": len(valid) - created})
 
 
-class MilestoneIn(Schema):
+class MilestoneIn(Input):
     kind: str = Field(
         description="placed, confirmed, packed, shipped, out_for_delivery, "
         "delivered, delayed or cancelled"

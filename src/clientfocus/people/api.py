@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.core.schemas import Input
 from clientfocus.people.models import Department
 from clientfocus.people.selectors import is_admin
 from clientfocus.people.services import create_department
@@ -26,7 +27,7 @@ class DepartmentOut(Schema):
         return obj.tier.code if obj.tier else None
 
 
-class DepartmentIn(Schema):
+class DepartmentIn(Input):
     name: str = Field(min_length=1, max_length=120)
     code: str = Field(default="", max_length=40, pattern=r"^[-a-zA-Z0-9_]*$")
     tier: str | None = None

@@ -13,7 +13,7 @@ from ninja.security import APIKeyCookie
 from pydantic import Field
 
 from clientfocus.core.errors import ServiceError
-from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.schemas import AwareDateTime, Input
 from clientfocus.core.views import client_address
 from clientfocus.customers import services as customers
 from clientfocus.customers.models import Customer
@@ -41,7 +41,7 @@ def _customer(request: HttpRequest) -> Customer:
     return request.auth  # type: ignore[attr-defined,return-value]
 
 
-class LoginIn(Schema):
+class LoginIn(Input):
     email: str = Field(min_length=3, max_length=254)
 
 
@@ -50,7 +50,7 @@ class LoginOut(Schema):
     detail: str
 
 
-class VerifyIn(Schema):
+class VerifyIn(Input):
     login: str = Field(min_length=1, max_length=500)
     code: str = Field(min_length=1, max_length=12)
 
@@ -90,13 +90,13 @@ class PortalRequestDetail(PortalRequestOut):
     messages: list[PortalMessageOut]
 
 
-class NewRequestIn(Schema):
+class NewRequestIn(Input):
     subject: str = Field(min_length=1, max_length=250)
     body: str = Field(min_length=1, max_length=100_000)
     category: str | None = Field(default=None, max_length=100)
 
 
-class ReplyIn(Schema):
+class ReplyIn(Input):
     body: str = Field(min_length=1, max_length=100_000)
 
 
@@ -118,7 +118,7 @@ class ProfileOut(Schema):
     consent_marketing: bool
 
 
-class ProfileIn(Schema):
+class ProfileIn(Input):
     language: Literal["en", "ru", "lt", "sl", "hi"] | None = None
     timezone: str | None = Field(default=None, max_length=64)
     preferred_channel: Literal["", "email", "sms"] | None = None
@@ -127,7 +127,7 @@ class ProfileIn(Schema):
     consent_marketing: bool | None = None
 
 
-class ContactIn(Schema):
+class ContactIn(Input):
     name: str = Field(min_length=1, max_length=200)
     email: str = Field(min_length=3, max_length=254)
     text: str = Field(min_length=1, max_length=100_000)

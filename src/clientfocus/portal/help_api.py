@@ -5,13 +5,13 @@ from __future__ import annotations
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from clientfocus.core.schemas import AwareDateTime, LanguageCode
+from clientfocus.core.schemas import AwareDateTime, Input, LanguageCode
 from clientfocus.knowledge import selectors
 
 router = Router(tags=["portal"], auth=None)
 
 
-class HelpQuery(Schema):
+class HelpQuery(Input):
     q: str = Field("", max_length=200)
     language: LanguageCode = "en"  # type: ignore[valid-type]
     limit: int = Field(10, ge=1, le=50)

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.schemas import AwareDateTime, Input
 from clientfocus.customers.models import Customer
 from clientfocus.ideas import selectors
 from clientfocus.ideas import services as ideas
@@ -54,7 +54,7 @@ def _idea(request: HttpRequest, idea_id: UUID) -> Idea:
     return ideas_for_customer(_customer(request)).get(public_id=idea_id)
 
 
-class ListQuery(Schema):
+class ListQuery(Input):
     q: str = Field("", max_length=300)
     product_line: str = Field("", max_length=60)
     limit: int = Field(30, ge=1, le=100)
@@ -72,7 +72,7 @@ def idea_list(request, query: Query[ListQuery]):
     return [_out(i, mine.get(i.pk)) for i in shown]
 
 
-class SimilarQuery(Schema):
+class SimilarQuery(Input):
     q: str = Field(..., min_length=1, max_length=800)
 
 
@@ -84,7 +84,7 @@ def similar(request, query: Query[SimilarQuery]):
     return [_out(i, mine.get(i.pk)) for i in found]
 
 
-class SuggestIn(Schema):
+class SuggestIn(Input):
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
     product_line: str = Field("", max_length=60)
@@ -106,7 +106,7 @@ def detail(request, idea_id: UUID):
     return _out(idea, Vote.objects.filter(idea=idea, customer=_customer(request)).first())
 
 
-class VoteIn(Schema):
+class VoteIn(Input):
     importance: Literal["", "nice", "important", "critical"] = ""
 
 
@@ -125,7 +125,7 @@ def unvote(request, idea_id: UUID):
     return _out(Idea.objects.get(pk=idea.pk), None)
 
 
-class CommentIn(Schema):
+class CommentIn(Input):
     text: str = Field(..., min_length=1, max_length=3000)
 
 

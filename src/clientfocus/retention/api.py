@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed
+from clientfocus.core.schemas import Input
 from clientfocus.people.selectors import role_of
 from clientfocus.retention import selectors, services
 from clientfocus.retention.models import RiskCase
@@ -117,7 +118,7 @@ def one(request, case_id: int):
     return case_out(request.auth, _case(request.auth, case_id))
 
 
-class OutcomeIn(Schema):
+class OutcomeIn(Input):
     outcome: Literal["called", "offered", "no_action", "lost"]
     note: str = Field("", max_length=500)
 
@@ -132,7 +133,7 @@ def outcome(request, case_id: int, payload: OutcomeIn):
     return case_out(request.auth, case)
 
 
-class AssignIn(Schema):
+class AssignIn(Input):
     assignee: str = Field(min_length=1, max_length=150)
     due_on: date | None = None
 

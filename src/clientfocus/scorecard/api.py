@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed
+from clientfocus.core.schemas import Input
 from clientfocus.people.selectors import department_of, role_of
 from clientfocus.scorecard import levels, selectors, services
 from clientfocus.scorecard.permissions import (
@@ -126,7 +127,7 @@ def thresholds(request):
     ]  # fmt: skip
 
 
-class ThresholdIn(Schema):
+class ThresholdIn(Input):
     value: float = Field(ge=-3650, le=3650, description="shares as 0–1")
 
 

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from clientfocus.core import statements
 from clientfocus.core.errors import NotAllowed, ServiceError
-from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.schemas import AwareDateTime, Input
 from clientfocus.customers.models import Customer
 from clientfocus.customers.selectors import CUSTOMER_WITH_TIER
 from clientfocus.people.models import Department
@@ -177,7 +177,7 @@ def request_detail_out(obj: Request) -> dict[str, Any]:
     }
 
 
-class RequestIn(Schema):
+class RequestIn(Input):
     subject: str = Field(min_length=1, max_length=250)
     customer: UUID | None = Field(default=None, description="external customer's id")
     requesting_department: str | None = Field(
@@ -192,13 +192,13 @@ class RequestIn(Schema):
     assignee: str | None = None
 
 
-class FileIn(Schema):
+class FileIn(Input):
     filename: str = Field(min_length=1, max_length=255)
     content_type: str = Field(default="", max_length=100)
     data_base64: str = Field(max_length=14_000_000, description="the file, base64 (≤ 10 MB)")
 
 
-class MessageIn(Schema):
+class MessageIn(Input):
     body: str = Field(min_length=1, max_length=100_000)
     kind: Literal["reply", "note", "customer"] = "reply"
     body_is_html: bool = False
@@ -217,11 +217,11 @@ def _files(items: list[FileIn]) -> list[IncomingFile]:
     return files
 
 
-class StateIn(Schema):
+class StateIn(Input):
     state: Literal["new", "open", "waiting_on_customer", "resolved", "closed"]
 
 
-class TimeIn(Schema):
+class TimeIn(Input):
     minutes: int = Field(gt=0, le=24 * 60)
     note: str = Field(default="", max_length=200)
 
@@ -232,12 +232,12 @@ class TimeOut(Schema):
     created_at: AwareDateTime
 
 
-class AssignIn(Schema):
+class AssignIn(Input):
     assignee: str | None = Field(default=None, description="username; null to unassign")
     queue: int | None = Field(default=None, ge=1, le=2**31)
 
 
-class RequestFilters(Schema):
+class RequestFilters(Input):
     state: Literal["new", "open", "waiting_on_customer", "resolved", "closed"] | None = None
     queue: int | None = Field(default=None, ge=1, le=2**31)
     assignee: str | None = Field(default=None, description="username, 'me' or 'none'")

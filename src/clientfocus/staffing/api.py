@@ -6,6 +6,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed, ServiceError
+from clientfocus.core.schemas import Input
 from clientfocus.customers.models import Customer, Tier
 from clientfocus.people.selectors import role_of
 from clientfocus.service.models import Queue
@@ -64,7 +65,7 @@ def plan(request, queue: str, week: str):
     return services.plan_as_dict(services.week_plan(_queue(queue), services.parse_week(week)))
 
 
-class CallbackIn(Schema):
+class CallbackIn(Input):
     customer: UUID
     queue: str
     phone: str = Field(default="", max_length=40)

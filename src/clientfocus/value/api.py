@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed
-from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.schemas import AwareDateTime, Input
 from clientfocus.customers.models import Customer
 from clientfocus.customers.selectors import visible_customer
 from clientfocus.people.selectors import is_admin
@@ -70,7 +70,7 @@ def summary(request):
     }
 
 
-class RulesIn(Schema):
+class RulesIn(Input):
     rules: dict[str, Any]
     note: str = Field(default="", max_length=200)
 

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed, ServiceError
-from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.schemas import AwareDateTime, Input
 from clientfocus.customers.models import Customer
 from clientfocus.orders.models import Order
 from clientfocus.people.selectors import role_of
@@ -109,7 +109,7 @@ def feedback_out(item: FeedbackItem) -> dict:
     }
 
 
-class FeedbackIn(Schema):
+class FeedbackIn(Input):
     text: str = Field(default="", description="In any language; HTML is reduced to text.")
     source: Literal["employee", "customer", "email", "api"] = "api"
     customer: UUID | None = None
@@ -156,7 +156,7 @@ def record_feedback(request, payload: FeedbackIn):
     return Status(201, feedback_out(item))
 
 
-class FeedbackFilter(Schema):
+class FeedbackFilter(Input):
     theme: str = ""
     sentiment: Literal["", "negative", "neutral", "positive"] = ""
     language: str = ""
@@ -205,7 +205,7 @@ def get_feedback(request, item_id: int):
     return feedback_out(visible.get(pk=item_id))
 
 
-class CorrectionIn(Schema):
+class CorrectionIn(Input):
     theme: str | None = Field(default=None, description="Theme code to set or remove")
     present: bool = True
     sentiment: Literal["negative", "neutral", "positive"] | None = None
@@ -230,7 +230,7 @@ def correct_tags(request, item_id: int, payload: CorrectionIn):
     return feedback_out(item)
 
 
-class TagIn(Schema):
+class TagIn(Input):
     texts: list[str] = Field(min_length=1, max_length=1000)
 
 
@@ -275,7 +275,7 @@ def theme_out(theme: Theme) -> dict:
     }
 
 
-class ThemeIn(Schema):
+class ThemeIn(Input):
     name: str = Field(min_length=1, max_length=80)
     code: str = Field(default="", max_length=40)
     keywords: list[str] = Field(default_factory=list, max_length=500)
@@ -359,7 +359,7 @@ def list_surveys(request):
     ]
 
 
-class AnswerIn(Schema):
+class AnswerIn(Input):
     token: str = Field(min_length=1, max_length=500)
     score: int = Field(ge=-1000, le=1000)
     comment: str = ""
@@ -458,7 +458,7 @@ def list_follow_ups(request, state: Literal["open", "closed", ""] = "open", mine
     return [follow_up_out(f) for f in items[:500]]
 
 
-class CloseIn(Schema):
+class CloseIn(Input):
     outcome: str = Field(min_length=1, max_length=5000)
     notify_customer: bool = False
 
@@ -542,7 +542,7 @@ def get_alert(request, alert_id: int):
     return alert_out(Alert.objects.select_related("theme").get(pk=alert_id))
 
 
-class AlertActionIn(Schema):
+class AlertActionIn(Input):
     state: Literal["open", "acknowledged", "closed"] = "acknowledged"
     action: str = Field(default="", max_length=5000)
 

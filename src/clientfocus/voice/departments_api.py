@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from clientfocus.core.errors import NotAllowed
-from clientfocus.core.schemas import AwareDateTime
+from clientfocus.core.schemas import AwareDateTime, Input
 from clientfocus.people.models import Department
 from clientfocus.people.selectors import role_of
 from clientfocus.voice import departments, services
@@ -98,7 +98,7 @@ def my_surveys(request):
     ]
 
 
-class AnswerIn(Schema):
+class AnswerIn(Input):
     score: int = Field(ge=0, le=10)
     comment: str = Field("", max_length=5000)
 
