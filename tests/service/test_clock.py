@@ -92,6 +92,36 @@ def test_adding_in_two_steps_equals_adding_at_once(calendar, start, a, b):
     assert calendar.add_business_minutes(middle, b) == calendar.add_business_minutes(start, a + b)
 
 
+def _walked_alone(calendar: BusinessCalendar, start: datetime, minutes: float) -> datetime:
+    """One amount through the windows on its own (how the due time was first computed)."""
+    remaining, start_utc = timedelta(minutes=minutes), start.astimezone(UTC)
+    for window_start, window_end in calendar.windows(start_utc):
+        begin = max(start_utc, window_start)
+        if remaining <= window_end - begin:
+            return (begin + remaining).astimezone(calendar.zone)
+        remaining -= window_end - begin
+    raise AssertionError
+
+
+amounts = st.one_of(minutes, st.floats(min_value=0, max_value=60 * 24 * 20))
+
+
+@settings(max_examples=150, deadline=None)
+@given(calendars(), instants, st.lists(amounts, min_size=1, max_size=4))
+def test_several_amounts_in_one_walk_equal_each_walked_alone(calendar, start, several):
+    found = calendar.add_business_minutes_each(start, several)
+    assert found == [_walked_alone(calendar, start, minutes) for minutes in several]
+    assert [f.utcoffset() for f in found] == [
+        _walked_alone(calendar, start, m).utcoffset() for m in several
+    ]
+
+
+def test_negative_amounts_are_refused():
+    calendar = BusinessCalendar.from_dict(OFFICE)
+    with pytest.raises(ValueError):
+        calendar.add_business_minutes_each(datetime(2026, 12, 1, tzinfo=UTC), (5, -1))
+
+
 def test_weekend_and_evening_are_skipped():
     calendar = BusinessCalendar.from_dict(OFFICE)
     friday_late = datetime(2026, 11, 20, 17, 30, tzinfo=ZoneInfo("Europe/Vilnius"))

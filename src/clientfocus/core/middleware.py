@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import import_string
 
 TIMEZONE_COOKIE = "cf_tz"
@@ -74,9 +75,9 @@ class TokenApiMiddleware:
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         ):
             # What the skipped middleware would have found without a session cookie: an
-            # empty session (never saved) and nobody signed in, until the token names
-            # the user.
-            request.session = self.sessions(None)
+            # empty session (never saved; made only if something asks for it) and nobody
+            # signed in, until the token names the user.
+            request.session = SimpleLazyObject(self.sessions)
             request.user = AnonymousUser()
             return self.lean.chain(request)  # type: ignore[return-value]
         return self.get_response(request)

@@ -348,8 +348,6 @@ def create_request(request, payload: RequestIn):
         queue=queue,
         assignee=_user(payload.assignee, "assignee"),
     )
-    created.customer = customer
-    created.requesting_department = department
     # Built from the row just written, so not validated again on the way out.
     return Status(201, RequestOut.model_construct(**request_out(created)))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -177,16 +177,30 @@ class BusinessCalendar:
         ``minutes`` = 0 gives ``start`` itself when open, else the next opening.
         The result is in the calendar's time zone.
         """
-        if minutes < 0:
+        return self.add_business_minutes_each(start, (minutes,))[0]
+
+    def add_business_minutes_each(
+        self, start: datetime, amounts: Sequence[float]
+    ) -> list[datetime]:
+        """`add_business_minutes` for each of ``amounts`` from the same ``start``, in one
+        walk through the opening windows (a clock's due and warning instants)."""
+        if any(minutes < 0 for minutes in amounts):
             raise ValueError("minutes must not be negative")
-        remaining = timedelta(minutes=minutes)
+        wanted = sorted((timedelta(minutes=minutes), i) for i, minutes in enumerate(amounts))
+        found: list[datetime] = [start] * len(amounts)
         start_utc = start.astimezone(UTC)
+        passed = timedelta()  # business time in the windows before this one
+        next_one = 0
         for window_start, window_end in self.windows(start_utc):
             begin = max(start_utc, window_start)
             available = window_end - begin
-            if remaining <= available:
-                return (begin + remaining).astimezone(self.zone)
-            remaining -= available
+            while next_one < len(wanted) and wanted[next_one][0] - passed <= available:
+                amount, index = wanted[next_one]
+                found[index] = (begin + (amount - passed)).astimezone(self.zone)
+                next_one += 1
+            if next_one == len(wanted):
+                return found
+            passed += available
         raise AssertionError("unreachable: windows() raises when exhausted")
 
     def business_minutes_between(self, start: datetime, end: datetime) -> float:
@@ -235,7 +249,9 @@ class TargetClock:
     ) -> TargetClock:
         """Start (or resume) a clock with ``remaining_minutes`` left of ``target_minutes``."""
         remaining = max(0.0, remaining_minutes)
-        due = calendar.add_business_minutes(at, remaining)
         before_warning = remaining - at_risk_share * target_minutes
-        warn_at = calendar.add_business_minutes(at, before_warning) if before_warning > 0 else at
+        if before_warning > 0:
+            due, warn_at = calendar.add_business_minutes_each(at, (remaining, before_warning))
+        else:
+            due, warn_at = calendar.add_business_minutes(at, remaining), at
         return cls(due=due, warn_at=min(warn_at, due))
