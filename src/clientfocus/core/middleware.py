@@ -8,10 +8,12 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 from importlib import import_module
+from typing import cast
 
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import MiddlewareNotUsed
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
@@ -77,7 +79,7 @@ class TokenApiMiddleware:
             # What the skipped middleware would have found without a session cookie: an
             # empty session (never saved; made only if something asks for it) and nobody
             # signed in, until the token names the user.
-            request.session = SimpleLazyObject(self.sessions)
+            request.session = cast(SessionBase, SimpleLazyObject(self.sessions))
             request.user = AnonymousUser()
             return self.lean.chain(request)  # type: ignore[return-value]
         return self.get_response(request)
