@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 
 from clientfocus.core import statements
+from clientfocus.core.instances import build
 from clientfocus.customers.models import Tier
 from clientfocus.service.clock import BusinessCalendar as CalendarRules
 from clientfocus.service.clock import TargetClock
@@ -160,7 +161,8 @@ def _record(request: Request, kind: str, *, actor=None, now: datetime, **data) -
 
 def _event(request: Request, kind: str, *, actor=None, now: datetime, **data) -> RequestEvent:
     """An event of ``request``, not yet written (`_record` writes it)."""
-    return RequestEvent(
+    return build(
+        RequestEvent,
         request=request,
         customer_id=request.customer_id,
         kind=kind,

@@ -14,6 +14,7 @@ from clientfocus.core import statements
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.events import publish
 from clientfocus.core.html import sanitise_html, text_to_html
+from clientfocus.core.instances import build
 from clientfocus.service import attachments as attachment_files
 from clientfocus.service.attachments import IncomingFile
 from clientfocus.service.events import MessagePosted
@@ -103,7 +104,8 @@ def _new_message(
     """A message of ``request``, sanitised, not yet written: `_write_message` writes it
     and then `_posted` stores its files and announces it."""
     body_html = _body_html(body, is_html=body_is_html, allow_empty=has_files)
-    return Message(
+    return build(
+        Message,
         request=request,
         kind=kind,
         author=author,

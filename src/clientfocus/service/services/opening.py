@@ -12,6 +12,7 @@ from django.utils import timezone
 from clientfocus.core import statements
 from clientfocus.core.errors import NotAllowed, ServiceError
 from clientfocus.core.events import publish
+from clientfocus.core.instances import build
 from clientfocus.customers.models import Customer, Tier
 from clientfocus.people.models import Department, Employee, Role
 from clientfocus.people.selectors import department_of, employee_of, role_of
@@ -180,7 +181,8 @@ def _create(
     follows: Request | None = None,
 ) -> tuple[Request, Message | None]:
     """Write the request, start its clocks, record the opening and the first message."""
-    request = Request(
+    request = build(
+        Request,
         customer=customer,
         requesting_department=requesting_department,
         subject=subject,
