@@ -6,9 +6,10 @@ Prints:
   - requests created per second through the REST API by 8 concurrent clients against
     `clientfocus serve` (gunicorn) on loopback, beside its limit (benchmarks/anchors/
     bare.py: one bare Django view doing the same three INSERTs), the two measured in
-    turns (--rounds, default 2: limit, ours, limit, ours, each for --seconds / rounds) so
-    that a drift of the machine's speed during the run falls on both alike; the ratio is
-    of the means.
+    turns (--rounds, default 4: limit, ours, limit, ours, …, each for --seconds / rounds)
+    so that a drift of the machine's speed during the run falls on both alike; the ratio
+    is of the means, and each round's own ratio is printed beside it (on a shared 2-core
+    machine the rates of one code moved by a third from minute to minute).
 
     .venv/bin/python benchmarks/service_desk.py [--database-url URL] [--reload]
 
@@ -562,10 +563,10 @@ def forget_requests_after(last: int) -> None:
 def main() -> None:
     parser = parser_with_database(__doc__, "2,000 customers / 5,000 requests")
     parser.add_argument("--reload", action="store_true")
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--rounds", type=int, default=2, choices=range(1, 11))
+    parser.add_argument("--rounds", type=int, default=4, choices=range(1, 11))
     parser.add_argument("--skip-pages", action="store_true")
     args = parser.parse_args()
     url, seconds = args.database_url, args.seconds
@@ -588,6 +589,8 @@ def main() -> None:
         )
         forget_requests_after(last)
     limit, figure = statistics.mean(limits), statistics.mean(ours)
+    each = ", ".join(f"{o / lim:.0%}" for lim, o in zip(limits, ours, strict=True))
+    print(f"rounds: {each}")
     print(
         f"request creation: {figure:.0f}/s of a {limit:.0f}/s bare-Django limit, "
         f"{figure / limit:.0%} ({rounds} rounds each, in turns)"
