@@ -49,8 +49,12 @@ class OrjsonParser(Parser):
 
 
 class OrjsonRenderer(JSONRenderer):
+    def __init__(self) -> None:
+        # The encoder keeps no state between values: one serves every answer.
+        self._default = self.encoder_class().default
+
     def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
         try:
-            return orjson.dumps(data, default=self.encoder_class().default, option=_OPTIONS)
+            return orjson.dumps(data, default=self._default, option=_OPTIONS)
         except TypeError:  # orjson.JSONEncodeError: what only json can write, or nothing
             return super().render(request, data, response_status=response_status)
