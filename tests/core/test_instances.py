@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db import models
+from django.db.models.signals import post_init
 from django.utils import timezone
 
-from clientfocus.core.instances import build
+from clientfocus.core.instances import build, loaded
+from clientfocus.service import services
 from clientfocus.service.models import Message, Request, RequestEvent
 
 OURS = [m for m in apps.get_models() if m.__module__.startswith("clientfocus.")]
@@ -101,3 +103,97 @@ def test_a_related_object_and_its_key_given_both_are_taken_alike(company):
     assert _without_fresh_defaults(Request, _state(built)) == _without_fresh_defaults(
         Request, _state(made)
     )
+
+
+# -- loaded: Model.from_db for a whole row ---------------------------------------------
+
+
+def _row(model) -> list[Any]:
+    """A stored-looking row for ``model``: each field's default (or a key) in field order."""
+    instance = model()
+    values = []
+    for field in model._meta.concrete_fields:
+        value = field.value_from_object(instance)
+        values.append(7 if value is None and field.primary_key else value)
+    return values
+
+
+@pytest.mark.parametrize("model", OURS, ids=lambda m: m._meta.label)
+def test_every_model_loaded_alike(model):
+    names = [f.attname for f in model._meta.concrete_fields]
+    row = _row(model)
+    ours, theirs = loaded(model, "default", row), model.from_db("default", names, row)
+    assert type(ours) is model
+    assert _state(ours) == _state(theirs)
+    assert ours == theirs
+
+
+def _stored_request(company) -> Request:
+    return services.open_request(
+        actor=company.agent, customer=company.customer, subject="Fridge", body="warm",
+        queue=company.care_queue,
+    )  # fmt: skip
+
+
+def test_loaded_instances_read_and_set_related_objects_as_django_does(company):
+    stored = _stored_request(company)
+    names = [f.attname for f in Request._meta.concrete_fields]
+    ours = loaded(Request, "default", [getattr(stored, name) for name in names])
+    assert ours.customer == company.customer and ours.queue == company.care_queue
+    ours.customer = company.gold_customer
+    assert ours.customer_id == company.gold_customer.pk
+    ours.customer_id = company.customer.pk  # the key changed: the cached object goes
+    assert ours.customer == company.customer
+
+
+def test_a_model_someone_listens_to_is_made_by_django(company):
+    seen = []
+
+    def heard(sender, instance, **kwargs):
+        seen.append(instance)
+
+    stored = _stored_request(company)
+    post_init.connect(heard, sender=Message)
+    try:
+        made = build(Message, request=stored, kind="note", body_text="x")
+        names = [f.attname for f in Message._meta.concrete_fields]
+        read = loaded(Message, "default", [getattr(made, n) for n in names])
+    finally:
+        post_init.disconnect(heard, sender=Message)
+    assert [id(i) for i in seen] == [id(made), id(read)]
+    assert read._state.adding is False and read._state.db == "default"
+
+
+def test_a_model_with_its_own_init_or_attribute_is_made_by_django():
+    class Odd(models.Model):  # noqa: DJ008
+        name = models.CharField(max_length=10)
+
+        class Meta:
+            app_label = "core"
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.touched = True
+
+    class Shouting(models.Model):  # noqa: DJ008
+        name = models.CharField(max_length=10)
+
+        class Meta:
+            app_label = "core"
+
+    class _Upper:
+        def __get__(self, instance, owner=None):
+            return self if instance is None else instance.__dict__["name"]
+
+        def __set__(self, instance, value):
+            instance.__dict__["name"] = value.upper()
+
+    Shouting.name = _Upper()  # type: ignore[assignment]
+    try:
+        assert loaded(Odd, "default", [1, "a"]).touched is True
+        assert loaded(Shouting, "default", [1, "quiet"]).name == "QUIET"
+        assert build(Shouting, name="quiet").name == "QUIET"
+    finally:
+        for model in (Odd, Shouting):
+            apps.all_models["core"].pop(model._meta.model_name, None)
+        apps.clear_cache()

@@ -51,6 +51,8 @@ from django.db.models.expressions import DatabaseDefault
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.models.signals import post_save, pre_save
 
+from clientfocus.core.instances import loaded
+
 try:  # psycopg 3: a cursor that binds on the server and prepares what it runs
     from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
 
@@ -221,6 +223,8 @@ class _Compiled:
         self.start, self.end = fields[0], fields[-1] + 1
         self.model = info["model"]
         self.names = [column[0].target.attname for column in compiler.select[self.start : self.end]]
+        # Every field selected, in field order: the row is the instance's whole state.
+        self.whole = self.names == [f.attname for f in self.model._meta.concrete_fields]
         self.key = self.start + self.names.index(self.model._meta.pk.attname)
         self.width = compiler.col_count
         self.related = get_related_populators(info, compiler.select, alias)
@@ -251,7 +255,12 @@ class _Compiled:
                 for converter in converters:
                     value = converter(value, expression, connection)
                 row[at] = value
-        obj = self.model.from_db(self.alias, self.names, row[self.start : self.end])
+        values = row[self.start : self.end]
+        obj = (
+            loaded(self.model, self.alias, values)
+            if self.whole
+            else self.model.from_db(self.alias, self.names, values)
+        )
         for populator in self.related:
             populator.populate(row, obj)
         return obj
