@@ -47,3 +47,15 @@ def test_metrics_are_for_the_monitoring_network_or_the_token(db, client, setting
     assert scrape(client, HTTP_AUTHORIZATION="Bearer wrong", **elsewhere)[0] == 404
     assert scrape(client, HTTP_AUTHORIZATION="Bearer scrape-secret", **elsewhere)[0] == 200
     assert scrape(client, HTTP_HOST="10.0.0.7")[0] == 200  # scraped by IP: no host check
+
+
+def test_requests_are_counted_under_a_few_known_methods(db, client):
+    client.generic("BREW", "/health")
+    client.generic("PROPFIND", "/health")
+    client.get("/health")
+    text = scrape(client)[1]
+    series = [x for x in text.splitlines()
+              if x.startswith("clientfocus_http_request_duration_seconds_count")]  # fmt: skip
+    assert any('method="other"' in x for x in series)
+    assert any('method="GET"' in x for x in series)
+    assert not any("BREW" in x or "PROPFIND" in x for x in series)

@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Min
@@ -156,18 +157,29 @@ def metrics_response(request: HttpRequest) -> HttpResponse:
     return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
 
 
+# Methods a request is counted under; any other (a client may send any token) is "other",
+# so a stranger cannot add label sets, each a series held in memory, at will.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 class MetricsMiddleware:
-    """Times every request by the view that answered it (after routing)."""
+    """Times every request by the view that answered it (after routing). The histogram's
+    children are kept per label set (views, methods and status classes are few), saving
+    the registry's look-up and lock on every request."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.children: dict[tuple[str, str, int], Any] = {}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         view = (match.view_name if match else "") or "unmatched"
-        HTTP_LATENCY.labels(view, request.method or "", f"{response.status_code // 100}xx").observe(
-            time.perf_counter() - started
-        )
+        method = request.method if request.method in _METHODS else "other"
+        key = (view, method, response.status_code // 100)
+        child = self.children.get(key)
+        if child is None:
+            child = self.children[key] = HTTP_LATENCY.labels(view, method, f"{key[2]}xx")
+        child.observe(time.perf_counter() - started)
         return response

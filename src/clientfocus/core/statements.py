@@ -89,14 +89,18 @@ def fetch_one(sql: str, params: list[Any], alias: str = "default") -> tuple | No
     runs it, so they see it), it runs on a cursor kept for the connection, with Django's
     checks and error translation: making and wrapping a cursor per statement was a
     third of a prepared statement's CPU."""
-    connection = connections[alias]
+    return _fetch_one(connections[alias], sql, params)
+
+
+def _fetch_one(connection, sql: str, params: list[Any]) -> tuple | None:
+    """`fetch_one` on a connection at hand (a look-up in ``connections`` costs)."""
     if (
         connection.vendor != "postgresql"
         or _PreparingCursor is None
         or connection.queries_logged
         or connection.execute_wrappers
     ):
-        with cursor(alias) as c:
+        with cursor(connection.alias) as c:
             c.execute(sql, params)
             return c.fetchone()
     connection.ensure_connection()
@@ -167,11 +171,12 @@ def get_each(*wanted: tuple[Lookup, Any]) -> list[Model | None]:
     asked = [(at, compiled, value) for at, compiled, value in asked if value is not None]
     parts = tuple(compiled for _, compiled, _ in asked)
     alias = parts[0].alias if parts else "default"
+    connection = connections[alias]
     row = None
     if (
         len(parts) > 1
         and all(part.alias == alias for part in parts)
-        and connections[alias].vendor == "postgresql"
+        and connection.vendor == "postgresql"
     ):
         sql = _JOINED.get(parts)
         if sql is None:
@@ -179,8 +184,8 @@ def get_each(*wanted: tuple[Lookup, Any]) -> list[Model | None]:
                 f"LEFT JOIN ({part.sql}) AS l{at} ON TRUE" for at, part in enumerate(parts)
             )
             sql = _JOINED[parts] = f"SELECT * FROM (SELECT 1) AS one {joined}"  # noqa: S608
-        params = [param for _, part, value in asked for param in part.params_for(value)]
-        row = fetch_one(sql, params, alias)
+        params = [param for _, part, value in asked for param in part.params_for(value, connection)]
+        row = _fetch_one(connection, sql, params)
     # Not joined, or a lookup selects more than its compiler counted: one by one.
     if row is None or len(row) != 1 + sum(part.width for part in parts):
         for at, compiled, value in asked:
@@ -188,7 +193,7 @@ def get_each(*wanted: tuple[Lookup, Any]) -> list[Model | None]:
         return found
     start = 1
     for at, part, _value in asked:
-        found[at] = part.made(row[start : start + part.width])
+        found[at] = part.made(row[start : start + part.width], connection)
         start += part.width
     return found
 
@@ -211,13 +216,8 @@ class _Compiled:
         at = [i for i, param in enumerate(params) if param == prepared]
         if len(at) != 1:
             raise ValueError(f"cannot compile a lookup of {model.__name__} by {field_name}")
-        self.field, self.alias, self.sql, self.params, self.at = (
-            field,
-            alias,
-            sql,
-            list(params),
-            at[0],
-        )
+        self.field, self.alias, self.sql, self.params = field, alias, sql, list(params)
+        self.at = at[0]
         info = compiler.klass_info
         fields = info["select_fields"]
         self.start, self.end = fields[0], fields[-1] + 1
@@ -232,22 +232,22 @@ class _Compiled:
         self.converters = compiler.get_converters(columns)
 
     def first(self, value: Any) -> Model | None:
-        found = fetch_one(self.sql, self.params_for(value), self.alias)
-        return None if found is None else self.made(found)
+        connection = connections[self.alias]
+        found = _fetch_one(connection, self.sql, self.params_for(value, connection))
+        return None if found is None else self.made(found, connection)
 
-    def params_for(self, value: Any) -> list[Any]:
+    def params_for(self, value: Any, connection) -> list[Any]:
         params = list(self.params)
         params[self.at] = self.field.get_db_prep_value(
-            self.field.to_python(value), connections[self.alias], prepared=False
+            self.field.to_python(value), connection, prepared=False
         )
         return params
 
-    def made(self, found) -> Model | None:
+    def made(self, found, connection) -> Model | None:
         """The object of a row the statement gave (None for a row of NULLs: the outer
         join of `get_each` found nothing)."""
         if found[self.key] is None:
             return None
-        connection = connections[self.alias]
         row = list(found)
         if self.converters:
             for at, (converters, expression) in self.converters.items():
@@ -303,7 +303,7 @@ def insert(instance: Model) -> None:
         statement = _insert_sql(type(instance), row.fields, row.defaults, connection)
         _INSERTS[key] = statement
     sql, returning, converters = statement
-    returned = fetch_one(sql, row.params, alias)
+    returned = _fetch_one(connection, sql, row.params)
     assert returned is not None  # INSERT … RETURNING gives the row it wrote
     _set_returned(instance, returning, converters, returned, connection, alias)
 
@@ -342,7 +342,7 @@ def insert_together(parent: Model, *children: Model) -> None:
         statement = _TOGETHER[key] = _together_sql(rows, connection)  # type: ignore[arg-type]
     sql, parts = statement
     params = [value for row in rows for value in row.params]  # type: ignore[union-attr]
-    returned = fetch_one(sql, params, alias)
+    returned = _fetch_one(connection, sql, params)
     assert returned is not None  # each INSERT … RETURNING gives the row it wrote
     at = 0
     for obj, (returning, converters) in zip((parent, *children), parts, strict=True):
