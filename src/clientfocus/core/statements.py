@@ -14,23 +14,19 @@ Only statements whose best plan does not depend on the value are worth preparing
 lookup by a unique key, an INSERT. (PostgreSQL switches a prepared statement to a generic
 plan after five runs, which made a ranged count 17 times slower; those stay unprepared.)
 
-`DATABASE_PREPARED_STATEMENTS=off` (behind a connection pooler that drops prepared
-statements) keeps the compiled SQL but prepares nothing. Everything here goes through
-Django's cursor wrappers: query logging, `CaptureQueriesContext` and execute wrappers
-see these statements like any other.
+They run through `core.prepared` (prepared on PostgreSQL, on cursors kept per
+connection).
 """
 
 from __future__ import annotations
 
 import threading
 import uuid
-import weakref
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from django.db import connections, router
-from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import (
     AutoField,
     BigAutoField,
@@ -52,77 +48,7 @@ from django.db.models.query import get_related_populators  # type: ignore[attr-d
 from django.db.models.signals import post_save, pre_save
 
 from clientfocus.core.instances import loaded
-
-try:  # psycopg 3: a cursor that binds on the server and prepares what it runs
-    from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
-
-    class _PreparingCursor(ServerBindingCursor):
-        def execute(self, query, params=None, *, prepare=None, binary=None):  # type: ignore[override]
-            return super().execute(query, params, prepare=True, binary=binary)
-
-except ImportError:  # pragma: no cover - psycopg 2 or no PostgreSQL driver
-    _PreparingCursor = None  # type: ignore[assignment,misc]
-
-
-def cursor(alias: str = "default"):
-    """A Django cursor whose statements PostgreSQL prepares once per connection (other
-    databases: the usual cursor). The connection's ``prepare_threshold`` decides: None
-    (DATABASE_PREPARED_STATEMENTS=off) prepares nothing."""
-    connection = connections[alias]
-    if connection.vendor != "postgresql" or _PreparingCursor is None:
-        return connection.cursor()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    # The wrappers Django puts around every cursor it makes (execute wrappers, query
-    # logging), here around a server-binding cursor on the same connection.
-    wrapper = _LoggedStatements if connection.queries_logged else CursorWrapper
-    return wrapper(_PreparingCursor(connection.connection), connection)
-
-
-# A prepared-statement cursor kept per database connection, for `fetch_one`.
-_KEPT: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-
-
-def fetch_one(sql: str, params: list[Any], alias: str = "default") -> tuple | None:
-    """Run one statement (prepared on PostgreSQL) and return its first row. Unless
-    queries are logged or execute wrappers are installed (then Django's cursor wrapper
-    runs it, so they see it), it runs on a cursor kept for the connection, with Django's
-    checks and error translation: making and wrapping a cursor per statement was a
-    third of a prepared statement's CPU."""
-    return _fetch_one(connections[alias], sql, params)
-
-
-def _fetch_one(connection, sql: str, params: list[Any]) -> tuple | None:
-    """`fetch_one` on a connection at hand (a look-up in ``connections`` costs)."""
-    if (
-        connection.vendor != "postgresql"
-        or _PreparingCursor is None
-        or connection.queries_logged
-        or connection.execute_wrappers
-    ):
-        with cursor(connection.alias) as c:
-            c.execute(sql, params)
-            return c.fetchone()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    connection.validate_no_broken_transaction()
-    raw = connection.connection
-    kept = _KEPT.get(raw)
-    if kept is None:
-        kept = _KEPT[raw] = _PreparingCursor(raw)
-    with connection.wrap_database_errors:
-        kept.execute(sql, params)
-        return kept.fetchone()
-
-
-class _LoggedStatements(CursorDebugWrapper):
-    """Query logging for prepared statements: the SQL with its values merged in (the
-    backend would read it back from the cursor, which holds a statement name)."""
-
-    def debug_sql(self, sql=None, params=None, use_last_executed_query=False, many=False):
-        if use_last_executed_query and not many:
-            sql, use_last_executed_query = self.db.ops.compose_sql(sql, params), False
-        return super().debug_sql(sql, params, use_last_executed_query, many)
+from clientfocus.core.prepared import fetch_one_on
 
 
 class Lookup:
@@ -185,7 +111,7 @@ def get_each(*wanted: tuple[Lookup, Any]) -> list[Model | None]:
             )
             sql = _JOINED[parts] = f"SELECT * FROM (SELECT 1) AS one {joined}"  # noqa: S608
         params = [param for _, part, value in asked for param in part.params_for(value, connection)]
-        row = _fetch_one(connection, sql, params)
+        row = fetch_one_on(connection, sql, params)
     # Not joined, or a lookup selects more than its compiler counted: one by one.
     if row is None or len(row) != 1 + sum(part.width for part in parts):
         for at, compiled, value in asked:
@@ -233,7 +159,7 @@ class _Compiled:
 
     def first(self, value: Any) -> Model | None:
         connection = connections[self.alias]
-        found = _fetch_one(connection, self.sql, self.params_for(value, connection))
+        found = fetch_one_on(connection, self.sql, self.params_for(value, connection))
         return None if found is None else self.made(found, connection)
 
     def params_for(self, value: Any, connection) -> list[Any]:
@@ -303,7 +229,7 @@ def insert(instance: Model) -> None:
         statement = _insert_sql(type(instance), row.fields, row.defaults, connection)
         _INSERTS[key] = statement
     sql, returning, converters = statement
-    returned = _fetch_one(connection, sql, row.params)
+    returned = fetch_one_on(connection, sql, row.params)
     assert returned is not None  # INSERT … RETURNING gives the row it wrote
     _set_returned(instance, returning, converters, returned, connection, alias)
 
@@ -342,7 +268,7 @@ def insert_together(parent: Model, *children: Model) -> None:
         statement = _TOGETHER[key] = _together_sql(rows, connection)  # type: ignore[arg-type]
     sql, parts = statement
     params = [value for row in rows for value in row.params]  # type: ignore[union-attr]
-    returned = _fetch_one(connection, sql, params)
+    returned = fetch_one_on(connection, sql, params)
     assert returned is not None  # each INSERT … RETURNING gives the row it wrote
     at = 0
     for obj, (returning, converters) in zip((parent, *children), parts, strict=True):
