@@ -13,6 +13,7 @@ from django.db.models.signals import post_init
 from django.utils import timezone
 
 from clientfocus.core.instances import build, loaded
+from clientfocus.customers.models import Customer
 from clientfocus.service import services
 from clientfocus.service.models import Message, Request, RequestEvent
 
@@ -197,3 +198,35 @@ def test_a_model_with_its_own_init_or_attribute_is_made_by_django():
         for model in (Odd, Shouting):
             apps.all_models["core"].pop(model._meta.model_name, None)
         apps.clear_cache()
+
+
+class _RefusingRouter:
+    def allow_relation(self, obj1, obj2, **hints):
+        return False
+
+
+def test_a_router_is_asked_about_each_relation_as_django_asks_it(company, settings):
+    settings.DATABASE_ROUTERS = [_RefusingRouter()]
+    with pytest.raises(ValueError) as theirs:
+        Request(customer=company.customer, subject="x")
+    with pytest.raises(ValueError) as ours:
+        build(Request, customer=company.customer, subject="x")
+    assert "router prevents this relation" in str(ours.value)
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_objects_of_two_databases_are_refused_alike(company):
+    elsewhere = Customer.objects.get(pk=company.customer.pk)
+    elsewhere._state.db = "other"
+    with pytest.raises(ValueError) as theirs:
+        Request(customer=elsewhere, queue=company.care_queue, subject="x")
+    with pytest.raises(ValueError) as ours:
+        build(Request, customer=elsewhere, queue=company.care_queue, subject="x")
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_an_unsaved_related_object_takes_the_instance_database_alike(company):
+    fresh = Customer(name="Nauja", tier=company.standard)
+    ours, theirs = build(Request, customer=fresh, subject="x"), Request(customer=fresh, subject="x")
+    assert (ours._state.db, fresh._state.db) == (theirs._state.db, "default")
+    assert ours.customer is fresh and ours.customer_id is None

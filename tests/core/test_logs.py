@@ -72,3 +72,23 @@ def test_personal_data_is_masked_in_any_message():
         "GET /login/ 200 247.8 ms, 12 345 678.50 EUR"
     )
     assert redact(kept) == kept
+
+
+def test_the_request_line_names_where_it_was_logged(client, db):
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    request_log = logging.getLogger("clientfocus.request")
+    kept = Keep()
+    request_log.addHandler(kept)
+    try:
+        client.get("/login/")
+    finally:
+        request_log.removeHandler(kept)
+    (record,) = records
+    assert record.pathname.endswith("clientfocus/core/logs.py") and record.funcName == "__call__"
+    assert record.lineno > 0 and record.levelno == logging.INFO
+    assert record.getMessage().startswith("GET /login/ answered 200 in ")

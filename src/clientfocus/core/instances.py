@@ -25,6 +25,7 @@ from __future__ import annotations
 from inspect import getattr_static
 from typing import Any, TypeVar
 
+from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import Field, Model
 from django.db.models.base import DEFERRED, ModelState  # type: ignore[attr-defined]
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
@@ -78,9 +79,36 @@ def build(model: type[M], **values: Any) -> M:
     for field, value in related:
         if value is None:
             field.set_cached_value(instance, None)  # type: ignore[attr-defined]
-        else:
+        elif not _relate(instance, field, value):
             setattr(instance, field.name, value)
     return instance
+
+
+def _relate(instance: Model, field: Any, value: Model) -> bool:
+    """What the descriptor does when ``value`` is assigned to a foreign key of a new
+    instance, where no database router is configured (then a router's choice is the
+    instances' own database, else the default one, and a relation is allowed within one
+    database): False where the descriptor must decide (routers, a one-to-one, a key of
+    several columns, an object of another model, objects of two databases)."""
+    remote = field.remote_field
+    if (
+        router.routers
+        or not remote.multiple
+        or len(field.related_fields) != 1
+        or not isinstance(value, remote.model._meta.concrete_model)
+    ):
+        return False
+    state, theirs = instance._state, value._state
+    if state.db is None:
+        state.db = theirs.db or DEFAULT_DB_ALIAS
+    if theirs.db is None:
+        theirs.db = state.db
+    if theirs.db != state.db:
+        return False
+    own, target = field.related_fields[0]
+    instance.__dict__[own.attname] = getattr(value, target.attname)
+    field.set_cached_value(instance, value)
+    return True
 
 
 def loaded(model: type[M], db: str, values: list[Any] | tuple[Any, ...]) -> M:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -99,20 +100,28 @@ class RequestLogMiddleware:
                 user_id_var.set(str(user.pk))
             match = getattr(request, "resolver_match", None)
             took = round((time.perf_counter() - started) * 1000, 1)
-            logger.info(
-                "%s %s answered %s in %s ms",
-                request.method,
-                request.path,
-                response.status_code,
-                took,
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "view": (match.view_name if match else "") or "-",
-                    "status": response.status_code,
-                    "duration_ms": took,
-                },
-            )
+            if logger.isEnabledFor(logging.INFO):
+                # Logger.info's record, without its walk up the stack to find the caller:
+                # it is always this line.
+                logger.handle(
+                    logger.makeRecord(
+                        logger.name,
+                        logging.INFO,
+                        __file__,
+                        sys._getframe().f_lineno,
+                        "%s %s answered %s in %s ms",
+                        (request.method, request.path, response.status_code, took),
+                        None,
+                        "__call__",
+                        {
+                            "method": request.method,
+                            "path": request.path,
+                            "view": (match.view_name if match else "") or "-",
+                            "status": response.status_code,
+                            "duration_ms": took,
+                        },
+                    )
+                )
             response["X-Request-ID"] = request_id
             return response
         finally:
