@@ -346,6 +346,11 @@ class _Plan:
         self.keeps = [_unchanged(f, vendor) for f in self.fields]
         self.columns = list(zip(self.fields, self.reads, self.keeps, strict=True))
         self.foreign_keys = [at for at, f in enumerate(self.fields) if isinstance(f, ForeignKey)]
+        # Per foreign key: the field, its cache's key, the related object's attribute.
+        self.relations: list[tuple[Any, str, str]] = [
+            (f, f.cache_name, f.target_field.attname)  # type: ignore[attr-defined]
+            for f in (self.fields[at] for at in self.foreign_keys)
+        ]
         self.private_relations = [f for f in meta.private_fields if f.is_relation]
 
     @classmethod
@@ -428,12 +433,10 @@ def _check_related(instance: Model, plan: _Plan, parent: Model | None) -> None:
     """Django's check before a save (Model._prepare_related_fields_for_save: a related
     object must be saved first, its key is taken over), for every related object but
     ``parent``, which this very statement writes."""
-    for at in plan.foreign_keys:
-        field: Any = plan.fields[at]
-        if not field.is_cached(instance):
-            continue
-        related = field.get_cached_value(instance)
-        if not related or related is parent:
+    cached = instance._state.fields_cache
+    for field, cache_name, target in plan.relations:
+        related = cached.get(cache_name)  # None also when not cached
+        if related is None or related is parent or not related:
             continue
         if related.pk is None:
             if not field.remote_field.multiple:
@@ -444,7 +447,7 @@ def _check_related(instance: Model, plan: _Plan, parent: Model | None) -> None:
             )
         if getattr(instance, field.attname) in field.empty_values:
             setattr(instance, field.name, related)
-        if getattr(related, field.target_field.attname) != getattr(instance, field.attname):
+        if getattr(related, target) != getattr(instance, field.attname):
             field.delete_cached_value(instance)
     for generic in plan.private_relations:
         if generic.is_cached(instance) and hasattr(generic, "fk_field"):
