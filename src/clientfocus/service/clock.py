@@ -155,18 +155,23 @@ class BusinessCalendar:
         # after the gap; that instant is right. Normalise to UTC either way.
         return instant
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - calendars are few, frozen, hashable
+    def _day_windows(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        """The opening windows of ``day`` (UTC instants), none on a holiday."""
+        if day in self.holidays:
+            return ()
+        return tuple(
+            (self._local_instant(day, open_at), self._local_instant(day, close_at))
+            for open_at, close_at in self.hours[day.weekday()]
+        )
+
     def windows(self, start: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Opening windows (UTC, half-open) that end after ``start``, in order."""
         if start.tzinfo is None:
             raise ValueError("start must be timezone-aware")
         first_day = start.astimezone(self.zone).date() - timedelta(days=1)
         for offset in range(_SEARCH_DAYS):
-            day = first_day + timedelta(days=offset)
-            if day in self.holidays:
-                continue
-            for open_at, close_at in self.hours[day.weekday()]:
-                window_start = self._local_instant(day, open_at)
-                window_end = self._local_instant(day, close_at)
+            for window_start, window_end in self._day_windows(first_day + timedelta(days=offset)):
                 if window_end > start and window_end > window_start:
                     yield window_start, window_end
         raise CalendarError("no opening hours found within a hundred years")
