@@ -244,3 +244,18 @@ def test_lookups_joined_give_what_each_gives(company):
         assert statements.get_each((WITH_TIER, None), (QUEUE, None)) == [None, None]
     assert captured.captured_queries == []
     assert statements.get_each((WITH_TIER, None), (QUEUE, queue.pk))[1].pk == queue.pk
+
+
+def test_a_lookup_makes_the_objects_the_orm_makes(company):
+    """The customer and its select_related tier: the same values, state and caches as
+    Django's own query gives."""
+
+    def state(obj):
+        values = {k: v for k, v in obj.__dict__.items() if k != "_state"}
+        return values, obj._state.db, obj._state.adding, sorted(obj._state.fields_cache)
+
+    found = WITH_TIER.get(company.customer.public_id)
+    ormed = Customer.objects.select_related("tier").get(pk=company.customer.pk)
+    assert state(found) == state(ormed)
+    assert state(found.tier) == state(ormed.tier)
+    assert type(found.tier) is type(ormed.tier)

@@ -153,7 +153,7 @@ class _Compiled:
         self.whole = self.names == [f.attname for f in self.model._meta.concrete_fields]
         self.key = self.start + self.names.index(self.model._meta.pk.attname)
         self.width = compiler.col_count
-        self.related = get_related_populators(info, compiler.select, alias)
+        self.related = _marked(get_related_populators(info, compiler.select, alias))
         columns = [column[0] for column in compiler.select[: compiler.col_count]]
         self.converters = compiler.get_converters(columns)
 
@@ -188,8 +188,40 @@ class _Compiled:
             else self.model.from_db(self.alias, self.names, values)
         )
         for populator in self.related:
-            populator.populate(row, obj)
+            _populate(populator, row, obj)
         return obj
+
+
+def _marked(populators: list) -> list:
+    """Each populator (and those within) marked ``whole`` when its columns are its model's
+    every field in field order (then `loaded` makes its object)."""
+    for populator in populators:
+        fields = populator.model_cls._meta.concrete_fields
+        populator.whole = not populator.reorder_for_init and populator.init_list == [
+            f.attname for f in fields
+        ]
+        _marked(populator.related_populators)
+    return populators
+
+
+def _populate(populator, row, parent: Model) -> None:
+    """Django's RelatedPopulator.populate (a select_related object set on ``parent``),
+    the object made by `loaded` when the row holds it whole, in field order."""
+    if not populator.whole:
+        populator.populate(row, parent)
+        return
+    values = row[populator.cols_start : populator.cols_end]
+    obj = (
+        None
+        if values[populator.pk_idx] is None
+        else loaded(populator.model_cls, populator.db, values)
+    )
+    if obj is not None:
+        for nested in populator.related_populators:
+            _populate(nested, row, obj)
+    populator.local_setter(parent, obj)
+    if obj is not None:
+        populator.remote_setter(obj, parent)
 
 
 def _marker(field) -> Any:
