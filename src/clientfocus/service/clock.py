@@ -140,7 +140,6 @@ class BusinessCalendar:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    @functools.lru_cache(maxsize=4096)  # noqa: B019 - calendars are few, frozen, hashable
     def _local_instant(self, day: date, minute: int) -> datetime:
         """The UTC instant of local wall time ``minute`` on ``day`` (1440 = next midnight).
 
@@ -157,7 +156,8 @@ class BusinessCalendar:
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - calendars are few, frozen, hashable
     def _day_windows(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
-        """The opening windows of ``day`` (UTC instants), none on a holiday."""
+        """The opening windows of ``day`` (UTC instants), none on a holiday; cached, so each
+        local instant is worked out once."""
         if day in self.holidays:
             return ()
         return tuple(
