@@ -55,6 +55,9 @@ def test_profitability_is_margin_minus_cost(company, served):
     assert buyer.margin == 100 and buyer.cost_to_serve == 60 and buyer.profitability == 40
     non_buyer = CustomerValue.objects.get(customer=company.gold_customer)
     assert non_buyer.segment == "no purchases" and non_buyer.profitability == -7
+    assert (non_buyer.orders, non_buyer.purchase_days, non_buyer.revenue) == (0, 0, 0)
+    assert non_buyer.first_order_at is None and non_buyer.last_order_at is None
+    assert non_buyer.p_alive is None and non_buyer.lifetime_value_12m is None
 
 
 def test_time_must_be_whole_minutes_within_a_day(company, served):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from decimal import Decimal
 
@@ -100,9 +101,10 @@ def test_value_on_the_record_and_the_api(history, web_as, api_as, company):
 
 
 def test_refresh_keeps_the_figures_indexes_and_exact_revenue(history):
-    """The bulk path drops the figures' secondary indexes while it writes and builds them
-    again: afterwards they are the ones the migrations made, and revenue is the exact sum
-    of the orders (no round trip through floating point)."""
+    """The bulk path drops the figures' indexes (the primary key's too) while it writes
+    and builds them again: afterwards they are the ones the migrations made; revenue is
+    the exact sum of the orders (no round trip through floating point) and the first and
+    last purchase the orders' own moments, to the microsecond."""
     customers, _ = history
 
     def indexes() -> list[tuple[str, str]]:
@@ -123,4 +125,33 @@ def test_refresh_keeps_the_figures_indexes_and_exact_revenue(history):
         total = sum(
             Order.objects.filter(customer=customer).values_list("amount", flat=True), Decimal(0)
         )
-        assert CustomerValue.objects.get(customer=customer).revenue == total
+        figures = CustomerValue.objects.get(customer=customer)
+        assert figures.revenue == total
+        moments = Order.objects.filter(customer=customer).values_list("placed_at", flat=True)
+        assert (figures.first_order_at, figures.last_order_at) == (min(moments), max(moments))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the parts are PostgreSQL's")
+@pytest.mark.parametrize("workers", [0, 1, 2, 5])
+def test_the_full_aggregate_is_cut_into_contiguous_ranges_run_at_once(history, workers):
+    """One range per process PostgreSQL may run a query's parts in; together they hold
+    every customer with orders once, and the figures are those of one range."""
+    from clientfocus.value import bulk
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET max_parallel_workers_per_gather = {workers}")
+    ranges = bulk.customer_ranges()
+    assert len(ranges) == workers + 1
+    ids = sorted(set(Order.objects.values_list("customer_id", flat=True)))
+    bounds = [values for _, values in ranges]
+    assert bounds[0][0] == ids[0] and bounds[-1][1] == ids[-1] + 1
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
+    assert all(start < end for start, end in bounds)
+    call_command("value", "refresh", "--no-progress")
+    figures = sorted(CustomerValue.objects.values_list("customer_id", "purchase_days", "revenue"))
+    assert len(figures) == len(ids)
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+    call_command("value", "refresh", "--no-progress")
+    again = sorted(CustomerValue.objects.values_list("customer_id", "purchase_days", "revenue"))
+    assert again == figures

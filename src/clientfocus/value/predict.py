@@ -93,7 +93,7 @@ def predict(
 
 
 # Distinct histories per thread before the evaluation is split across the cores.
-PARALLEL_FROM = 100_000
+PARALLEL_FROM = 20_000
 
 
 def _parts(count: int) -> list[slice]:

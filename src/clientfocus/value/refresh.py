@@ -51,6 +51,12 @@ class RefreshResult:
     changed: int = 0  # customers aggregated again (all of them in a full refresh)
 
 
+# The arrays of `Summaries`, as `bulk.read_summaries` names them too.
+SUMMARY_ARRAYS = (
+    "customer", "orders", "days", "revenue", "repeat_revenue", "first_day", "last_day",
+)  # fmt: skip
+
+
 @dataclass
 class Summaries:
     """Per customer with purchases, sorted by customer id."""
@@ -62,8 +68,10 @@ class Summaries:
     repeat_revenue: np.ndarray  # float64: revenue after the first purchase day
     first_day: np.ndarray  # int64: days since 1970-01-01 in the current time zone
     last_day: np.ndarray
-    first_at: list[datetime]
+    first_at: list[datetime]  # other databases (PostgreSQL: in ``exact``)
     last_at: list[datetime]
+    # PostgreSQL: `bulk.read_summaries` as read (cents, microseconds), written back as is.
+    exact: dict[str, np.ndarray] | None = None
 
     @classmethod
     def of(cls, rows: list[tuple]) -> Summaries:
@@ -117,17 +125,29 @@ def _money(expression: str) -> str:
     return f"ROUND({expression}, 2)"
 
 
-def _aggregate_sql(now: datetime) -> tuple[str, list[Any], list[Any]]:
+def _aggregate_sql(now: datetime, parts: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
     """Per customer: orders, distinct purchase days, revenue, repeat revenue (after the
     first purchase day), first and last purchase day and moment — one GROUP BY in the
     database; the first day's total is read by index only for customers with more
-    than one purchase day. Returns the SQL (``{only}`` narrows the customers) and the
-    parameters before and after that place."""
+    than one purchase day. ``parts``: a condition narrowing the customers (and its
+    parameters) for each part of the GROUP BY; several are joined by UNION ALL, which
+    PostgreSQL runs in parallel (the per-customer reads above them stay in one
+    process: a correlated subquery is not run by parallel workers)."""
     zone = timezone.get_current_timezone_name()
     table = Order._meta.db_table
     statuses = ", ".join(["%s"] * len(PURCHASE_STATUSES))
     where = f"status IN ({statuses}) AND placed_at <= %s"
     # Table and column names come from the model; every value is a parameter.
+    grouped, params = [], []
+    for condition, values in parts:
+        grouped.append(
+            f"SELECT customer_id, count(*) AS orders, "  # noqa: S608
+            f"count(DISTINCT {_day('placed_at')}) AS days, {_money('sum(amount)')} AS revenue, "
+            f"min(placed_at) AS lo, max(placed_at) AS hi FROM {table} WHERE {where} "
+            f"{condition} GROUP BY customer_id"
+        )
+        params += [zone, *PURCHASE_STATUSES, now, *values]
+    union = grouped[0] if len(grouped) == 1 else " UNION ALL ".join(f"({g})" for g in grouped)
     first_day_total = (
         f"SELECT sum(o.amount) FROM {table} o WHERE o.customer_id = s.customer_id "  # noqa: S608
         f"AND o.status IN ({statuses}) AND o.placed_at >= s.lo "
@@ -136,16 +156,13 @@ def _aggregate_sql(now: datetime) -> tuple[str, list[Any], list[Any]]:
     )
     repeat_revenue = _money(f"s.revenue - ({first_day_total})")
     sql = (
-        f"WITH s AS (SELECT customer_id, count(*) AS orders, "  # noqa: S608
-        f"count(DISTINCT {_day('placed_at')}) AS days, {_money('sum(amount)')} AS revenue, "
-        f"min(placed_at) AS lo, max(placed_at) AS hi FROM {table} WHERE {where} "
-        "{only} GROUP BY customer_id) "
+        f"WITH s AS ({union}) "  # noqa: S608 - the parts above
         "SELECT s.customer_id, s.orders, s.days, s.revenue, "
         f"CASE WHEN s.days > 1 THEN {repeat_revenue} ELSE 0 END "
         f"AS repeat_revenue, {_day_number('s.lo')} AS first_day, {_day_number('s.hi')} "
         "AS last_day, s.lo, s.hi FROM s"
     )
-    return sql, [zone, *PURCHASE_STATUSES, now], [*PURCHASE_STATUSES, zone, zone, zone, zone]
+    return sql, [*params, *PURCHASE_STATUSES, zone, zone, zone, zone]
 
 
 def _stored_sql() -> tuple[str, list[Any]]:
@@ -164,36 +181,37 @@ def _stored_sql() -> tuple[str, list[Any]]:
 def _summaries_in_database(now: datetime, changed: list[int] | None) -> Summaries:
     """PostgreSQL: the aggregate (for everyone, or the changed customers plus the others'
     stored summaries) into a temporary table; only its numeric columns come back."""
-    sql, head, tail = _aggregate_sql(now)
     if changed is None:
-        bulk.create_aggregate(sql.format(only=""), [*head, *tail])
+        bulk.create_aggregate(*_aggregate_sql(now, bulk.customer_ranges()))
     else:
-        bulk.create_aggregate(sql.format(only="AND false"), [*head, *tail])
+        bulk.create_aggregate(*_aggregate_sql(now, [("AND false", [])]))
         for start in range(0, len(changed), CHUNK):
             chunk = changed[start : start + CHUNK]
             only = "AND customer_id = ANY(%s::bigint[])"
-            bulk.add_to_aggregate(sql.format(only=only), [*head, chunk, *tail])
+            bulk.add_to_aggregate(*_aggregate_sql(now, [(only, [chunk])]))
         stored, params = _stored_sql()
         bulk.add_to_aggregate(
             f"{stored} AND NOT (customer_id = ANY(%s::bigint[]))", [*params, changed]
         )
-    return Summaries(**bulk.read_summaries(), first_at=[], last_at=[])
+    exact = bulk.read_summaries()
+    return Summaries(
+        **{name: exact[name] for name in SUMMARY_ARRAYS}, first_at=[], last_at=[], exact=exact
+    )
 
 
 def _summaries_in_python(now: datetime, changed: list[int] | None) -> Summaries:
     """Other databases: the aggregate's rows (and the unchanged customers' stored ones)
     read into Python."""
-    sql, head, tail = _aggregate_sql(now)
     rows: list[tuple] = []
     with connection.cursor() as cursor:
         if changed is None:
-            cursor.execute(sql.format(only=""), [*head, *tail])
+            cursor.execute(*_aggregate_sql(now, [("", [])]))
             rows = list(cursor.fetchall())
         else:
             for start in range(0, len(changed), CHUNK):
                 chunk = changed[start : start + CHUNK]
                 only = f"AND customer_id IN ({', '.join(['%s'] * len(chunk))})"
-                cursor.execute(sql.format(only=only), [*head, *chunk, *tail])
+                cursor.execute(*_aggregate_sql(now, [(only, chunk)]))
                 rows.extend(cursor.fetchall())
             stored, params = _stored_sql()
             cursor.execute(stored, params)
@@ -254,7 +272,7 @@ def _write_rows(s: Summaries, columns: dict[str, np.ndarray], now: datetime) -> 
     the rows made from the summaries and `_columns`."""
     table = CustomerValue._meta.db_table
     buyers = len(s.customer)
-    values = {name: columns[name].tolist() for name in bulk.NEW_NAMES}
+    values = {name: columns[name].tolist() for name in bulk.COMPUTED}
     for name in bulk.OPTIONAL:  # NaN: not available
         values[name] = [None if v != v else v for v in values[name]]
     insert = (
@@ -344,8 +362,8 @@ def refresh_values(
         with transaction.atomic():
             fit.save()
             if in_database:
-                bulk.write_new(columns)
-                bulk.replace_figures(SEGMENT_NAMES, now)
+                assert s.exact is not None
+                bulk.replace_figures(s.exact, columns, SEGMENT_NAMES, now)
             else:
                 _write_rows(s, columns, now)
             mark_month(now)
@@ -355,7 +373,7 @@ def refresh_values(
 def _columns(
     s: Summaries, result: Predictions | None, staff: dict[int, float], now: datetime
 ) -> dict[str, np.ndarray]:
-    """The scores, predictions and costs of every customer as arrays (`bulk.NEW`), the
+    """The scores, predictions and costs of every customer as arrays (`bulk.COMPUTED`), the
     customers with costs but no purchases after the buyers."""
     scores = rfm_scores(_day_of(now) - s.last_day, s.days, s.revenue)
     extra = other_costs()
