@@ -21,9 +21,10 @@ Values by kind:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 
@@ -77,9 +78,12 @@ def blocks(
     columns: Sequence[Column],
     values: Mapping[str, np.ndarray],
     nulls: Mapping[str, np.ndarray] | None = None,
-) -> list[bytes | memoryview]:
-    """`encode`'s stream in pieces, to be written one after another without joining:
-    the header, one block of rows per layout, the trailer."""
+) -> Iterator[bytes | memoryview]:
+    """`encode`'s stream in pieces to be written one after another: the header, blocks
+    of at most ROWS_PER_BLOCK rows of one layout, the trailer. The input is checked
+    before the first piece; each block is made when it is asked for (a few megabytes,
+    still in the processor's cache when it is sent, where one buffer for a million rows
+    spent more time on fresh memory than on the values)."""
     nulls = nulls or {}
     unknown = set(nulls) - {column.name for column in columns}
     if unknown:
@@ -88,65 +92,81 @@ def blocks(
     if len(rows) > 1:
         raise ValueError("the columns differ in length")
     count = rows.pop() if rows else 0
-    if count == 0:
-        return [HEADER, TRAILER]
-    encoded = [_column(column, np.asarray(values[column.name])) for column in columns]
+    sources = [np.asarray(values[column.name]) for column in columns]
+    for column, source in zip(columns, sources, strict=True):
+        _check(column, source)
     masks = [
         np.asarray(nulls[column.name], dtype=bool) if column.name in nulls else None
         for column in columns
     ]
-    layout = _layouts(columns, values, masks, count)
+    layout = _layouts(columns, sources, masks, count)
     order = np.argsort(layout, kind="stable")
     layout = layout[order]
-    starts = np.flatnonzero(np.r_[True, layout[1:] != layout[:-1]]).tolist()
-    # Each column's bytes, one row per line, in the blocks' order (texts: one per block).
-    lines = [
-        None if column.kind == "text" else _lines(data[order])
-        for column, data in zip(columns, encoded, strict=True)
-    ]
-    parts: list[bytes | memoryview] = [HEADER]
-    for start, end in itertools.pairwise([*starts, count]):
+    starts = np.flatnonzero(np.r_[True, layout[1:] != layout[:-1]]).tolist() if count else []
+    return _stream(columns, sources, masks, order, [*starts, count])
+
+
+ROWS_PER_BLOCK = 8192
+
+
+def _stream(
+    columns: Sequence[Column],
+    sources: list[np.ndarray],
+    masks: list[np.ndarray | None],
+    order: np.ndarray,
+    bounds: list[int],
+) -> Iterator[bytes | memoryview]:
+    yield HEADER
+    for start, end in itertools.pairwise(bounds):
         first = order[start]
-        head = bytearray(len(columns).to_bytes(2, "big"))
-        pieces: list[tuple[int, np.ndarray]] = []  # (offset in the row, lines)
-        for column, data, mask, line in zip(columns, encoded, masks, lines, strict=True):
+        # The layout of these rows: a record type, the constant fields and the columns
+        # whose values vary.
+        fields: list[tuple] = [("count", ">i2")]
+        constants: list[tuple[str, Any]] = [("count", len(columns))]
+        varying: list[tuple[str, Column, np.ndarray]] = []
+        for i, (column, source, mask) in enumerate(zip(columns, sources, masks, strict=True)):
+            length = f"length{i}"
+            fields.append((length, ">i4"))
             if mask is not None and mask[first]:
-                head += (-1).to_bytes(4, "big", signed=True)
-            elif line is None:  # text: the same label all through the block
-                text = data[int(values[column.name][first])]
-                head += len(text).to_bytes(4, "big") + text
+                constants.append((length, -1))
+            elif column.kind == "text":  # the same label all through
+                text = column.labels[int(source[first])].encode()
+                constants.append((length, len(text)))
+                if text:
+                    fields.append((f"value{i}", f"S{len(text)}"))
+                    constants.append((f"value{i}", text))
             else:
-                head += line.shape[1].to_bytes(4, "big")
-                pieces.append((len(head), line[start:end]))
-                head += bytes(line.shape[1])
-        block = np.empty((end - start, len(head)), dtype=np.uint8)
-        block[:] = np.frombuffer(bytes(head), dtype=np.uint8)
-        for offset, piece in pieces:
-            block[:, offset : offset + piece.shape[1]] = piece
-        parts.append(block.data.cast("B"))
-    parts.append(TRAILER)
-    return parts
+                sample = _binary(column, source[:1])
+                fields.append((f"value{i}", sample.dtype, sample.shape[1:]))
+                constants.append((length, sample.nbytes))
+                varying.append((f"value{i}", column, source))
+        kind = np.dtype(fields)
+        for at in range(start, end, ROWS_PER_BLOCK):
+            rows = order[at : min(at + ROWS_PER_BLOCK, end)]
+            block = np.empty(len(rows), dtype=kind)
+            for name, constant in constants:
+                block[name] = constant
+            for name, column, source in varying:
+                block[name] = _binary(column, source[rows])
+            yield block.data.cast("B")
+    yield TRAILER
 
 
-def _lines(data: np.ndarray) -> np.ndarray:
-    """A column of fixed-size binary values as a matrix of bytes, one row per value."""
-    data = np.ascontiguousarray(data)
-    return data.view(np.uint8).reshape(len(data), -1)
-
-
-def _column(column: Column, values: np.ndarray) -> np.ndarray:
-    """A column's values in their binary form (text: its labels' UTF-8 bytes)."""
+def _check(column: Column, values: np.ndarray) -> None:
     if column.kind == "text":
-        codes = values.astype(np.int64, copy=False)
-        if len(codes) and (codes.min() < 0 or codes.max() >= len(column.labels)):
+        if len(values) and (values.min() < 0 or values.max() >= len(column.labels)):
             raise ValueError(f"{column.name}: a label index is out of range")
-        return np.array([label.encode() for label in column.labels], dtype=object)
+    elif column.kind == "numeric":
+        _check_integers(column, values, np.dtype(np.int64))
+    elif np.dtype(FIXED[column.kind]).kind == "i":
+        _check_integers(column, values, np.dtype(FIXED[column.kind]))
+
+
+def _binary(column: Column, values: np.ndarray) -> np.ndarray:
+    """Values of a (checked) column other than text in their binary form."""
     if column.kind == "numeric":
         return _numeric(column, values)
-    kind = np.dtype(FIXED[column.kind])
-    if kind.kind == "i":
-        _check_integers(column, values, kind)
-    return values.astype(kind)
+    return values.astype(FIXED[column.kind])
 
 
 def _check_integers(column: Column, values: np.ndarray, kind: np.dtype) -> None:
@@ -161,7 +181,6 @@ def _numeric(column: Column, values: np.ndarray) -> np.ndarray:
     """Per row: digit count, weight, sign, display scale and the base-10000 digits, the
     integer part in five digits and the fraction in as many as the scale needs
     (PostgreSQL drops the zeros on either side when it stores the value)."""
-    _check_integers(column, values, np.dtype(np.int64))
     units = values.astype(np.int64)
     magnitude = np.abs(units).astype(np.uint64)  # |int64 min| wraps to 2**63 here: right
     whole, fraction = np.divmod(magnitude, np.uint64(10**column.scale))
@@ -182,7 +201,7 @@ def _numeric(column: Column, values: np.ndarray) -> np.ndarray:
 
 def _layouts(
     columns: Sequence[Column],
-    values: Mapping[str, np.ndarray],
+    sources: list[np.ndarray],
     masks: list[np.ndarray | None],
     count: int,
 ) -> np.ndarray:
@@ -190,9 +209,9 @@ def _layouts(
     fields are NULL and which label each text field has."""
     key = np.zeros(count, dtype=np.int64)
     span = 1
-    for column, mask in zip(columns, masks, strict=True):
+    for column, source, mask in zip(columns, sources, masks, strict=True):
         if column.kind == "text":
-            codes = np.asarray(values[column.name]).astype(np.int64)
+            codes = source.astype(np.int64)
             if mask is not None:
                 codes = np.where(mask, 0, codes)
             key, span = key * len(column.labels) + codes, span * len(column.labels)
