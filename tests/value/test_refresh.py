@@ -155,3 +155,17 @@ def test_the_full_aggregate_is_cut_into_contiguous_ranges_run_at_once(history, w
     call_command("value", "refresh", "--no-progress")
     again = sorted(CustomerValue.objects.values_list("customer_id", "purchase_days", "revenue"))
     assert again == figures
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the packed read is PostgreSQL's")
+def test_the_summaries_read_in_many_packed_values_are_those_read_in_one(history, monkeypatch):
+    """The aggregate comes back as one binary value per group of customer ids (a value
+    is at most 1 GB): many small groups give the figures one group gives."""
+    from clientfocus.value import bulk
+
+    call_command("value", "refresh", "--no-progress")
+    columns = [f.attname for f in CustomerValue._meta.concrete_fields if f.name != "computed_at"]
+    figures = sorted(CustomerValue.objects.values_list(*columns))
+    monkeypatch.setattr(bulk, "READ_GROUP", 3)
+    call_command("value", "refresh", "--no-progress")
+    assert sorted(CustomerValue.objects.values_list(*columns)) == figures
