@@ -1,13 +1,13 @@
 """The value refresh's PostgreSQL path: the customers' summaries stay in the database.
 
-The aggregate goes into a temporary table (`value_agg`); Python fetches only its columns
-as numbers, packed by the database into one binary value read straight into numpy
-(amounts as whole cents, moments as PostgreSQL's own microseconds, so they go back
-exactly as they came); the figures go back as one binary COPY into the emptied table,
-built by `core.pgcopy` from the arrays. No timestamp, decimal or row tuple crosses into
-Python: at a million customers those conversions were three quarters of the refresh, and
-an INSERT … SELECT joining a temporary table of the new scores cost more than the COPY
-that now replaces both.
+The aggregate goes into a temporary table (`value_agg`), computed in parallel parts where
+PostgreSQL may; Python fetches only its columns as numbers, packed by the database into
+binary values read straight into numpy (amounts as whole cents, moments as PostgreSQL's
+own microseconds, so they go back exactly as they came); the figures go back as one
+binary COPY into the emptied table, built by `core.pgcopy` from the arrays. No timestamp,
+decimal or row tuple crosses into Python: at a million customers those conversions were
+three quarters of the refresh, and an INSERT … SELECT joining a temporary table of the
+new scores cost more than the COPY that now replaces both.
 """
 
 from __future__ import annotations
