@@ -51,7 +51,9 @@ def _copy(values, nulls=None):
 
 
 @on_postgresql
-def test_what_the_database_reads_back_is_what_was_given(db):
+@pytest.mark.parametrize("rows_per_block", [8192, 7])
+def test_what_the_database_reads_back_is_what_was_given(db, monkeypatch, rows_per_block):
+    monkeypatch.setattr(pgcopy, "ROWS_PER_BLOCK", rows_per_block)  # one block or many
     rng = np.random.default_rng(3)
     count = 500
     moments = [
