@@ -143,10 +143,15 @@ def test_the_full_aggregate_is_cut_into_contiguous_ranges_run_at_once(history, w
     ranges = bulk.customer_ranges()
     assert len(ranges) == workers + 1
     ids = sorted(set(Order.objects.values_list("customer_id", flat=True)))
-    bounds = [values for _, values in ranges]
-    assert bounds[0][0] == ids[0] and bounds[-1][1] == ids[-1] + 1
-    assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
-    assert all(start < end for start, end in bounds)
+    if workers == 0:
+        assert ranges == [("", [])]
+    else:  # open-ended at both ends, each cut where the next range starts
+        cuts = [values[-1] for _, values in ranges[:-1]]
+        assert ranges[0] == ("AND customer_id < %s", cuts[:1])
+        assert ranges[-1] == ("AND customer_id >= %s", cuts[-1:])
+        middle = [values for _, values in ranges[1:-1]]
+        assert middle == [list(pair) for pair in itertools.pairwise(cuts)]
+        assert ids[0] < cuts[0] and cuts == sorted(set(cuts)) and cuts[-1] <= ids[-1]
     call_command("value", "refresh", "--no-progress")
     figures = sorted(CustomerValue.objects.values_list("customer_id", "purchase_days", "revenue"))
     assert len(figures) == len(ids)
@@ -169,3 +174,29 @@ def test_the_summaries_read_in_many_packed_values_are_those_read_in_one(history,
     monkeypatch.setattr(bulk, "READ_GROUP", 3)
     call_command("value", "refresh", "--no-progress")
     assert sorted(CustomerValue.objects.values_list(*columns)) == figures
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the parts are PostgreSQL's")
+def test_an_order_stored_while_the_ranges_are_cut_still_counts(history, company, monkeypatch):
+    """The outer ranges are open-ended: a new customer's order stored between cutting the
+    ranges and aggregating (a higher id than any seen) is in the refresh."""
+    from clientfocus.value import bulk
+
+    cut = bulk.customer_ranges
+    newcomer = CustomerFactory(tier=company.standard)
+
+    def cut_then_order():
+        ranges = cut()
+        Order.objects.create(
+            order_id="LATE-1",
+            customer=newcomer,
+            placed_at=timezone.now() - timedelta(days=2),
+            amount=Decimal("12.34"),
+        )
+        return ranges
+
+    monkeypatch.setattr(bulk, "customer_ranges", cut_then_order)
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 2")
+    call_command("value", "refresh", "--no-progress")
+    assert CustomerValue.objects.get(customer=newcomer).revenue == Decimal("12.34")

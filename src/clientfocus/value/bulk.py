@@ -50,9 +50,11 @@ MAX_PARTS = 8
 
 
 def customer_ranges() -> list[tuple[str, list[Any]]]:
-    """The customers with orders split into as many id ranges as PostgreSQL may run
-    parts of a query at once (its parallel workers and the process itself; one range
-    where parallel query is off), each as a condition for the aggregate."""
+    """The customers split into as many id ranges as PostgreSQL may run parts of a query
+    at once (its parallel workers and the process itself; one range where parallel query
+    is off), each as a condition for the aggregate. The ranges are cut evenly between the
+    lowest and highest customer with orders; the first and the last are open-ended, so
+    an order of a new customer stored meanwhile is not left out."""
     table = Order._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -60,13 +62,17 @@ def customer_ranges() -> list[tuple[str, list[Any]]]:
             f"current_setting('max_parallel_workers_per_gather')::int FROM {table}"
         )
         low, high, workers = cursor.fetchone()
-    if low is None:
+    parts = 1 if low is None else max(1, min(workers + 1, MAX_PARTS, high - low + 1))
+    if parts == 1:
         return [("", [])]
-    parts = max(1, min(workers + 1, MAX_PARTS, high - low + 1))
-    bounds = [low + (high + 1 - low) * i // parts for i in range(parts)] + [high + 1]
+    cuts = [low + (high + 1 - low) * i // parts for i in range(1, parts)]
     return [
-        ("AND customer_id >= %s AND customer_id < %s", [start, end])
-        for start, end in itertools.pairwise(bounds)
+        ("AND customer_id < %s", [cuts[0]]),
+        *(
+            ("AND customer_id >= %s AND customer_id < %s", [start, end])
+            for start, end in itertools.pairwise(cuts)
+        ),
+        ("AND customer_id >= %s", [cuts[-1]]),
     ]
 
 
