@@ -114,6 +114,7 @@ def _row(**changes):
         ({"cents": [0.5]}, "cents: numeric values must be integers"),
         ({"label": [5]}, "label: a label index is out of range"),
         ({"label": [-1]}, "label: a label index is out of range"),
+        ({"label": [1.0]}, "label: text values must be integers"),
         ({"small": [1, 2]}, "the columns differ in length"),
     ],
 )

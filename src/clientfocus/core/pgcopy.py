@@ -37,6 +37,8 @@ KINDS = frozenset({*FIXED, "numeric", "text"})
 # numeric: base-10000 digits; five hold the integer part of any int64.
 _WHOLE_DIGITS = 5
 _NEGATIVE = 0x4000
+# Rows per block of the stream: about 2 MB for the value figures.
+ROWS_PER_BLOCK = 8192
 
 
 @dataclass(frozen=True)
@@ -106,9 +108,6 @@ def blocks(
     return _stream(columns, sources, masks, order, [*starts, count])
 
 
-ROWS_PER_BLOCK = 8192
-
-
 def _stream(
     columns: Sequence[Column],
     sources: list[np.ndarray],
@@ -154,6 +153,7 @@ def _stream(
 
 def _check(column: Column, values: np.ndarray) -> None:
     if column.kind == "text":
+        _check_integers(column, values, np.dtype(np.int64))
         if len(values) and (values.min() < 0 or values.max() >= len(column.labels)):
             raise ValueError(f"{column.name}: a label index is out of range")
     elif column.kind == "numeric":
