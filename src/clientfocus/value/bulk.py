@@ -137,18 +137,13 @@ COSTS = tuple(
     Column(name, "float8")
     for name in (*OPTIONAL, "staff_cost", "cost_to_serve", "margin", "profitability")
 )
-# The figures' columns in the order both writers (here and refresh._write_rows) fill them.
-COLUMNS = (
-    "customer_id", "orders", "purchase_days", "revenue", "repeat_revenue", "first_order_at",
-    "last_order_at", "recency_score", "frequency_score", "monetary_score", "segment",
-    *OPTIONAL, "staff_cost", "cost_to_serve", "margin", "profitability", "computed_at",
-)  # fmt: skip
 # What the refresh computes for every customer (`refresh._columns`).
 COMPUTED = ("customer_id", *(c.name for c in SCORES), "segment", *(c.name for c in COSTS))
 
 
 def figure_columns(segments: list[str]) -> tuple[Column, ...]:
-    """The figures table's columns as the COPY writes them, in `COLUMNS` order."""
+    """The figures table's columns in the order both writers (the COPY here and
+    refresh._write_rows) fill them; the segment is an index into ``segments``."""
     return (
         Column("customer_id", "int8"),
         Column("orders", "int4"),
@@ -162,6 +157,10 @@ def figure_columns(segments: list[str]) -> tuple[Column, ...]:
         *COSTS,
         Column("computed_at", "timestamptz"),
     )
+
+
+# The figures' column names, in that order (the segments' labels play no part in them).
+COLUMNS = tuple(column.name for column in figure_columns(["any"]))
 
 
 def replace_figures(
@@ -199,7 +198,8 @@ def replace_figures(
     no_purchase = np.arange(count) >= buyers
     nulls = {"first_order_at": no_purchase, "last_order_at": no_purchase}
     nulls |= {name: np.isnan(values[name]) for name in OPTIONAL}
-    stream = pgcopy.blocks(figure_columns(segments), rows, nulls)
+    figures = figure_columns(segments)
+    stream = pgcopy.blocks(figures, rows, nulls)
     table = CustomerValue._meta.db_table
     with connection.cursor() as cursor:
         # TRUNCATE refuses a table with deferred foreign-key checks pending in this
@@ -210,7 +210,8 @@ def replace_figures(
         indexes = _indexes(cursor, table)
         for drop, _ in indexes:
             cursor.execute(drop)
-        copy_sql = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN (FORMAT binary)"
+        names = ", ".join(column.name for column in figures)
+        copy_sql = f"COPY {table} ({names}) FROM STDIN (FORMAT binary)"
         with cursor.cursor.copy(copy_sql) as copy:
             for block in stream:
                 copy.write(block)
